@@ -1,0 +1,62 @@
+namespace MusicRecipes.Locking;
+
+/// <summary>
+/// The CP half of MUSIC: per-key FIFO queues of tickets in a linearizable lock service (ZooKeeper, Cassandra
+/// lightweight transactions, or the in-memory service). One instance is one client's session.
+/// </summary>
+/// <remarks>
+/// Backends implement this; programs use <see cref="IMusicClient"/>. The obligations, from DESIGN.md §2:
+/// <list type="number">
+/// <item><see cref="CheckHeadAsync"/> reads with strong consistency (rule 1).</item>
+/// <item>Ordinals strictly increase per key for the key's whole life (rule 2 builds fencing timestamps on them).</item>
+/// <item><see cref="RecordCleanReleaseAsync"/> only records a release of the ticket that last acquired (rule 3).</item>
+/// <item><see cref="EnqueueAsync"/> enters all queues atomically (rule 4).</item>
+/// <item><see cref="WaitForChangeAsync"/> is woken by an event where the service has one (rule 5).</item>
+/// <item>A ticket whose session expires or that someone else removes gets <see cref="LockTicket.SignalLost"/> (rule 6).</item>
+/// </list>
+/// A new session replaces an expired one on the next call; tickets of the old one stay lost.
+/// </remarks>
+public interface ILockStore : IAsyncDisposable
+{
+    /// <summary>The state of the session (for health checks and holders).</summary>
+    LockSessionState SessionState { get; }
+
+    /// <summary>The lock store's clock, used to judge leases; the server's clock where the service has one.</summary>
+    DateTimeOffset UtcNow { get; }
+
+    /// <summary>Enters a new ticket into the queue of every key atomically. <paramref name="keys"/> are distinct and sorted.</summary>
+    Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>Strongly reads whether the ticket is first in all its queues.</summary>
+    Task<HeadStatus> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes when any queue of the ticket may have changed (a predecessor left), or when the ticket is lost.
+    /// Callers re-check with <see cref="CheckHeadAsync"/>.
+    /// </summary>
+    Task WaitForChangeAsync(LockTicket ticket, CancellationToken cancellationToken);
+
+    /// <summary>Strongly reads what the lock store remembers of <paramref name="key"/>.</summary>
+    Task<KeyLockState> GetKeyStateAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Records that the ticket with <paramref name="ordinal"/> acquired <paramref name="key"/> (after any sync).</summary>
+    Task RecordAcquiredAsync(string key, long ordinal, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a clean release of <paramref name="key"/> by <paramref name="ordinal"/>, only if that ordinal is
+    /// the last that acquired. Returns whether it was recorded.
+    /// </summary>
+    Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken);
+
+    /// <summary>Removes this session's own ticket from all its queues. Removing a removed ticket does nothing.</summary>
+    Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken);
+
+    /// <summary>Strongly reads the queue of <paramref name="key"/>, first entry first.</summary>
+    Task<IReadOnlyList<QueueEntry>> ReadQueueAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes another session's ticket from every one of its queues (forced release). Nothing records a clean
+    /// release, so the keys stay unsynced. Returns <c>false</c> when the ticket was already gone.
+    /// </summary>
+    Task<bool> ForceRemoveAsync(QueueEntry entry, CancellationToken cancellationToken);
+}
