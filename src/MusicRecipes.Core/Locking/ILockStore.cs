@@ -32,7 +32,9 @@ public interface ILockStore : IAsyncDisposable
 
     /// <summary>
     /// Completes when any queue of the ticket may have changed (a predecessor left), or when the ticket is lost.
-    /// Callers re-check with <see cref="CheckHeadAsync"/>.
+    /// It completes at once when the ticket is already first in every queue or a predecessor is already gone, so a
+    /// change between the caller's <see cref="CheckHeadAsync"/> and this call is never missed. Callers re-check
+    /// with <see cref="CheckHeadAsync"/>; a spurious wake-up is allowed.
     /// </summary>
     Task WaitForChangeAsync(LockTicket ticket, CancellationToken cancellationToken);
 
@@ -48,7 +50,10 @@ public interface ILockStore : IAsyncDisposable
     /// </summary>
     Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken);
 
-    /// <summary>Removes this session's own ticket from all its queues. Removing a removed ticket does nothing.</summary>
+    /// <summary>
+    /// Removes this session's own ticket from all its queues. Removing a ticket that is already gone (released,
+    /// forcibly removed, or of an expired session) does nothing.
+    /// </summary>
     Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken);
 
     /// <summary>Strongly reads the queue of <paramref name="key"/>, first entry first.</summary>

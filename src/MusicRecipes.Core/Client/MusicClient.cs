@@ -1,0 +1,444 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MusicRecipes.Locking;
+using MusicRecipes.Storage;
+
+namespace MusicRecipes;
+
+/// <summary>
+/// The MUSIC algorithms, written once over any <see cref="IDataStore"/> (the AP replicas) and
+/// <see cref="ILockStore"/> (the CP lock queues). Every backend is this class with other stores.
+/// </summary>
+/// <remarks>
+/// <para>Acquire: a strong read of the ticket's queue heads (rule 1); for each key, if the last holder did not
+/// record a clean release, read the key at QUORUM and write it back at QUORUM with this ticket's fencing timestamp
+/// (rule 3), then record the acquisition. Critical puts carry <c>ordinal &lt;&lt; 32 | sequence</c> (rule 2).
+/// Release records a clean release only when every put of the hold was acknowledged, then leaves the queues.</para>
+/// <example>
+/// <code>
+/// await using var client = new MusicClient(dataStore, lockStore, new MusicClientOptions { HoldLease = TimeSpan.FromSeconds(30) });
+/// var lockRef = await client.CreateLockRefAsync(new[] { "counter" }, ct);
+/// await client.WaitForLockAsync(lockRef, TimeSpan.FromSeconds(5), ct);
+/// var value = await client.CriticalGetAsync(lockRef, "counter", ct);
+/// await client.CriticalPutAsync(lockRef, "counter", Next(value), ct);
+/// await client.ReleaseLockAsync(lockRef, ct);
+/// </code>
+/// </example>
+/// </remarks>
+public sealed class MusicClient : IMusicClient
+{
+    private readonly IDataStore _data;
+    private readonly ILockStore _locks;
+    private readonly MusicClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly KeySynchronizer _synchronizer;
+    private readonly ConcurrentDictionary<string, LockRef> _outstanding = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ITimer> _leaseTimers = new(StringComparer.Ordinal);
+    private int _disposed;
+
+    /// <summary>Creates a client over a data store and a lock-store session. The client owns both and disposes them.</summary>
+    public MusicClient(IDataStore dataStore, ILockStore lockStore, MusicClientOptions? options = null, ILogger<MusicClient>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataStore);
+        ArgumentNullException.ThrowIfNull(lockStore);
+        _options = options ?? new MusicClientOptions();
+        _options.Validate();
+        _data = dataStore;
+        _locks = lockStore;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _synchronizer = new KeySynchronizer(dataStore, _options.Resilience);
+    }
+
+    /// <inheritdoc />
+    public string Site => _data.Site;
+
+    /// <inheritdoc />
+    public LockSessionState SessionState => Volatile.Read(ref _disposed) != 0 ? LockSessionState.Closed : _locks.SessionState;
+
+    private int MaxValueBytes => Math.Min(_options.MaxValueBytes, _data.MaxValueBytes);
+
+    /// <inheritdoc />
+    public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        MusicKey.Validate(key, nameof(key));
+        ThrowIfDisposed();
+        using var activity = StartActivity("music.get", key, DataConsistency.One);
+        var stored = await _options.Resilience.ExecuteAsync(
+            static (state, ct) => new ValueTask<StoredValue?>(state.Data.ReadAsync(state.Key, DataConsistency.One, ct)),
+            (Data: _data, Key: key), cancellationToken).ConfigureAwait(false);
+        return stored?.Value;
+    }
+
+    /// <inheritdoc />
+    public async Task PutAsync(string key, byte[] value, CancellationToken cancellationToken = default)
+    {
+        MusicKey.Validate(key, nameof(key));
+        ValidateValue(value);
+        ThrowIfDisposed();
+        using var activity = StartActivity("music.put", key, DataConsistency.One);
+
+        // Eventual writes use ordinal 0, so they lose to any critical write (DESIGN.md §2 rule 2).
+        var timestamp = FencingTimestamp.ForEventualWrite(_options.TimeProvider.GetUtcNow());
+        await _options.Resilience.ExecuteAsync(
+            static async (state, ct) => await state.Data.WriteAsync(state.Key, state.Value, state.Timestamp, DataConsistency.One, ct).ConfigureAwait(false),
+            (Data: _data, Key: key, Value: value, Timestamp: timestamp), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        var keySet = MusicKey.NormalizeSet(keys, nameof(keys));
+        ThrowIfDisposed();
+        using var activity = MusicTelemetry.Source.StartActivity("music.create_lock_ref");
+        activity?.SetTag(MusicTelemetry.KeysTag, string.Join(",", keySet));
+        activity?.SetTag(MusicTelemetry.SiteTag, Site);
+
+        // Not wrapped in the retry pipeline: an enqueue is not idempotent; backends protect their own ambiguous creates.
+        var ticket = await _locks.EnqueueAsync(keySet, cancellationToken).ConfigureAwait(false);
+        var lockRef = new LockRef(this, ticket, keySet);
+        _outstanding[ticket.Id] = lockRef;
+        ticket.LostToken.Register(() => OnTicketLost(lockRef));
+        activity?.SetTag(MusicTelemetry.TicketTag, ticket.ToString());
+        return lockRef;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> AcquireLockAsync(LockRef lockRef, CancellationToken cancellationToken = default)
+    {
+        EnsureUsable(lockRef);
+        if (lockRef.IsAcquired)
+        {
+            return true;
+        }
+
+        using var activity = MusicTelemetry.Source.StartActivity("music.acquire_lock");
+        activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
+
+        // Rule 1: the head is read with strong consistency by the lock store.
+        var head = await _options.Resilience.ExecuteAsync(
+            static (state, ct) => new ValueTask<HeadStatus>(state.Locks.CheckHeadAsync(state.Ticket, ct)),
+            (Locks: _locks, lockRef.Ticket), cancellationToken).ConfigureAwait(false);
+        if (head == HeadStatus.Gone)
+        {
+            // Someone removed the ticket (forced release) or its session expired before we noticed.
+            lockRef.Ticket.SignalLost(LockLossReason.ForciblyReleased);
+            throw LostException(lockRef);
+        }
+
+        if (head == HeadStatus.Waiting)
+        {
+            activity?.SetTag("music.acquired", false);
+            return false;
+        }
+
+        // The lease clock starts before the acquisition is recorded, so the holder's own deadline is never later
+        // than the one other clients compute from the recorded time.
+        var leaseStart = _options.TimeProvider.GetTimestamp();
+        foreach (var position in lockRef.Ticket.Positions)
+        {
+            await PrepareKeyAsync(position, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (lockRef.Ticket.LossReason is not null)
+        {
+            throw LostException(lockRef);
+        }
+
+        lockRef.MarkHeld();
+        StartLeaseTimer(lockRef, leaseStart);
+        MusicTelemetry.Acquisitions.Add(1);
+        activity?.SetTag("music.acquired", true);
+        _logger.LogDebug("Acquired {Ticket}", lockRef);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]?> CriticalGetAsync(LockRef lockRef, string key, CancellationToken cancellationToken = default)
+    {
+        MusicKey.Validate(key, nameof(key));
+        var ordinal = EnsureHolds(lockRef, key);
+        using var activity = StartActivity("music.critical_get", key, DataConsistency.Quorum);
+        activity?.SetTag(MusicTelemetry.OrdinalTag, ordinal);
+        var started = Stopwatch.GetTimestamp();
+        var stored = await _options.Resilience.ExecuteAsync(
+            static (state, ct) => new ValueTask<StoredValue?>(state.Data.ReadAsync(state.Key, DataConsistency.Quorum, ct)),
+            (Data: _data, Key: key), cancellationToken).ConfigureAwait(false);
+        MusicTelemetry.CriticalDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(MusicTelemetry.OperationTag, "get"));
+        return stored?.Value;
+    }
+
+    /// <inheritdoc />
+    public async Task CriticalPutAsync(LockRef lockRef, string key, byte[] value, CancellationToken cancellationToken = default)
+    {
+        MusicKey.Validate(key, nameof(key));
+        ValidateValue(value);
+        var ordinal = EnsureHolds(lockRef, key);
+        using var activity = StartActivity("music.critical_put", key, DataConsistency.Quorum);
+        var timestamp = FencingTimestamp.ForCriticalWrite(ordinal, lockRef.NextSequence());
+        activity?.SetTag(MusicTelemetry.OrdinalTag, ordinal);
+        var started = Stopwatch.GetTimestamp();
+        var acknowledged = false;
+        lockRef.BeginWrite();
+        try
+        {
+            // Retrying is safe: the same value with the same timestamp is idempotent.
+            await _options.Resilience.ExecuteAsync(
+                static async (state, ct) => await state.Data.WriteAsync(state.Key, state.Value, state.Timestamp, DataConsistency.Quorum, ct).ConfigureAwait(false),
+                (Data: _data, Key: key, Value: value, Timestamp: timestamp), cancellationToken).ConfigureAwait(false);
+            acknowledged = true;
+        }
+        finally
+        {
+            lockRef.EndWrite(acknowledged);
+            MusicTelemetry.CriticalDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(MusicTelemetry.OperationTag, "put"));
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseLockAsync(LockRef lockRef, CancellationToken cancellationToken = default)
+    {
+        EnsureOwned(lockRef);
+        if (lockRef.IsReleased)
+        {
+            return;
+        }
+
+        using var activity = MusicTelemetry.Source.StartActivity("music.release_lock");
+        activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
+        var clean = lockRef.IsAcquired && lockRef.LossReason is null && lockRef.IsClean;
+        if (clean)
+        {
+            // Rule 3: recording the clean release BEFORE leaving the queue means a crash in between still counts as
+            // clean, which is true — every write of the hold was acknowledged at QUORUM.
+            foreach (var position in lockRef.Ticket.Positions)
+            {
+                try
+                {
+                    await _locks.RecordCleanReleaseAsync(position.Key, position.Ordinal, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is MusicException or TimeoutException)
+                {
+                    // Not recorded means unclean: the next holder syncs. Safe, only slower.
+                    _logger.LogDebug(ex, "Could not record a clean release of {Key} by {Ticket}", position.Key, lockRef);
+                }
+            }
+        }
+
+        activity?.SetTag("music.clean", clean);
+
+        // If this throws the ticket stays outstanding and the caller may retry the release: local state is kept.
+        await _options.Resilience.ExecuteAsync(
+            static async (state, ct) => await state.Locks.RemoveAsync(state.Ticket, ct).ConfigureAwait(false),
+            (Locks: _locks, lockRef.Ticket), cancellationToken).ConfigureAwait(false);
+        if (lockRef.MarkReleased())
+        {
+            _outstanding.TryRemove(lockRef.Id, out _);
+            StopLeaseTimer(lockRef);
+            _logger.LogDebug("Released {Ticket} (clean: {Clean})", lockRef, clean);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task WaitForLockAsync(LockRef lockRef, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be non-negative or infinite.");
+        }
+
+        EnsureUsable(lockRef);
+        using var activity = MusicTelemetry.Source.StartActivity("music.wait_for_lock");
+        activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
+        var started = Stopwatch.GetTimestamp();
+        using var timeoutSource = new CancellationTokenSource(timeout, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            await new LockWaiter(this, _locks, _options, lockRef).WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Ticket {lockRef} did not acquire its keys within {timeout}; it is still queued.");
+        }
+
+        MusicTelemetry.LockWait.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ForceReleaseAsync(string key, CancellationToken cancellationToken = default)
+    {
+        MusicKey.Validate(key, nameof(key));
+        ThrowIfDisposed();
+        var queue = await _locks.ReadQueueAsync(key, cancellationToken).ConfigureAwait(false);
+        return queue.Count > 0 && await ForceRemoveAsync(queue[0], "requested", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var lockRef in _outstanding.Values)
+        {
+            try
+            {
+                using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await ReleaseLockAsync(lockRef, cleanup.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The session close below removes the ticket anyway; the key stays unsynced, which is safe.
+                _logger.LogDebug(ex, "Could not release {Ticket} on dispose", lockRef);
+            }
+
+            lockRef.Ticket.SignalLost(LockLossReason.ClientClosed);
+        }
+
+        foreach (var timer in _leaseTimers.Values)
+        {
+            await timer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _locks.DisposeAsync().ConfigureAwait(false);
+        if (_data is IAsyncDisposable disposableData)
+        {
+            await disposableData.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal async Task<bool> ForceRemoveAsync(QueueEntry entry, string why, CancellationToken cancellationToken)
+    {
+        using var activity = MusicTelemetry.Source.StartActivity("music.force_release");
+        activity?.SetTag(MusicTelemetry.KeyTag, entry.Position.Key);
+        activity?.SetTag(MusicTelemetry.OrdinalTag, entry.Position.Ordinal);
+        var removed = await _locks.ForceRemoveAsync(entry, cancellationToken).ConfigureAwait(false);
+        if (removed)
+        {
+            MusicTelemetry.ForcedReleases.Add(1);
+            _logger.LogWarning("Forcibly released ticket {TicketId} of session {SessionId} on {Key}#{Ordinal} ({Why}); its keys stay unsynced", entry.TicketId, entry.SessionId, entry.Position.Key, entry.Position.Ordinal, why);
+        }
+
+        return removed;
+    }
+
+    /// <summary>Makes one key ready for a new holder: sync if the last holder was unclean, then record the acquisition.</summary>
+    private async Task PrepareKeyAsync(TicketPosition position, CancellationToken cancellationToken)
+    {
+        var state = await _options.Resilience.ExecuteAsync(
+            static (s, ct) => new ValueTask<KeyLockState>(s.Locks.GetKeyStateAsync(s.Key, ct)),
+            (Locks: _locks, position.Key), cancellationToken).ConfigureAwait(false);
+        if (state.IsAcquiredBy(position.Ordinal))
+        {
+            return; // an earlier attempt of this acquire got this far
+        }
+
+        if (state.NeedsSyncBefore(position.Ordinal))
+        {
+            await _synchronizer.SyncAsync(position, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Synchronised {Key} for {Ordinal}: the previous holder {Previous} did not release cleanly", position.Key, position.Ordinal, state.LastAcquired);
+        }
+
+        // Recorded only after the sync: a crash before this point leaves the key unsynced for the next holder.
+        await _locks.RecordAcquiredAsync(position.Key, position.Ordinal, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void StartLeaseTimer(LockRef lockRef, long leaseStart)
+    {
+        if (_options.HoldLease is not { } lease)
+        {
+            return;
+        }
+
+        var remaining = lease - _options.TimeProvider.GetElapsedTime(leaseStart);
+        if (remaining <= TimeSpan.Zero)
+        {
+            lockRef.Ticket.SignalLost(LockLossReason.LeaseExpired);
+            return;
+        }
+
+        var timer = _options.TimeProvider.CreateTimer(static state => ((LockRef)state!).Ticket.SignalLost(LockLossReason.LeaseExpired), lockRef, remaining, Timeout.InfiniteTimeSpan);
+        _leaseTimers[lockRef.Id] = timer;
+    }
+
+    private void StopLeaseTimer(LockRef lockRef)
+    {
+        if (_leaseTimers.TryRemove(lockRef.Id, out var timer))
+        {
+            timer.Dispose();
+        }
+    }
+
+    private void OnTicketLost(LockRef lockRef)
+    {
+        StopLeaseTimer(lockRef);
+        if (!lockRef.IsReleased)
+        {
+            MusicTelemetry.Losses.Add(1, new KeyValuePair<string, object?>("music.reason", lockRef.LossReason?.ToString()));
+            _logger.LogWarning("Ticket {Ticket} was lost: {Reason}", lockRef, lockRef.LossReason);
+        }
+    }
+
+    private long EnsureHolds(LockRef lockRef, string key)
+    {
+        EnsureUsable(lockRef);
+        if (!lockRef.IsAcquired)
+        {
+            throw new LockNotHeldException($"Ticket {lockRef} has not acquired its keys yet; call AcquireLockAsync until it returns true.");
+        }
+
+        return lockRef.Ticket.OrdinalOf(key)
+            ?? throw new LockNotHeldException($"Ticket {lockRef} does not lock key '{key}'; it locks {string.Join(", ", lockRef.Keys)}.");
+    }
+
+    private void EnsureUsable(LockRef lockRef)
+    {
+        EnsureOwned(lockRef);
+        if (lockRef.IsReleased)
+        {
+            throw new LockLostException($"Ticket {lockRef} was released; a ticket is good for one critical section only. Create a new one.", reason: null);
+        }
+
+        if (lockRef.LossReason is not null)
+        {
+            throw LostException(lockRef);
+        }
+    }
+
+    private void EnsureOwned(LockRef lockRef)
+    {
+        ArgumentNullException.ThrowIfNull(lockRef);
+        ThrowIfDisposed();
+        if (!ReferenceEquals(lockRef.Owner, this))
+        {
+            throw new UnknownLockRefException($"Ticket {lockRef} was not created by this client; a ticket belongs to the client (and lock session) that created it.", nameof(lockRef));
+        }
+    }
+
+    private static LockLostException LostException(LockRef lockRef) =>
+        new($"Ticket {lockRef} was lost ({lockRef.LossReason}); its holder must stop and start over with a new ticket.", lockRef.LossReason);
+
+    private void ValidateValue(byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length > MaxValueBytes)
+        {
+            throw new ValueTooLargeException(value.Length, MaxValueBytes, nameof(value));
+        }
+    }
+
+    private Activity? StartActivity(string name, string key, DataConsistency consistency)
+    {
+        var activity = MusicTelemetry.Source.StartActivity(name);
+        activity?.SetTag(MusicTelemetry.KeyTag, key);
+        activity?.SetTag(MusicTelemetry.ConsistencyTag, consistency.ToString());
+        activity?.SetTag(MusicTelemetry.SiteTag, Site);
+        return activity;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}
