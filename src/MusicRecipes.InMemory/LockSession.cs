@@ -1,0 +1,20 @@
+using MusicRecipes.Locking;
+
+namespace MusicRecipes.InMemory;
+
+/// <summary>A session of the in-memory lock service: alive while heartbeats arrive, like a ZooKeeper session.</summary>
+internal sealed class LockSession(string id, int site, long lastHeartbeat)
+{
+    public string Id { get; } = id;
+
+    public int Site { get; } = site;
+
+    /// <summary>Timestamp (TimeProvider ticks) of the last heartbeat the service received. Guarded by the service's lock.</summary>
+    public long LastHeartbeat { get; set; } = lastHeartbeat;
+
+    /// <summary>Guarded by the service's lock.</summary>
+    public bool Expired { get; set; }
+
+    /// <summary>The session's tickets still in some queue. Guarded by the service's lock.</summary>
+    public Dictionary<string, LockTicket> Tickets { get; } = new(StringComparer.Ordinal);
+}
