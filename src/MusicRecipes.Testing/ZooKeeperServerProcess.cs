@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace MusicRecipes.Testing;
+
+/// <summary>One ZooKeeper server of a test ensemble: its directory, configuration and (while running) its process.</summary>
+internal sealed class ZooKeeperServerProcess
+{
+    // The wrapper shell: starts java in the background, records its pid, then blocks reading stdin. Stdin is a
+    // pipe from the test host, so when the host goes — however it goes — the read ends and java is killed.
+    private const string Wrapper =
+        "java \"$@\" >>\"$ZK_LOG\" 2>&1 </dev/null & zk=$!; echo $zk >\"$ZK_PIDFILE\"; " +
+        "while read -r _; do :; done; kill -9 $zk 2>/dev/null; wait $zk 2>/dev/null; exit 0";
+
+    private readonly ZooKeeperTestEnsembleOptions _options;
+    private readonly string _classpath;
+    private Process? _wrapper;
+
+    public ZooKeeperServerProcess(int id, string directory, ZooKeeperTestEnsembleOptions options, string classpath)
+    {
+        Id = id;
+        Directory = directory;
+        _options = options;
+        _classpath = classpath;
+        ClientPort = options.ClientPort(id);
+        WriteConfiguration();
+    }
+
+    public int Id { get; }
+
+    public string Directory { get; }
+
+    public int ClientPort { get; }
+
+    public bool IsRunning => _wrapper is { HasExited: false };
+
+    public string LogFile => Path.Combine(Directory, "server.log");
+
+    /// <summary>True when the wrapper runs but the Java process it started is gone (e.g. a port was taken).</summary>
+    public bool JavaHasExited
+    {
+        get
+        {
+            var pidFile = ZooKeeperChildProcesses.PidFile(ClientPort);
+            return File.Exists(pidFile)
+                && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)
+                && !System.IO.Directory.Exists($"/proc/{pid}");
+        }
+    }
+
+    public void Start()
+    {
+        ZooKeeperChildProcesses.KillStale(ClientPort);
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Directory,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(Wrapper);
+        start.ArgumentList.Add("zookeeper-" + Id.ToString(CultureInfo.InvariantCulture));
+        foreach (var argument in JavaArguments())
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["ZK_LOG"] = LogFile;
+        start.Environment["ZK_PIDFILE"] = ZooKeeperChildProcesses.PidFile(ClientPort);
+        _wrapper = Process.Start(start) ?? throw new InvalidOperationException("Could not start /bin/sh for ZooKeeper.");
+        ZooKeeperChildProcesses.Track(_wrapper);
+    }
+
+    /// <summary>Kills the server at once (SIGKILL: no clean shutdown, like a crash) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        var wrapper = _wrapper;
+        if (wrapper is null)
+        {
+            return;
+        }
+
+        _wrapper = null;
+        var pidFile = ZooKeeperChildProcesses.PidFile(ClientPort);
+        if (File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile).ConfigureAwait(false)).Trim(), out var pid))
+        {
+            ZooKeeperChildProcesses.KillPid(pid);
+        }
+
+        try
+        {
+            wrapper.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The shell is gone already.
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await wrapper.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            wrapper.Kill(entireProcessTree: true);
+        }
+
+        ZooKeeperChildProcesses.Untrack(wrapper);
+        wrapper.Dispose();
+        File.Delete(pidFile);
+    }
+
+    private IEnumerable<string> JavaArguments()
+    {
+        yield return "-Xmx" + _options.JavaHeap;
+        yield return "-Xms32m";
+        yield return "-XX:+UseSerialGC";
+        yield return "-XX:TieredStopAtLevel=1";
+        yield return "-Dzookeeper.4lw.commands.whitelist=*";
+        yield return "-Dzookeeper.admin.enableServer=false";
+        yield return "-Dlog4j.configuration=file:" + Path.Combine(Directory, "log4j.properties");
+        yield return "-cp";
+        yield return _classpath;
+        yield return "org.apache.zookeeper.server.quorum.QuorumPeerMain";
+        yield return Path.Combine(Directory, "zoo.cfg");
+    }
+
+    private void WriteConfiguration()
+    {
+        var data = Path.Combine(Directory, "data");
+        System.IO.Directory.CreateDirectory(data);
+        var config = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"tickTime={_options.TickTimeMs}")
+            .AppendLine("initLimit=20")
+            .AppendLine("syncLimit=10")
+            .AppendLine(CultureInfo.InvariantCulture, $"dataDir={data}")
+            .AppendLine(CultureInfo.InvariantCulture, $"clientPort={ClientPort}")
+            .AppendLine("clientPortAddress=127.0.0.1")
+            .AppendLine("admin.enableServer=false")
+            .AppendLine("4lw.commands.whitelist=*")
+            .AppendLine(CultureInfo.InvariantCulture, $"maxSessionTimeout={_options.MaxSessionTimeoutMs}")
+            .AppendLine(CultureInfo.InvariantCulture, $"minSessionTimeout={_options.MinSessionTimeoutMs ?? 2 * _options.TickTimeMs}")
+            .AppendLine("maxClientCnxns=0");
+        if (_options.ServerCount > 1)
+        {
+            File.WriteAllText(Path.Combine(data, "myid"), Id.ToString(CultureInfo.InvariantCulture));
+            for (var server = 1; server <= _options.ServerCount; server++)
+            {
+                config.AppendLine(CultureInfo.InvariantCulture, $"server.{server}=127.0.0.1:{_options.QuorumPort(server)}:{_options.ElectionPort(server)}");
+            }
+        }
+
+        File.WriteAllText(Path.Combine(Directory, "zoo.cfg"), config.ToString());
+        File.WriteAllText(Path.Combine(Directory, "log4j.properties"), string.Join('\n',
+            "log4j.rootLogger=INFO, CONSOLE",
+            "log4j.appender.CONSOLE=org.apache.log4j.ConsoleAppender",
+            "log4j.appender.CONSOLE.layout=org.apache.log4j.PatternLayout",
+            "log4j.appender.CONSOLE.layout.ConversionPattern=%d{ISO8601} %-5p [%t] %c{1} - %m%n",
+            string.Empty));
+    }
+}

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using MusicRecipes.ZooKeeper;
+
+namespace MusicRecipes.Testing;
+
+/// <summary>
+/// Real ZooKeeper servers for tests, like Curator's TestingServer/TestingCluster: a standalone server or an ensemble
+/// on 127.0.0.1, started as child Java processes from the installed ZooKeeper jars (<c>scripts/install-zookeeper.sh</c>).
+/// Kill and restart servers, and expire a client's session on demand. Disposing kills the processes and deletes
+/// the data; the processes also die if the test host exits or crashes.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var zk = await ZooKeeperTestEnsemble.StartAsync(new ZooKeeperTestEnsembleOptions { ServerCount = 3, BaseClientPort = 22181 });
+/// await using var client = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectionString = zk.ConnectionString });
+/// await zk.KillAsync(zk.ServerIndexOf(client.ConnectedServer!));   // the client fails over to another server
+/// await zk.ExpireSessionAsync(client);                              // the client reports Lost
+/// </code>
+/// </example>
+public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
+{
+    private readonly ZooKeeperTestEnsembleOptions _options;
+    private readonly ZooKeeperServerProcess[] _servers;
+    private readonly bool _ownsDataRoot;
+
+    private ZooKeeperTestEnsemble(ZooKeeperTestEnsembleOptions options, string dataRoot, bool ownsDataRoot)
+    {
+        _options = options;
+        DataRoot = dataRoot;
+        _ownsDataRoot = ownsDataRoot;
+        var classpath = options.Classpath ?? ZooKeeperClasspath.Find();
+        _servers = Enumerable.Range(1, options.ServerCount)
+            .Select(id => new ZooKeeperServerProcess(id, Path.Combine(dataRoot, "zk" + id.ToString(CultureInfo.InvariantCulture)), options, classpath))
+            .ToArray();
+    }
+
+    /// <summary>All servers: "127.0.0.1:p1,127.0.0.1:p2,...".</summary>
+    public string ConnectionString => string.Join(',', _servers.Select(s => "127.0.0.1:" + s.ClientPort.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>The number of servers.</summary>
+    public int ServerCount => _servers.Length;
+
+    /// <summary>Where the servers keep their data, configuration and logs (server.log per server).</summary>
+    public string DataRoot { get; }
+
+    /// <summary>Starts the servers and waits until they serve (for an ensemble: until a leader is elected and all follow it).</summary>
+    /// <exception cref="TimeoutException">Not ready within <see cref="ZooKeeperTestEnsembleOptions.StartTimeout"/>; the servers' logs are in the message.</exception>
+    public static async Task<ZooKeeperTestEnsemble> StartAsync(ZooKeeperTestEnsembleOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ZooKeeperTestEnsembleOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ServerCount, 1);
+        var ownsRoot = options.DataRoot is null;
+        var root = options.DataRoot ?? Path.Combine(Path.GetTempPath(), "musicrecipes-zk-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(root);
+        var ensemble = new ZooKeeperTestEnsemble(options, root, ownsRoot);
+        try
+        {
+            foreach (var server in ensemble._servers)
+            {
+                server.Start();
+            }
+
+            await ensemble.WaitUntilServingAsync(cancellationToken).ConfigureAwait(false);
+            return ensemble;
+        }
+        catch
+        {
+            await ensemble.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The connection string of server <paramref name="index"/> (0-based) alone.</summary>
+    public string ConnectionStringFor(int index) => "127.0.0.1:" + Server(index).ClientPort.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The 0-based index of the server at <paramref name="endpoint"/> (e.g. <see cref="ZooKeeperClient.ConnectedServer"/>).</summary>
+    public int ServerIndexOf(DnsEndPoint endpoint) => Array.FindIndex(_servers, s => s.ClientPort == endpoint.Port);
+
+    /// <summary>True while server <paramref name="index"/> runs.</summary>
+    public bool IsRunning(int index) => Server(index).IsRunning;
+
+    /// <summary>"leader", "follower" or "standalone" for server <paramref name="index"/>, or <c>null</c> if it does not serve.</summary>
+    public Task<string?> ModeOfAsync(int index, CancellationToken cancellationToken = default) =>
+        ZooKeeperFourLetterWords.ModeAsync(Server(index).ClientPort, cancellationToken);
+
+    /// <summary>The index of the current leader (or the standalone server), or -1.</summary>
+    public async Task<int> LeaderIndexAsync(CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < _servers.Length; i++)
+        {
+            if (_servers[i].IsRunning && await ModeOfAsync(i, cancellationToken).ConfigureAwait(false) is "leader" or "standalone")
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Kills server <paramref name="index"/> with SIGKILL (a crash: no goodbye to clients or peers).</summary>
+    public Task KillAsync(int index) => Server(index).KillAsync();
+
+    /// <summary>Starts a killed server again (same data) and waits until the ensemble serves.</summary>
+    public async Task RestartAsync(int index, CancellationToken cancellationToken = default)
+    {
+        var server = Server(index);
+        if (!server.IsRunning)
+        {
+            server.Start();
+        }
+
+        await WaitUntilServingAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Expires <paramref name="client"/>'s session (Curator's KillSession): a second connection presents the same
+    /// session id and password, then closes the session. The ensemble deletes the session's ephemeral nodes at once,
+    /// and <paramref name="client"/> learns on its next reconnect that its session is gone
+    /// (<see cref="ZooKeeperConnectionState.Lost"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The client has no session.</exception>
+    public async Task ExpireSessionAsync(ZooKeeperClient client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var credentials = client.SessionCredentials ?? throw new InvalidOperationException("The client has no session to expire.");
+        await ExpireSessionAsync(credentials, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Expires the session with these credentials (see <see cref="ExpireSessionAsync(ZooKeeperClient, CancellationToken)"/>).</summary>
+    public async Task ExpireSessionAsync(ZooKeeperSessionCredentials credentials, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        var killer = await ZooKeeperClient.ConnectAsync(
+            new ZooKeeperClientOptions { ConnectionString = ConnectionString, ResumeSession = credentials, SessionTimeout = TimeSpan.FromSeconds(10) },
+            cancellationToken).ConfigureAwait(false);
+        // Disposing sends closeSession for the shared session.
+        await killer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Kills every server and deletes the data directories.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            await server.KillAsync().ConfigureAwait(false);
+        }
+
+        if (_ownsDataRoot)
+        {
+            try
+            {
+                Directory.Delete(DataRoot, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by a dying process: leave the temporary folder to the OS.
+            }
+        }
+    }
+
+    private ZooKeeperServerProcess Server(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _servers.Length);
+        return _servers[index];
+    }
+
+    private async Task WaitUntilServingAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < _options.StartTimeout)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await AllRunningServeAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            if (_servers.FirstOrDefault(s => s.IsRunning && s.JavaHasExited) is { } dead)
+            {
+                throw new InvalidOperationException($"ZooKeeper server {dead.Id} exited. Its log:\n{Tail(dead.LogFile)}");
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException(
+            $"ZooKeeper ({_servers.Length} server(s) from port {_options.BaseClientPort}) did not serve within {_options.StartTimeout.TotalSeconds:F0} s.\n"
+            + string.Join('\n', _servers.Select(s => $"--- server {s.Id}:\n{Tail(s.LogFile)}")));
+    }
+
+    private async Task<bool> AllRunningServeAsync(CancellationToken cancellationToken)
+    {
+        var sawLeader = false;
+        foreach (var server in _servers.Where(s => s.IsRunning))
+        {
+            if (await ZooKeeperFourLetterWords.AskAsync(server.ClientPort, "ruok", cancellationToken).ConfigureAwait(false) != "imok")
+            {
+                return false;
+            }
+
+            var mode = await ZooKeeperFourLetterWords.ModeAsync(server.ClientPort, cancellationToken).ConfigureAwait(false);
+            if (mode is null)
+            {
+                return false;
+            }
+
+            sawLeader |= mode is "leader" or "standalone";
+        }
+
+        return sawLeader;
+    }
+
+    private static string Tail(string file)
+    {
+        if (!File.Exists(file))
+        {
+            return "(no log)";
+        }
+
+        var lines = File.ReadAllLines(file);
+        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 30)));
+    }
+}

@@ -1,0 +1,49 @@
+namespace MusicRecipes.Testing;
+
+/// <summary>Settings of a <see cref="ZooKeeperTestEnsemble"/>.</summary>
+/// <example>
+/// <code>
+/// var options = new ZooKeeperTestEnsembleOptions { ServerCount = 3, BaseClientPort = 22181, BaseQuorumPort = 22888, BaseElectionPort = 23888 };
+/// </code>
+/// </example>
+public sealed class ZooKeeperTestEnsembleOptions
+{
+    /// <summary>1 for a standalone server, or the size of the ensemble (3 is typical). Default 1.</summary>
+    public int ServerCount { get; set; } = 1;
+
+    /// <summary>Client port of server 1; server N listens on <c>BaseClientPort + N - 1</c>. Pick distinct ranges per fixture.</summary>
+    public int BaseClientPort { get; set; } = 21811;
+
+    /// <summary>Quorum (follower-to-leader) port of server 1; 0 picks <c>BaseClientPort + 700</c>.</summary>
+    public int BaseQuorumPort { get; set; }
+
+    /// <summary>Leader-election port of server 1; 0 picks <c>BaseClientPort + 1700</c>.</summary>
+    public int BaseElectionPort { get; set; }
+
+    /// <summary>ZooKeeper's tick; session timeouts are clamped to [2, 20] ticks unless the bounds below say otherwise. Default 200 ms.</summary>
+    public int TickTimeMs { get; set; } = 200;
+
+    /// <summary>The smallest session timeout the servers grant. Default 2 ticks.</summary>
+    public int? MinSessionTimeoutMs { get; set; }
+
+    /// <summary>The largest session timeout the servers grant. Default 60 s.</summary>
+    public int MaxSessionTimeoutMs { get; set; } = 60_000;
+
+    /// <summary>Where data directories go; a fresh temporary folder by default. It is deleted on dispose.</summary>
+    public string? DataRoot { get; set; }
+
+    /// <summary>How long to wait for the servers to serve (and, for an ensemble, to elect a leader). Default 60 s.</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The Java heap of each server. Default 256 MiB (machines running tests have few cores and share memory).</summary>
+    public string JavaHeap { get; set; } = "256m";
+
+    /// <summary>The server classpath; by default found by <see cref="ZooKeeperClasspath.Find"/>.</summary>
+    public string? Classpath { get; set; }
+
+    internal int QuorumPort(int server) => (BaseQuorumPort == 0 ? BaseClientPort + 700 : BaseQuorumPort) + server - 1;
+
+    internal int ElectionPort(int server) => (BaseElectionPort == 0 ? BaseClientPort + 1700 : BaseElectionPort) + server - 1;
+
+    internal int ClientPort(int server) => BaseClientPort + server - 1;
+}

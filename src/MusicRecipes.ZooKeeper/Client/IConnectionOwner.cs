@@ -1,0 +1,14 @@
+namespace MusicRecipes.ZooKeeper;
+
+/// <summary>What a <see cref="ZooKeeperConnection"/> reports to the client that owns it. Called on the reader loop: must not block.</summary>
+internal interface IConnectionOwner
+{
+    /// <summary>A numbered reply carried this zxid (the client remembers the largest for reconnects).</summary>
+    void ObserveZxid(long zxid);
+
+    /// <summary>The watches registered with this client.</summary>
+    WatchRegistry Watches { get; }
+
+    /// <summary>A watch notification arrived, with the server's path.</summary>
+    void OnNotification(WatchEventType type, string serverPath);
+}

@@ -1,0 +1,456 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MusicRecipes.ZooKeeper.Protocol;
+
+namespace MusicRecipes.ZooKeeper;
+
+/// <summary>
+/// An asynchronous ZooKeeper client speaking the wire protocol directly: one session over a list of servers, kept
+/// across reconnects, with one-shot watches and typed errors.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The client connects to the servers in a random order. When a connection drops it reports
+/// <see cref="ZooKeeperConnectionState.Suspended"/>, fails the requests in flight with
+/// <see cref="ConnectionLossException"/> (their outcome is unknown) and tries the next server with the same session
+/// id and password. If a server takes the session back it reports <see cref="ZooKeeperConnectionState.Reconnected"/>
+/// and re-registers every watch (SetWatches with the last zxid seen, so watches whose node changed meanwhile fire at
+/// once). If the server answers that the session expired — or no server was reachable for a whole session
+/// timeout — it reports <see cref="ZooKeeperConnectionState.Lost"/>, tells every watcher
+/// (<see cref="WatchEventType.SessionExpired"/>), and opens a new session (<see cref="ZooKeeperConnectionState.Connected"/>).
+/// </para>
+/// <para>
+/// Watch callbacks and <see cref="ConnectionStateChanged"/> handlers run one at a time on a dispatcher task, never on
+/// the socket's reader loop. Every node is created with the open ACL (world:anyone); authentication is not supported.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectionString = "127.0.0.1:2181/app" }, ct);
+/// await zk.CreateAsync("/config", "v1"u8.ToArray(), CreateMode.Persistent, ct);
+/// var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+/// var (data, stat) = await zk.GetDataAsync("/config", _ => changed.TrySetResult(), ct);
+/// await zk.SetDataAsync("/config", "v2"u8.ToArray(), stat.Version, ct);
+/// await changed.Task;
+/// </code>
+/// </example>
+public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
+{
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(200);
+
+    private readonly ZooKeeperClientOptions _options;
+    private readonly ZooKeeperConnectionString _connectionString;
+    private readonly Chroot _chroot;
+    private readonly ILogger _logger;
+    private readonly EventDispatcher _events;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly object _gate = new();
+    private ZooKeeperConnection? _connection;
+    private TaskCompletionSource _connected = NewSignal();
+    private long _sessionId;
+    private byte[] _password = new byte[16];
+    private int _negotiatedTimeoutMs;
+    private long _lastZxid;
+    private long _disconnectedSince;
+    private ZooKeeperConnectionState _state = ZooKeeperConnectionState.Latent;
+    private Task _connectLoop = Task.CompletedTask;
+    private int _disposed;
+
+    private ZooKeeperClient(ZooKeeperClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPacketSize, 1024);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.SessionTimeout, TimeSpan.Zero);
+        _options = options;
+        _connectionString = ZooKeeperConnectionString.Parse(options.ConnectionString);
+        _chroot = new Chroot(_connectionString.Chroot);
+        _logger = options.Logger ?? NullLogger.Instance;
+        _events = new EventDispatcher(_logger);
+        if (options.ResumeSession is { } resume)
+        {
+            _sessionId = resume.SessionId;
+            _password = resume.Password.ToArray();
+            _negotiatedTimeoutMs = (int)options.SessionTimeout.TotalMilliseconds;
+        }
+    }
+
+    /// <summary>Raised, on the dispatcher task, whenever <see cref="ConnectionState"/> changes.</summary>
+    public event EventHandler<ZooKeeperConnectionStateChangedEventArgs>? ConnectionStateChanged;
+
+    /// <summary>The current connection state.</summary>
+    public ZooKeeperConnectionState ConnectionState
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>The current session id (0 before the first connection and right after an expiry).</summary>
+    public long SessionId => Interlocked.Read(ref _sessionId);
+
+    /// <summary>The session timeout the server granted.</summary>
+    public TimeSpan SessionTimeout => TimeSpan.FromMilliseconds(Volatile.Read(ref _negotiatedTimeoutMs));
+
+    /// <summary>The current session's id and password, or <c>null</c> when there is no session.</summary>
+    public ZooKeeperSessionCredentials? SessionCredentials
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sessionId == 0 ? null : new ZooKeeperSessionCredentials(_sessionId, _password.ToArray());
+            }
+        }
+    }
+
+    /// <summary>The server the client is connected to, or <c>null</c> while disconnected.</summary>
+    public DnsEndPoint? ConnectedServer => Volatile.Read(ref _connection)?.Server;
+
+    /// <summary>The largest zxid seen in a reply: the point in ZooKeeper's history this client has read up to.</summary>
+    public long LastZxid => Interlocked.Read(ref _lastZxid);
+
+    /// <summary>The chroot of the connection string, or <c>null</c>.</summary>
+    public string? Chroot => _chroot.Root;
+
+    /// <summary>The options the client was made with.</summary>
+    public ZooKeeperClientOptions Options => _options;
+
+    WatchRegistry IConnectionOwner.Watches => Watches;
+
+    internal WatchRegistry Watches { get; } = new();
+
+    /// <summary>Starts a client and waits until it is connected (at most <see cref="ZooKeeperClientOptions.ConnectionTimeout"/>).</summary>
+    /// <exception cref="ConnectionLossException">No server accepted a connection in time.</exception>
+    public static async Task<ZooKeeperClient> ConnectAsync(ZooKeeperClientOptions options, CancellationToken cancellationToken = default)
+    {
+        var client = Start(options);
+        try
+        {
+            await client.WaitUntilConnectedAsync(cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Starts a client that connects in the background; operations wait for the connection.</summary>
+    /// <example>
+    /// <code>
+    /// await using var zk = ZooKeeperClient.Start(new ZooKeeperClientOptions { ConnectionString = "zk1:2181" });
+    /// </code>
+    /// </example>
+    public static ZooKeeperClient Start(ZooKeeperClientOptions options)
+    {
+        var client = new ZooKeeperClient(options);
+        client._connectLoop = Task.Run(client.ConnectLoopAsync);
+        return client;
+    }
+
+    /// <summary>Waits until the client is connected (at most <see cref="ZooKeeperClientOptions.ConnectionTimeout"/>).</summary>
+    /// <exception cref="ConnectionLossException">Not connected in time.</exception>
+    public async Task WaitUntilConnectedAsync(CancellationToken cancellationToken = default) =>
+        await ConnectionAsync(null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Closes the session (its ephemeral nodes go at once), the connection and the dispatcher. Pending watchers get
+    /// <see cref="WatchEventType.ClientClosed"/>.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        var connection = Volatile.Read(ref _connection);
+        if (connection is not null && SessionId != 0)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await connection.SendAsync(OpCode.CloseSession, [], null, null, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is KeeperException or OperationCanceledException)
+            {
+                _logger.LogDebug("closeSession not acknowledged: {Reason}", e.Message);
+            }
+        }
+
+        _closing.Cancel();
+        connection?.Abort(null);
+        await _connectLoop.ConfigureAwait(false);
+        lock (_gate)
+        {
+            _connected.TrySetException(new ObjectDisposedException(nameof(ZooKeeperClient)));
+        }
+
+        SetState(ZooKeeperConnectionState.Closed, SessionId);
+        foreach (var (path, watcher) in Watches.DrainAll())
+        {
+            _events.Post(() => watcher(new WatchedEvent(WatchEventType.ClientClosed, path)));
+        }
+
+        await _events.DisposeAsync().ConfigureAwait(false);
+        _closing.Dispose();
+    }
+
+    void IConnectionOwner.ObserveZxid(long zxid)
+    {
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref _lastZxid);
+            if (zxid <= seen)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _lastZxid, zxid, seen) != seen);
+    }
+
+    void IConnectionOwner.OnNotification(WatchEventType type, string serverPath)
+    {
+        var path = _chroot.ToClient(serverPath);
+        var fired = Watches.Trigger(type, path);
+        if (fired.Count == 0)
+        {
+            return;
+        }
+
+        var watchedEvent = new WatchedEvent(type, path);
+        foreach (var watcher in fired)
+        {
+            _events.Post(() => watcher(watchedEvent));
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The live connection, waiting for one up to the connection timeout.</summary>
+    private async ValueTask<ZooKeeperConnection> ConnectionAsync(string? path, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        while (true)
+        {
+            Task signal;
+            lock (_gate)
+            {
+                if (_connection is { IsAborted: false } live)
+                {
+                    return live;
+                }
+
+                signal = _connected.Task;
+            }
+
+            try
+            {
+                await signal.WaitAsync(_options.ConnectionTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new ConnectionLossException(path, $"No ZooKeeper server of {_connectionString} was reachable within {_options.ConnectionTimeout.TotalSeconds:F1} s.");
+            }
+        }
+    }
+
+    private async Task ConnectLoopAsync()
+    {
+        var servers = _connectionString.Servers.OrderBy(_ => Random.Shared.Next()).ToArray();
+        var next = 0;
+        while (!_closing.IsCancellationRequested)
+        {
+            ExpireIfCutOffTooLong();
+            var server = servers[next++ % servers.Length];
+            ZooKeeperConnection connection;
+            try
+            {
+                connection = await OpenAsync(server).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _logger.LogDebug("ZooKeeper server {Host}:{Port} unreachable: {Reason}", server.Host, server.Port, e.Message);
+                if (next % servers.Length == 0)
+                {
+                    await PauseAsync().ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            if (!Adopt(connection))
+            {
+                continue;
+            }
+
+            await connection.Closed.ConfigureAwait(false);
+            lock (_gate)
+            {
+                _connection = null;
+                _connected = NewSignal();
+                _disconnectedSince = Stopwatch.GetTimestamp();
+            }
+
+            if (_closing.IsCancellationRequested)
+            {
+                return;
+            }
+
+            SetState(ZooKeeperConnectionState.Suspended, SessionId);
+        }
+    }
+
+    private async Task<ZooKeeperConnection> OpenAsync(DnsEndPoint server)
+    {
+        long sessionId;
+        byte[] password;
+        lock (_gate)
+        {
+            sessionId = _sessionId;
+            password = _password;
+        }
+
+        var request = ConnectHandshake.EncodeRequest(LastZxid, (int)_options.SessionTimeout.TotalMilliseconds, sessionId, password);
+        var perServer = TimeSpan.FromMilliseconds(Math.Max(1000, _options.SessionTimeout.TotalMilliseconds / _connectionString.Servers.Count));
+        return await ZooKeeperConnection.OpenAsync(server, request, perServer, this, _options.MaxPacketSize + 65536, _logger, _closing.Token)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Takes a handshaken connection into use, or handles the expiry it reported. Returns false if it was not adopted.</summary>
+    private bool Adopt(ZooKeeperConnection connection)
+    {
+        var handshake = connection.Handshake;
+        var previous = SessionId;
+        if (handshake.TimeoutMs <= 0)
+        {
+            connection.Abort(null);
+            OnSessionExpired(previous, "the server reported the session expired");
+            return false;
+        }
+
+        if (previous != 0 && handshake.SessionId != previous)
+        {
+            OnSessionExpired(previous, "the server gave a different session");
+        }
+
+        var resumed = previous != 0 && handshake.SessionId == previous;
+        lock (_gate)
+        {
+            _sessionId = handshake.SessionId;
+            _password = handshake.Password;
+            _negotiatedTimeoutMs = handshake.TimeoutMs;
+        }
+
+        if (resumed)
+        {
+            // Queued before the loops start, so SetWatches is the first request the server sees from us.
+            SetWatchesRequest.Send(connection, Watches, _chroot, LastZxid, _options.MaxPacketSize);
+        }
+
+        connection.Start(TimeSpan.FromMilliseconds(handshake.TimeoutMs));
+        lock (_gate)
+        {
+            if (_closing.IsCancellationRequested)
+            {
+                connection.Abort(null);
+                return false;
+            }
+
+            _connection = connection;
+            SetState(resumed ? ZooKeeperConnectionState.Reconnected : ZooKeeperConnectionState.Connected, handshake.SessionId);
+            _connected.TrySetResult();
+        }
+
+        _logger.LogInformation(
+            "ZooKeeper {How} session 0x{Session:x} on {Host}:{Port} (timeout {Timeout} ms).",
+            resumed ? "resumed" : "opened",
+            handshake.SessionId,
+            connection.Server.Host,
+            connection.Server.Port,
+            handshake.TimeoutMs);
+        return true;
+    }
+
+    /// <summary>
+    /// After a whole session timeout without a server, the ensemble has expired the session (or will before we can
+    /// reach it): report it lost now rather than let holders believe in locks nobody honours (DESIGN.md §2 rule 6).
+    /// </summary>
+    private void ExpireIfCutOffTooLong()
+    {
+        long session;
+        lock (_gate)
+        {
+            session = _sessionId;
+            if (session == 0 || _disconnectedSince == 0
+                || Stopwatch.GetElapsedTime(_disconnectedSince) < TimeSpan.FromMilliseconds(_negotiatedTimeoutMs))
+            {
+                return;
+            }
+        }
+
+        OnSessionExpired(session, "no server was reachable for a whole session timeout");
+    }
+
+    private void OnSessionExpired(long session, string why)
+    {
+        lock (_gate)
+        {
+            if (_sessionId != session)
+            {
+                return;
+            }
+
+            _sessionId = 0;
+            _password = new byte[16];
+            _disconnectedSince = 0;
+        }
+
+        _logger.LogWarning("ZooKeeper session 0x{Session:x} lost: {Why}.", session, why);
+        SetState(ZooKeeperConnectionState.Lost, session);
+        foreach (var (path, watcher) in Watches.DrainAll())
+        {
+            _events.Post(() => watcher(new WatchedEvent(WatchEventType.SessionExpired, path)));
+        }
+    }
+
+    private void SetState(ZooKeeperConnectionState state, long session)
+    {
+        lock (_gate)
+        {
+            if (_state == state || _state == ZooKeeperConnectionState.Closed)
+            {
+                return;
+            }
+
+            _state = state;
+        }
+
+        var args = new ZooKeeperConnectionStateChangedEventArgs(state, session);
+        _events.Post(() => ConnectionStateChanged?.Invoke(this, args));
+    }
+
+    private async Task PauseAsync()
+    {
+        try
+        {
+            await Task.Delay(RetryPause, _closing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Closing: the loop checks the token next.
+        }
+    }
+}

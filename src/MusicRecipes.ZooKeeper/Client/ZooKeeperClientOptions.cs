@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+
+namespace MusicRecipes.ZooKeeper;
+
+/// <summary>Settings of a <see cref="ZooKeeperClient"/>.</summary>
+/// <example>
+/// <code>
+/// await using var client = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
+/// {
+///     ConnectionString = "zk1:2181,zk2:2181,zk3:2181/music",
+///     SessionTimeout = TimeSpan.FromSeconds(10),
+/// }, cancellationToken);
+/// </code>
+/// </example>
+public sealed class ZooKeeperClientOptions
+{
+    /// <summary>The largest packet ZooKeeper servers accept by default (<c>jute.maxbuffer</c> = 0xfffff).</summary>
+    public const int DefaultMaxPacketSize = 0xfffff;
+
+    /// <summary>Servers and optional chroot, e.g. "127.0.0.1:2181,127.0.0.1:2182/app" (see <see cref="ZooKeeperConnectionString"/>).</summary>
+    public string ConnectionString { get; set; } = "127.0.0.1:2181";
+
+    /// <summary>
+    /// The session timeout to ask for; the server clamps it to [2, 20] × its tickTime unless configured otherwise.
+    /// A holder that is cut off learns it lost its locks after at most this long (DESIGN.md §2 rule 6). Default 15 s.
+    /// </summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long an operation waits for a connection before it fails with <see cref="ConnectionLossException"/>. Default 15 s.</summary>
+    public TimeSpan ConnectionTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The largest request, in bytes without the 4-byte length prefix, the client sends. Set it to the servers'
+    /// <c>jute.maxbuffer</c>: larger requests fail with <see cref="PacketTooLargeException"/> before anything is sent.
+    /// Replies up to this size plus 64 KiB are accepted.
+    /// </summary>
+    public int MaxPacketSize { get; set; } = DefaultMaxPacketSize;
+
+    /// <summary>Resume this session instead of creating one (for tools and tests; see <see cref="ZooKeeperSessionCredentials"/>).</summary>
+    public ZooKeeperSessionCredentials? ResumeSession { get; set; }
+
+    /// <summary>Where the client logs connection changes. Default: nowhere.</summary>
+    public ILogger? Logger { get; set; }
+}

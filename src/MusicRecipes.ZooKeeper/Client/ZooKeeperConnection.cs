@@ -1,0 +1,321 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using MusicRecipes.ZooKeeper.Protocol;
+
+namespace MusicRecipes.ZooKeeper;
+
+/// <summary>
+/// One TCP connection to one server, after the handshake: a single writer loop (requests never interleave on the
+/// socket), a reader loop that matches replies to requests by xid and hands notifications to the owner, and a
+/// timer that pings when the connection has been idle for a third of the session timeout and gives up on the
+/// server when nothing arrived for two thirds of it (ClientCnxn's readTimeout). When any of them fails, the
+/// connection aborts and every pending request fails with ConnectionLoss.
+/// </summary>
+internal sealed class ZooKeeperConnection
+{
+    private static readonly byte[] PingPacket = BuildPing();
+
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly IConnectionOwner _owner;
+    private readonly ILogger _logger;
+    private readonly int _maxIncoming;
+    private readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<int, PendingRequest> _pending = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _nextXid;
+    private int _aborted;
+    private long _lastSend;
+    private long _lastReceive;
+
+    private ZooKeeperConnection(Socket socket, DnsEndPoint server, ConnectResponse handshake, IConnectionOwner owner, int maxIncoming, ILogger logger)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        Server = server;
+        Handshake = handshake;
+        _owner = owner;
+        _maxIncoming = maxIncoming;
+        _logger = logger;
+        _lastSend = _lastReceive = Stopwatch.GetTimestamp();
+    }
+
+    public DnsEndPoint Server { get; }
+
+    public ConnectResponse Handshake { get; }
+
+    /// <summary>Completes when the connection is gone.</summary>
+    public Task Closed => _closed.Task;
+
+    public bool IsAborted => Volatile.Read(ref _aborted) != 0;
+
+    /// <summary>Connects and performs the handshake. The caller decides what a timeout of 0 (expired session) means.</summary>
+    public static async Task<ZooKeeperConnection> OpenAsync(
+        DnsEndPoint server,
+        byte[] connectRequest,
+        TimeSpan connectTimeout,
+        IConnectionOwner owner,
+        int maxIncoming,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(connectTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(server, timeout.Token).ConfigureAwait(false);
+            await socket.SendAsync(connectRequest, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            var prefix = new byte[4];
+            await ReceiveExactlyAsync(socket, prefix, timeout.Token).ConfigureAwait(false);
+            var length = ConnectHandshake.ReadLength(prefix);
+            if (length is < 36 or > 1024)
+            {
+                throw new InvalidDataException($"ZooKeeper server {server.Host}:{server.Port} sent a ConnectResponse of {length} bytes.");
+            }
+
+            var frame = new byte[length];
+            await ReceiveExactlyAsync(socket, frame, timeout.Token).ConfigureAwait(false);
+            var handshake = ConnectHandshake.DecodeResponse(frame);
+            return new ZooKeeperConnection(socket, server, handshake, owner, maxIncoming, logger);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new TimeoutException($"No handshake with ZooKeeper server {server.Host}:{server.Port} within {connectTimeout.TotalMilliseconds:F0} ms.");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the loops. Call once, after queueing anything that must be sent first (SetWatches).</summary>
+    public void Start(TimeSpan sessionTimeout)
+    {
+        _ = Task.Run(WriteLoopAsync);
+        _ = Task.Run(ReadLoopAsync);
+        _ = Task.Run(() => KeepAliveLoopAsync(sessionTimeout));
+    }
+
+    /// <summary>Sends a numbered request and awaits its reply. Fails with ConnectionLoss if the connection goes first.</summary>
+    public async Task<Reply> SendAsync(int opCode, byte[] body, WatchRegistration? watch, string? path, CancellationToken cancellationToken)
+    {
+        var xid = Interlocked.Increment(ref _nextXid);
+        var pending = new PendingRequest(xid, watch);
+        _pending[xid] = pending;
+        if (IsAborted || !_outgoing.Writer.TryWrite(Frame(xid, opCode, body)))
+        {
+            _pending.TryRemove(xid, out _);
+            throw new ConnectionLossException(path, $"The connection to {Server.Host}:{Server.Port} was lost before the request was sent.");
+        }
+
+        if (IsAborted && _pending.TryRemove(xid, out _))
+        {
+            // Abort drained the table just before we added to it.
+            throw new ConnectionLossException(path);
+        }
+
+        using var registration = cancellationToken.Register(
+            static state =>
+            {
+                var (connection, pendingRequest, token) = ((ZooKeeperConnection, PendingRequest, CancellationToken))state!;
+                if (connection._pending.TryRemove(pendingRequest.Xid, out _))
+                {
+                    pendingRequest.Cancel(token);
+                }
+            },
+            (this, pending, cancellationToken));
+        try
+        {
+            return await pending.Task.ConfigureAwait(false);
+        }
+        catch (ConnectionLostSignal)
+        {
+            throw new ConnectionLossException(path, $"The connection to {Server.Host}:{Server.Port} was lost; the outcome of the request is unknown.");
+        }
+    }
+
+    /// <summary>Queues a packet with a reserved xid (SetWatches); its reply is not awaited.</summary>
+    public void SendSpecial(int xid, int opCode, byte[] body) => _outgoing.Writer.TryWrite(Frame(xid, opCode, body));
+
+    /// <summary>Closes the socket and fails every pending request with ConnectionLoss. Idempotent.</summary>
+    public void Abort(Exception? reason)
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) != 0)
+        {
+            return;
+        }
+
+        if (reason is not null)
+        {
+            _logger.LogInformation("ZooKeeper connection to {Host}:{Port} lost: {Reason}", Server.Host, Server.Port, reason.Message);
+        }
+
+        _outgoing.Writer.TryComplete();
+        _stop.Cancel();
+        _socket.Dispose();
+        foreach (var xid in _pending.Keys)
+        {
+            if (_pending.TryRemove(xid, out var pending))
+            {
+                pending.Fail(new ConnectionLostSignal());
+            }
+        }
+
+        _closed.TrySetResult();
+    }
+
+    private static byte[] Frame(int xid, int opCode, byte[] body)
+    {
+        var packet = new byte[12 + body.Length];
+        BinaryPrimitives.WriteInt32BigEndian(packet, 8 + body.Length);
+        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(4), xid);
+        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(8), opCode);
+        body.CopyTo(packet.AsSpan(12));
+        return packet;
+    }
+
+    private static byte[] BuildPing() => Frame(SpecialXid.Ping, OpCode.Ping, []);
+
+    private static async Task ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (buffer.Length > 0)
+        {
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new IOException("The ZooKeeper server closed the connection during the handshake.");
+            }
+
+            buffer = buffer[read..];
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            await foreach (var packet in _outgoing.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                await _stream.WriteAsync(packet, _stop.Token).ConfigureAwait(false);
+                Volatile.Write(ref _lastSend, Stopwatch.GetTimestamp());
+            }
+        }
+        catch (Exception e)
+        {
+            Abort(e);
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var prefix = new byte[4];
+        try
+        {
+            while (true)
+            {
+                await _stream.ReadExactlyAsync(prefix, _stop.Token).ConfigureAwait(false);
+                var length = BinaryPrimitives.ReadInt32BigEndian(prefix);
+                if (length < 16 || length > _maxIncoming)
+                {
+                    throw new InvalidDataException($"ZooKeeper reply length {length} is out of range (limit {_maxIncoming}).");
+                }
+
+                var frame = new byte[length];
+                await _stream.ReadExactlyAsync(frame, _stop.Token).ConfigureAwait(false);
+                Volatile.Write(ref _lastReceive, Stopwatch.GetTimestamp());
+                Dispatch(frame);
+            }
+        }
+        catch (Exception e)
+        {
+            Abort(e);
+        }
+    }
+
+    private void Dispatch(byte[] frame)
+    {
+        var reader = new JuteReader(frame);
+        var xid = reader.ReadInt();
+        var zxid = reader.ReadLong();
+        var error = reader.ReadInt();
+        switch (xid)
+        {
+            case SpecialXid.Ping:
+            case SpecialXid.Auth:
+                return;
+            case SpecialXid.SetWatches:
+                if (error != 0)
+                {
+                    _logger.LogWarning("ZooKeeper SetWatches failed with {Error}.", (KeeperErrorCode)error);
+                }
+
+                return;
+            case SpecialXid.Notification:
+                var type = reader.ReadInt();
+                reader.ReadInt();
+                var path = reader.ReadString() ?? "/";
+                if (type is >= 1 and <= 4)
+                {
+                    _owner.OnNotification((WatchEventType)type, path);
+                }
+
+                return;
+        }
+
+        if (zxid > 0)
+        {
+            _owner.ObserveZxid(zxid);
+        }
+
+        if (!_pending.TryRemove(xid, out var pending))
+        {
+            // Cancelled by its caller; xids are never reused on a connection, so nothing else can match.
+            return;
+        }
+
+        pending.Watch?.Apply(_owner.Watches, (KeeperErrorCode)error);
+        pending.Complete(new Reply(zxid, error, frame, reader.Position));
+    }
+
+    private async Task KeepAliveLoopAsync(TimeSpan sessionTimeout)
+    {
+        var pingAfter = sessionTimeout / 3;
+        var giveUpAfter = sessionTimeout * 2 / 3;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(20, sessionTimeout.TotalMilliseconds / 12)));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastReceive)) > giveUpAfter)
+                {
+                    Abort(new TimeoutException($"Nothing received from the server for {giveUpAfter.TotalMilliseconds:F0} ms."));
+                    return;
+                }
+
+                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSend)) >= pingAfter)
+                {
+                    _outgoing.Writer.TryWrite(PingPacket);
+                    Volatile.Write(ref _lastSend, Stopwatch.GetTimestamp());
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped by Abort.
+        }
+    }
+
+    /// <summary>Internal marker: the connection died under a pending request; the caller turns it into ConnectionLoss with its path.</summary>
+    private sealed class ConnectionLostSignal : Exception
+    {
+    }
+}
