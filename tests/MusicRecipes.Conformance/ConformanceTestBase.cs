@@ -1,0 +1,51 @@
+namespace MusicRecipes.Conformance;
+
+/// <summary>Client bookkeeping shared by the conformance suites: every client a test creates is disposed after it.</summary>
+public abstract class ConformanceTestBase : IAsyncLifetime
+{
+    /// <summary>How long any single wait in a conformance test may take on a real cluster.</summary>
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private readonly List<IMusicClient> _clients = new();
+
+    /// <summary>The backend under test.</summary>
+    protected abstract IMusicTestBackend Backend { get; }
+
+    /// <summary>Creates a client that is disposed when the test ends.</summary>
+    protected async Task<IMusicClient> ClientAsync(int site, MusicClientOptions? options = null)
+    {
+        var client = await Backend.CreateClientAsync(site, options);
+        lock (_clients)
+        {
+            _clients.Add(client);
+        }
+
+        return client;
+    }
+
+    /// <summary>Creates a ticket on <paramref name="keys"/> and waits until it holds them.</summary>
+    protected static async Task<LockRef> HoldAsync(IMusicClient client, params string[] keys)
+    {
+        var lockRef = await client.CreateLockRefAsync(keys);
+        await client.WaitForLockAsync(lockRef, Patience);
+        return lockRef;
+    }
+
+    /// <inheritdoc />
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public virtual async Task DisposeAsync()
+    {
+        IMusicClient[] clients;
+        lock (_clients)
+        {
+            clients = _clients.ToArray();
+        }
+
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+}

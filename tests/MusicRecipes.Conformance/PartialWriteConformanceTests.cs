@@ -1,0 +1,96 @@
+using System.Text;
+
+namespace MusicRecipes.Conformance;
+
+/// <summary>
+/// Sync on acquire (DESIGN.md §2 rule 3), for backends that can make a write reach only a minority: after a holder's
+/// write reaches a minority and the holder is forcibly released, the next holder reads one stable value, and never
+/// sees an older holder's value after its own write.
+/// </summary>
+public abstract class PartialWriteConformanceTests : ConformanceTestBase
+{
+    /// <summary>The backend's fault injector.</summary>
+    protected abstract IPartialWriteFaults Faults { get; }
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static string? Text(byte[]? bytes) => bytes is null ? null : Encoding.UTF8.GetString(bytes);
+
+    [Fact]
+    public async Task After_a_partial_write_and_a_forced_release_the_next_holder_reads_one_stable_value()
+    {
+        var key = ConformanceKeys.New("partial");
+        var old = await ClientAsync(0);
+        var next = await ClientAsync(1);
+
+        var held = await HoldAsync(old, key);
+        await old.CriticalPutAsync(held, key, Bytes("complete"));
+        await Faults.ArmPartialWriteAsync(old);
+        await Assert.ThrowsAsync<MusicTimeoutException>(() => old.CriticalPutAsync(held, key, Bytes("partial")));
+        await Faults.RecoverAsync();
+        Assert.True(await next.ForceReleaseAsync(key));
+
+        var current = await HoldAsync(next, key);
+        var first = Text(await next.CriticalGetAsync(current, key));
+        Assert.Contains(first, new[] { "complete", "partial" });
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(first, Text(await next.CriticalGetAsync(current, key)));
+        }
+
+        await next.CriticalPutAsync(current, key, Bytes("mine"));
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal("mine", Text(await next.CriticalGetAsync(current, key)));
+        }
+
+        await next.ReleaseLockAsync(current);
+    }
+
+    [Fact]
+    public async Task A_failed_put_makes_even_a_normal_release_unclean()
+    {
+        var key = ConformanceKeys.New("failed-put");
+        var old = await ClientAsync(0);
+        var next = await ClientAsync(2 % Backend.SiteCount);
+
+        var held = await HoldAsync(old, key);
+        await old.CriticalPutAsync(held, key, Bytes("complete"));
+        await Faults.ArmPartialWriteAsync(old);
+        await Assert.ThrowsAsync<MusicTimeoutException>(() => old.CriticalPutAsync(held, key, Bytes("partial")));
+        await Faults.RecoverAsync();
+        await old.ReleaseLockAsync(held); // the holder is alive and releases, but its last put may be anywhere
+
+        var current = await HoldAsync(next, key);
+        var first = Text(await next.CriticalGetAsync(current, key));
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(first, Text(await next.CriticalGetAsync(current, key)));
+        }
+
+        await next.ReleaseLockAsync(current);
+    }
+
+    [Fact]
+    public async Task A_partial_write_to_a_key_that_had_no_value_never_surfaces_later()
+    {
+        var key = ConformanceKeys.New("partial-new");
+        var old = await ClientAsync(0);
+        var next = await ClientAsync(1);
+
+        var held = await HoldAsync(old, key);
+        await Faults.ArmPartialWriteAsync(old);
+        await Assert.ThrowsAsync<MusicTimeoutException>(() => old.CriticalPutAsync(held, key, Bytes("ghost")));
+        await Faults.RecoverAsync();
+        Assert.True(await next.ForceReleaseAsync(key));
+
+        var current = await HoldAsync(next, key);
+        var first = Text(await next.CriticalGetAsync(current, key));
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(first, Text(await next.CriticalGetAsync(current, key)));
+        }
+
+        await next.ReleaseLockAsync(current);
+    }
+}
