@@ -5,7 +5,8 @@ namespace MusicRecipes.ZooKeeper;
 /// <param name="Error">The error of a failed operation; <see cref="KeeperErrorCode.Ok"/> otherwise (also for an operation that
 /// would have succeeded in a transaction that failed elsewhere).</param>
 /// <param name="Path">For a create: the created path, relative to the chroot (with the counter of a sequential node).</param>
-/// <param name="Stat">For a create or setData: the node's new metadata.</param>
+/// <param name="Stat">For a setData: the node's new metadata. For a create only when the server sends it (ZooKeeper 3.8
+/// answers creates inside a multi without a Stat, so it is usually <c>null</c>).</param>
 /// <example>
 /// <code>
 /// var results = await client.MultiAsync([ZooKeeperOp.Create("/q/n-", data, CreateMode.EphemeralSequential)], ct);
