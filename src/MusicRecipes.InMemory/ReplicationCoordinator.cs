@@ -48,6 +48,7 @@ internal sealed class ReplicationCoordinator(Replica[] replicas, SiteNetwork net
         }
 
         ChooseQuorum(site, $"write {key}");
+        network.CountRoundTrip(); // the fan-out below pays the latency; it is one round trip on the caller's path
         var acknowledged = 0;
         var quorum = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         for (var target = 0; target < replicas.Length; target++)

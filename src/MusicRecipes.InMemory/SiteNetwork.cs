@@ -54,9 +54,18 @@ internal sealed class SiteNetwork(int siteCount, TimeProvider time)
             return Task.CompletedTask;
         }
 
-        Interlocked.Increment(ref _roundTrips);
+        CountRoundTrip();
         var latency = Latency;
         return latency > TimeSpan.Zero ? Task.Delay(latency, time, cancellationToken) : Task.CompletedTask;
+    }
+
+    /// <summary>Counts one inter-site round trip whose delay is paid elsewhere (a quorum write's fan-out).</summary>
+    public void CountRoundTrip()
+    {
+        if (SiteCount > 1)
+        {
+            Interlocked.Increment(ref _roundTrips);
+        }
     }
 
     /// <summary>The one-way delay of a message to another site (replication off the caller's path).</summary>
