@@ -337,6 +337,20 @@ internal sealed class CqlConnection : IAsyncDisposable
             return;
         }
 
+        if (frame.Stream == 0 && frame.Opcode == Opcode.Error)
+        {
+            // Ids start at 1, so stream 0 is a connection-level error: Cassandra 2.1 answers a STARTUP of a protocol
+            // version it does not speak this way (version byte 0x83, stream 0). Hand it to every waiting request —
+            // during the handshake that is the STARTUP — and close: the connection is unusable.
+            for (var i = 1; i < _inFlight.Length; i++)
+            {
+                Interlocked.Exchange(ref _inFlight[i], null)?.Completion.TrySetResult(frame);
+            }
+
+            Close(new IOException("The node sent a connection-level error on stream 0."));
+            return;
+        }
+
         if (frame.Stream >= _inFlight.Length)
         {
             _logger.LogWarning("Response on unknown stream {Stream} from {Host} ignored", frame.Stream, EndPoint);

@@ -1,0 +1,38 @@
+namespace MusicRecipes.Testing;
+
+/// <summary>Finds the Cassandra 2.1 distribution installed by scripts/install-cassandra.sh.</summary>
+internal static class CassandraDistribution
+{
+    public const string HomeVariable = "MUSIC_CASSANDRA_HOME";
+
+    public static string Find(string? configured)
+    {
+        var candidates = new List<string>();
+        if (!string.IsNullOrEmpty(configured))
+        {
+            candidates.Add(configured);
+        }
+
+        if (Environment.GetEnvironmentVariable(HomeVariable) is { Length: > 0 } fromEnvironment)
+        {
+            candidates.Add(fromEnvironment);
+        }
+
+        candidates.Add("/opt/musicrecipes/cassandra/apache-cassandra-2.1.0");
+        candidates.Add(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache/musicrecipes/cassandra/apache-cassandra-2.1.0"));
+        foreach (var candidate in candidates)
+        {
+            if (File.Exists(Path.Combine(candidate, "lib", "apache-cassandra-2.1.0.jar")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"Cassandra 2.1.0 not found (looked in {string.Join(", ", candidates)}). Run scripts/install-cassandra.sh or set {HomeVariable}.");
+    }
+
+    /// <summary>Every jar of lib/, for the JVM classpath.</summary>
+    public static string Classpath(string home) =>
+        string.Join(':', Directory.GetFiles(Path.Combine(home, "lib"), "*.jar").Order(StringComparer.Ordinal));
+}

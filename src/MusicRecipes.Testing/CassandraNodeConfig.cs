@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace MusicRecipes.Testing;
+
+/// <summary>Writes one node's conf directory: cassandra.yaml, cassandra-rackdc.properties and logback.xml.</summary>
+internal static class CassandraNodeConfig
+{
+    public static void Write(string nodeDirectory, int node, CassandraTestClusterOptions options)
+    {
+        var conf = Path.Combine(nodeDirectory, "conf");
+        Directory.CreateDirectory(conf);
+        var address = CassandraTestCluster.AddressOf(node);
+        var snitch = options.DataCenters is null
+            ? "org.apache.cassandra.locator.SimpleSnitch"
+            : "org.apache.cassandra.locator.GossipingPropertyFileSnitch";
+        string Dir(string name) => Path.Combine(nodeDirectory, name);
+        string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        // Tuned for tests on a small machine: few tokens, no auto-bootstrap (empty nodes), quick timeouts, no
+        // snapshots on DROP/TRUNCATE, small caches; listen and serve on 127.0.0.N only.
+        var yaml = $"""
+            cluster_name: 'MusicRecipesTest'
+            num_tokens: 16
+            partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+            auto_bootstrap: false
+            data_file_directories:
+                - {Dir("data")}
+            commitlog_directory: {Dir("commitlog")}
+            saved_caches_directory: {Dir("saved_caches")}
+            commitlog_sync: periodic
+            commitlog_sync_period_in_ms: 10000
+            commitlog_segment_size_in_mb: 8
+            seed_provider:
+                - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+                  parameters:
+                      - seeds: "{CassandraTestCluster.AddressOf(1)}"
+            listen_address: {address}
+            rpc_address: {address}
+            start_native_transport: true
+            native_transport_port: {Int(options.NativePort)}
+            storage_port: {Int(options.StoragePort)}
+            ssl_storage_port: {Int(options.StoragePort + 1)}
+            start_rpc: false
+            rpc_port: {Int(options.StoragePort + 2)}
+            endpoint_snitch: {snitch}
+            write_request_timeout_in_ms: {Int(options.WriteRequestTimeoutMs)}
+            read_request_timeout_in_ms: {Int(options.ReadRequestTimeoutMs)}
+            counter_write_request_timeout_in_ms: {Int(options.WriteRequestTimeoutMs)}
+            range_request_timeout_in_ms: {Int(options.ReadRequestTimeoutMs * 2)}
+            cas_contention_timeout_in_ms: 1000
+            truncate_request_timeout_in_ms: 60000
+            request_timeout_in_ms: {Int(Math.Max(options.ReadRequestTimeoutMs, options.WriteRequestTimeoutMs) * 2)}
+            concurrent_reads: 8
+            concurrent_writes: 8
+            concurrent_counter_writes: 8
+            hinted_handoff_enabled: true
+            max_hint_window_in_ms: 10800000
+            key_cache_size_in_mb: 4
+            row_cache_size_in_mb: 0
+            incremental_backups: false
+            snapshot_before_compaction: false
+            auto_snapshot: false
+            disk_failure_policy: stop
+            commit_failure_policy: stop
+            phi_convict_threshold: 8
+            dynamic_snitch_update_interval_in_ms: 100
+            dynamic_snitch_reset_interval_in_ms: 600000
+            dynamic_snitch_badness_threshold: 0.1
+            tombstone_warn_threshold: 100000
+            tombstone_failure_threshold: 1000000
+            """;
+        File.WriteAllText(Path.Combine(conf, "cassandra.yaml"), yaml + "\n");
+        File.WriteAllText(Path.Combine(conf, "cassandra-rackdc.properties"), $"dc={options.DataCenterOf(node)}\nrack=rack1\n");
+        File.WriteAllText(Path.Combine(conf, "logback.xml"), """
+            <configuration scan="false">
+              <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+                <encoder><pattern>%-5level %date{HH:mm:ss,SSS} [%thread] %logger{0}: %msg%n</pattern></encoder>
+              </appender>
+              <root level="INFO"><appender-ref ref="STDOUT" /></root>
+            </configuration>
+            """);
+    }
+}

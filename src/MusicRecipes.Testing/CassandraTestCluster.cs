@@ -1,0 +1,355 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using MusicRecipes.Cql;
+
+namespace MusicRecipes.Testing;
+
+/// <summary>
+/// A real Apache Cassandra 2.1 cluster of N nodes on this machine, for tests: node i listens on 127.0.0.i with the
+/// same ports as every other node, seeds 127.0.0.1, no auto-bootstrap, 16 tokens, short server timeouts. Nodes can be
+/// killed, frozen (SIGSTOP), resumed and restarted. Disposing kills every JVM and deletes the data. JVMs also die
+/// when the test host exits or is killed.
+/// </summary>
+/// <remarks>
+/// Needs Java 17 and the distribution installed by <c>scripts/install-cassandra.sh</c> (or
+/// <c>MUSIC_CASSANDRA_HOME</c>). Starting three nodes takes roughly 20-40 s on two cores, so share one cluster per
+/// test project (an xunit collection fixture).
+/// </remarks>
+/// <example>
+/// <code>
+/// await using var cluster = await CassandraTestCluster.StartAsync(new CassandraTestClusterOptions { NodeCount = 3 }, ct);
+/// await using var session = await CqlSession.ConnectAsync(cluster.CreateSessionOptions(), ct);
+/// await cluster.KillAsync(3, ct);      // QUORUM still works with 2 of 3
+/// await cluster.RestartAsync(3, ct);   // back to 3 before the next test
+/// </code>
+/// </example>
+public sealed class CassandraTestCluster : IAsyncDisposable
+{
+    private const string ProbeKeyspace = "musicrecipes_testkit_probe";
+    private readonly CassandraNodeProcess[] _nodes;
+    private readonly string _baseDirectory;
+    private readonly bool _ownsBaseDirectory;
+    private int _disposed;
+
+    private CassandraTestCluster(CassandraTestClusterOptions options, string home, string baseDirectory, bool ownsBaseDirectory)
+    {
+        Options = options;
+        _baseDirectory = baseDirectory;
+        _ownsBaseDirectory = ownsBaseDirectory;
+        _nodes = Enumerable.Range(1, options.NodeCount)
+            .Select(n => new CassandraNodeProcess(n, Path.Combine(baseDirectory, $"node{n}"), home, options))
+            .ToArray();
+    }
+
+    /// <summary>The settings the cluster was started with.</summary>
+    public CassandraTestClusterOptions Options { get; }
+
+    /// <summary>Number of nodes.</summary>
+    public int NodeCount => _nodes.Length;
+
+    /// <summary>The CQL port of every node.</summary>
+    public int NativePort => Options.NativePort;
+
+    /// <summary>Addresses of all nodes (127.0.0.1 … 127.0.0.N), to use as contact points.</summary>
+    public IReadOnlyList<string> ContactPoints => _nodes.Select(n => AddressOf(n.Node)).ToList();
+
+    /// <summary>The address of node <paramref name="node"/> (1-based).</summary>
+    public static string AddressOf(int node) => $"127.0.0.{node.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The CQL endpoint of node <paramref name="node"/>.</summary>
+    public IPEndPoint EndPointOf(int node) => new(IPAddress.Parse(AddressOf(node)), NativePort);
+
+    /// <summary>Starts the cluster and waits until every node serves CQL and sees all the others up.</summary>
+    /// <exception cref="TimeoutException">Not up within <see cref="CassandraTestClusterOptions.StartTimeout"/>; the message has the nodes' log tails.</exception>
+    public static async Task<CassandraTestCluster> StartAsync(CassandraTestClusterOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new CassandraTestClusterOptions();
+        options.Validate();
+        var home = CassandraDistribution.Find(options.CassandraHome);
+        var owns = options.BaseDirectory is null;
+        var baseDirectory = options.BaseDirectory
+            ?? Path.Combine(Path.GetTempPath(), "musicrecipes-cassandra", $"{options.NativePort}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(baseDirectory);
+        var cluster = new CassandraTestCluster(options, home, baseDirectory, owns);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.StartTimeout);
+
+            // The seed first: the others gossip with it to join.
+            cluster._nodes[0].Start();
+            await cluster.WaitForCqlAsync(1, timeout.Token, cancellationToken).ConfigureAwait(false);
+            foreach (var node in cluster._nodes.Skip(1))
+            {
+                node.Start();
+            }
+
+            for (var n = 2; n <= cluster.NodeCount; n++)
+            {
+                await cluster.WaitForCqlAsync(n, timeout.Token, cancellationToken).ConfigureAwait(false);
+            }
+
+            await cluster.WaitUntilAllUpAsync(timeout.Token, cancellationToken).ConfigureAwait(false);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Session options pointing at every node, with a request timeout above the servers' own timeouts.</summary>
+    public CqlSessionOptions CreateSessionOptions()
+    {
+        var options = new CqlSessionOptions
+        {
+            Port = NativePort,
+            RequestTimeout = TimeSpan.FromMilliseconds(Math.Max(Options.WriteRequestTimeoutMs, Options.ReadRequestTimeoutMs) * 3),
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+            ReconnectBaseDelay = TimeSpan.FromMilliseconds(200),
+            ReconnectMaxDelay = TimeSpan.FromSeconds(2),
+        };
+        foreach (var contact in ContactPoints)
+        {
+            options.ContactPoints.Add(contact);
+        }
+
+        return options;
+    }
+
+    /// <summary>Whether the node's JVM is running (paused counts as running).</summary>
+    public bool IsRunning(int node) => Node(node).IsAlive;
+
+    /// <summary>Whether the node is frozen by <see cref="PauseAsync"/>.</summary>
+    public bool IsPaused(int node) => Node(node).IsPaused;
+
+    /// <summary>Kills the node's JVM (SIGKILL), like a crash. Its data stays for <see cref="StartNodeAsync"/>.</summary>
+    public Task KillAsync(int node, CancellationToken cancellationToken = default)
+    {
+        var process = Node(node);
+        return Task.Run(process.Kill, cancellationToken);
+    }
+
+    /// <summary>Freezes the node (SIGSTOP): connections stay open but nothing answers.</summary>
+    public Task PauseAsync(int node, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var process = Node(node);
+        CassandraChildProcesses.Pause(process.Pid);
+        process.IsPaused = true;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Unfreezes a paused node (SIGCONT).</summary>
+    public Task ResumeAsync(int node, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var process = Node(node);
+        CassandraChildProcesses.Resume(process.Pid);
+        process.IsPaused = false;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts a killed node again on its data and waits until the whole cluster is up.</summary>
+    public async Task StartNodeAsync(int node, CancellationToken cancellationToken = default)
+    {
+        var process = Node(node);
+        if (process.IsAlive)
+        {
+            throw new InvalidOperationException($"Node {node} is running.");
+        }
+
+        process.Start();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.StartTimeout);
+        await WaitForCqlAsync(node, timeout.Token, cancellationToken).ConfigureAwait(false);
+        await WaitUntilAllUpAsync(timeout.Token, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Kills the node (resuming it first if paused) and starts it again.</summary>
+    public async Task RestartAsync(int node, CancellationToken cancellationToken = default)
+    {
+        await KillAsync(node, cancellationToken).ConfigureAwait(false);
+        await StartNodeAsync(node, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Brings every node back: resumes paused ones, starts killed ones, then waits until all see each other up.
+    /// Handy in a test's cleanup so later tests get a whole cluster.
+    /// </summary>
+    public async Task EnsureAllUpAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var process in _nodes)
+        {
+            if (process.IsPaused)
+            {
+                await ResumeAsync(process.Node, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!process.IsAlive)
+            {
+                process.Start();
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(Options.StartTimeout);
+                await WaitForCqlAsync(process.Node, timeout.Token, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        using var allUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        allUp.CancelAfter(Options.StartTimeout);
+        await WaitUntilAllUpAsync(allUp.Token, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The tail of a node's log (for diagnosing a failed test).</summary>
+    public string LogTail(int node, int lines = 30) => Node(node).Tail(lines);
+
+    /// <summary>Kills every node and deletes the data.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(_nodes.Select(n => Task.Run(n.Kill))).ConfigureAwait(false);
+        if (_ownsBaseDirectory)
+        {
+            try
+            {
+                Directory.Delete(_baseDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by a dying JVM; the temp folder is cleaned eventually.
+            }
+        }
+    }
+
+    private CassandraNodeProcess Node(int node)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(node, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(node, _nodes.Length);
+        return _nodes[node - 1];
+    }
+
+    private CqlSessionOptions SingleNodeOptions(int node)
+    {
+        var options = new CqlSessionOptions
+        {
+            Port = NativePort,
+            MaxProtocolVersion = 3,
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            RequestTimeout = TimeSpan.FromSeconds(10),
+            HeartbeatInterval = TimeSpan.Zero,
+        };
+        options.ContactPoints.Add(AddressOf(node));
+        return options;
+    }
+
+    /// <summary>Polls until the node accepts a CQL connection and answers a query on system.local.</summary>
+    private async Task WaitForCqlAsync(int node, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        var process = Node(node);
+        while (true)
+        {
+            if (!process.IsAlive)
+            {
+                throw new InvalidOperationException($"Cassandra node {node} exited during start:\n{process.Tail()}");
+            }
+
+            try
+            {
+                await using var session = await CqlSession.ConnectAsync(SingleNodeOptions(node), timeout).ConfigureAwait(false);
+                await session.ExecuteAsync(new CqlQuery("SELECT release_version FROM system.local") { Host = EndPointOf(node) }, timeout).ConfigureAwait(false);
+                return;
+            }
+            catch (CqlException)
+            {
+                await DelayOrTimeoutAsync(node, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Timeout($"node {node} serves CQL");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Polls until every node lists all others in system.peers and a write at consistency ALL to a keyspace
+    /// replicated on every node succeeds through each node, i.e. every node sees every other one up.
+    /// </summary>
+    private async Task WaitUntilAllUpAsync(CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        var options = SingleNodeOptions(1);
+        options.ContactPoints.Clear();
+        foreach (var contact in ContactPoints)
+        {
+            options.ContactPoints.Add(contact);
+        }
+
+        var schemaReady = false;
+        while (true)
+        {
+            try
+            {
+                await using var session = await CqlSession.ConnectAsync(options, timeout).ConfigureAwait(false);
+                if (!schemaReady)
+                {
+                    await session.ExecuteAsync(new CqlQuery(
+                        $"CREATE KEYSPACE IF NOT EXISTS {ProbeKeyspace} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': {NodeCount.ToString(CultureInfo.InvariantCulture)}}}"), timeout).ConfigureAwait(false);
+                    await session.ExecuteAsync(new CqlQuery($"CREATE TABLE IF NOT EXISTS {ProbeKeyspace}.probe (k int PRIMARY KEY)"), timeout).ConfigureAwait(false);
+                    if (!await session.WaitForSchemaAgreementAsync(TimeSpan.FromSeconds(10), timeout).ConfigureAwait(false))
+                    {
+                        throw new CqlException("Schema not yet agreed.");
+                    }
+
+                    schemaReady = true;
+                }
+
+                for (var n = 1; n <= NodeCount; n++)
+                {
+                    var peers = await session.ExecuteAsync(new CqlQuery("SELECT peer FROM system.peers") { Host = EndPointOf(n) }, timeout).ConfigureAwait(false);
+                    if (peers.Rows.Count < NodeCount - 1)
+                    {
+                        throw new CqlException($"Node {n} sees {peers.Rows.Count} peers.");
+                    }
+
+                    await session.ExecuteAsync(new CqlQuery($"INSERT INTO {ProbeKeyspace}.probe (k) VALUES (?)", n)
+                    {
+                        Host = EndPointOf(n),
+                        Consistency = CqlConsistency.All,
+                    }, timeout).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (CqlException)
+            {
+                await DelayOrTimeoutAsync(0, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Timeout("all nodes see each other");
+            }
+        }
+    }
+
+    private async Task DelayOrTimeoutAsync(int node, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(250, timeout).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Timeout(node == 0 ? "all nodes see each other" : $"node {node} serves CQL");
+        }
+    }
+
+    private TimeoutException Timeout(string what) =>
+        new($"Timed out waiting until {what} after {Options.StartTimeout}.\n" +
+            string.Join("\n", _nodes.Select(n => $"--- node {n.Node} ({(n.IsAlive ? "running" : "dead")}) ---\n{n.Tail(15)}")));
+}

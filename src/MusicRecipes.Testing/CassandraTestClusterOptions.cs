@@ -1,0 +1,60 @@
+namespace MusicRecipes.Testing;
+
+/// <summary>Settings of a <see cref="CassandraTestCluster"/>.</summary>
+/// <example>
+/// <code>
+/// var options = new CassandraTestClusterOptions { NodeCount = 3, NativePort = 19042, StoragePort = 17000 };
+/// // Two simulated sites: nodes 1-2 in "site-a", node 3 in "site-b" (GossipingPropertyFileSnitch).
+/// var sites = new CassandraTestClusterOptions { NodeCount = 3, DataCenters = new[] { "site-a", "site-a", "site-b" } };
+/// </code>
+/// </example>
+public sealed class CassandraTestClusterOptions
+{
+    /// <summary>Number of nodes; node i listens on 127.0.0.i. Default 3.</summary>
+    public int NodeCount { get; set; } = 3;
+
+    /// <summary>CQL native transport port of every node (each has its own address). Pick distinct ports per fixture.</summary>
+    public int NativePort { get; set; } = 19042;
+
+    /// <summary>Inter-node storage port; <c>StoragePort + 1</c> (SSL storage) is used too. Pick distinct ports per fixture.</summary>
+    public int StoragePort { get; set; } = 17000;
+
+    /// <summary>
+    /// Data centre of each node (index 0 is node 1). Null puts every node in "datacenter1" with SimpleSnitch;
+    /// otherwise GossipingPropertyFileSnitch is used, one data centre per simulated site.
+    /// </summary>
+    public IReadOnlyList<string>? DataCenters { get; set; }
+
+    /// <summary>The server's write timeout (write_request_timeout_in_ms). Low, so write-timeout paths are quick to test. Default 2000.</summary>
+    public int WriteRequestTimeoutMs { get; set; } = 2000;
+
+    /// <summary>The server's read timeout (read_request_timeout_in_ms). Default 2000.</summary>
+    public int ReadRequestTimeoutMs { get; set; } = 2000;
+
+    /// <summary>Maximum Java heap per node in MiB (the minimum is half of it). Default 512.</summary>
+    public int HeapMegabytes { get; set; } = 512;
+
+    /// <summary>
+    /// The Cassandra 2.1 distribution. Default: env var MUSIC_CASSANDRA_HOME, else where scripts/install-cassandra.sh
+    /// puts it (/opt/musicrecipes/cassandra/apache-cassandra-2.1.0 or ~/.cache/musicrecipes/cassandra/…).
+    /// </summary>
+    public string? CassandraHome { get; set; }
+
+    /// <summary>Where node directories go; a fresh temporary folder by default. Deleted on dispose.</summary>
+    public string? BaseDirectory { get; set; }
+
+    /// <summary>How long to wait for the whole cluster to be up. Default 3 minutes (2 cores, 3 JVMs).</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    internal string DataCenterOf(int node) => DataCenters is { } dcs ? dcs[node - 1] : "datacenter1";
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(NodeCount, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(NodeCount, 200);
+        if (DataCenters is not null && DataCenters.Count != NodeCount)
+        {
+            throw new ArgumentException("DataCenters needs one entry per node.", nameof(DataCenters));
+        }
+    }
+}
