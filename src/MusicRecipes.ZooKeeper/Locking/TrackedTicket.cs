@@ -1,0 +1,77 @@
+using MusicRecipes.Locking;
+
+namespace MusicRecipes.ZooKeeper;
+
+/// <summary>
+/// What the store keeps for a ticket of its own: the watcher on the ticket's own nodes (their deletion by someone
+/// else is a forced release; the session's end is an expiry) and the one-shot signal a waiter awaits, completed by
+/// the watcher set on a predecessor. Both watchers are one delegate instance per ticket, so setting the same
+/// watch again while waiting does not pile up callbacks. A deletion we did not make is handed to the store to
+/// judge: when a session is closed the server deletes its ephemerals — and notifies — before it refuses the
+/// session, so the deletion alone does not tell a forced release from an expiry.
+/// </summary>
+internal sealed class TrackedTicket
+{
+    private readonly object _gate = new();
+    private TaskCompletionSource _change = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<TrackedTicket> _deletedByOther;
+    private int _removedByOwner;
+
+    public TrackedTicket(LockTicket ticket, Action<TrackedTicket> deletedByOther)
+    {
+        Ticket = ticket;
+        _deletedByOther = deletedByOther;
+        OwnNodeWatcher = OnOwnNodeEvent;
+        PredecessorWatcher = _ => SignalChange();
+    }
+
+    public LockTicket Ticket { get; }
+
+    public Action<WatchedEvent> OwnNodeWatcher { get; }
+
+    public Action<WatchedEvent> PredecessorWatcher { get; }
+
+    public bool RemovedByOwner => Volatile.Read(ref _removedByOwner) != 0;
+
+    public void MarkRemovedByOwner() => Volatile.Write(ref _removedByOwner, 1);
+
+    /// <summary>The signal the next change completes (a fresh one once the previous has fired).</summary>
+    public Task ArmChange()
+    {
+        lock (_gate)
+        {
+            if (_change.Task.IsCompleted)
+            {
+                _change = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            return _change.Task;
+        }
+    }
+
+    public void SignalChange()
+    {
+        lock (_gate)
+        {
+            _change.TrySetResult();
+        }
+    }
+
+    private void OnOwnNodeEvent(WatchedEvent e)
+    {
+        switch (e.Type)
+        {
+            case WatchEventType.NodeDeleted when !RemovedByOwner:
+                _deletedByOther(this);
+                break;
+            case WatchEventType.SessionExpired:
+                Ticket.SignalLost(LockLossReason.SessionExpired);
+                break;
+            case WatchEventType.ClientClosed when !RemovedByOwner:
+                Ticket.SignalLost(LockLossReason.ClientClosed);
+                break;
+        }
+
+        SignalChange();
+    }
+}

@@ -1,0 +1,743 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using MusicRecipes.Locking;
+
+namespace MusicRecipes.ZooKeeper;
+
+/// <summary>
+/// MUSIC's lock queues on ZooKeeper. Each key has a persistent node <c>{root}/k-{key}</c> whose data is the key's
+/// <see cref="KeyLockState"/> and whose children are the queue: one EPHEMERAL_SEQUENTIAL node
+/// <c>t-{ticketId}-{sequence}</c> per ticket, so a ticket vanishes when its session ends. A ticket's ordinal on a key is
+/// its sequence + 1.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Ordinals never restart (rule 2).</b> ZooKeeper takes a sequential name from the parent's child version,
+/// which grows with every child created or deleted for as long as the parent exists. Key nodes are therefore
+/// persistent and never deleted (not containers, which the server deletes when empty), so ordinals strictly
+/// increase for the key's whole life — by two per ticket, up to 2^31 per key.
+/// </para>
+/// <para>
+/// <b>Multi-key tickets are ordered the same way in every queue (rule 4).</b> A ticket enters all its queues in
+/// ONE <c>multi</c>, which ZooKeeper applies atomically at one point of its single total order of transactions.
+/// For two tickets whose key sets overlap, the multi that commits first is applied first on every shared parent,
+/// so it takes the lower sequence in every shared queue. No ticket can be ahead of another in one queue and behind
+/// it in another, so waiting for the heads cannot deadlock.
+/// </para>
+/// <para>
+/// <b>Heads are read strongly (rule 1)</b>: <c>sync</c> first, so the server we read from has applied everything
+/// committed before the read began. <b>Waiting is event-driven (rule 5)</b>: a waiter sets an exists-watch on its
+/// predecessor in each queue where it is not first, and wakes when one leaves (no herd: a departure wakes only
+/// its successor). <b>Loss is visible (rule 6)</b>: the store watches each ticket's own nodes — a deletion it did
+/// not make is a forced release (<see cref="LockLossReason.ForciblyReleased"/>) — and a lost session signals
+/// every ticket of the session (<see cref="LockLossReason.SessionExpired"/>); the client then opens a new session
+/// for later calls. <b>Clean releases (rule 3)</b> are recorded with a compare-and-set (<c>setData</c> with the
+/// version read), and only when the key's last acquisition is the releasing ticket's.
+/// </para>
+/// <para>
+/// <b>Ambiguous enqueues.</b> If the connection drops while the enqueue's multi is in flight, the store looks for a
+/// node carrying the ticket id after reconnecting (and a sync) and only retries the multi if there is none. An
+/// enqueue abandoned by cancellation or a lasting outage is cleaned up later in the background, so no orphan
+/// ticket can block a queue for the rest of the session.
+/// </para>
+/// <para>
+/// <b>Clock.</b> <see cref="UtcNow"/> is the ZooKeeper servers' clock as estimated from the modification times of the
+/// nodes this store writes (see the docs of <c>ServerClock</c>); before the first write it is the local clock.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// await using var locks = ZooKeeperLockStore.Create(new ZooKeeperClientOptions { ConnectionString = "zk1:2181,zk2:2181,zk3:2181" });
+/// await using var music = new MusicClient(dataStore, locks);
+/// var lockRef = await music.CreateLockRefAsync(["orders/42"], ct);
+/// await music.WaitForLockAsync(lockRef, TimeSpan.FromSeconds(30), ct);
+/// </code>
+/// </example>
+public sealed class ZooKeeperLockStore : ILockStore
+{
+    private readonly ZooKeeperClient _client;
+    private readonly bool _ownsClient;
+    private readonly ZooKeeperLockStoreOptions _options;
+    private readonly string _root;
+    private readonly ServerClock _clock;
+    private readonly ConcurrentDictionary<string, TrackedTicket> _tickets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _knownKeyNodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _orphans = new(StringComparer.Ordinal);
+    private readonly RecentlyRemoved _removedByUs = new(capacity: 4096);
+    private int _cleaning;
+    private int _disposed;
+
+    /// <summary>
+    /// Tests only: called before (committed = false) and after (committed = true) each enqueue multi with the attempt
+    /// number; an exception returned is thrown there, as if the reply had been lost.
+    /// </summary>
+    internal Func<int, bool, Exception?>? EnqueueFault { get; set; }
+
+    /// <summary>A store on an existing client (which the store does not dispose).</summary>
+    public ZooKeeperLockStore(ZooKeeperClient client, ZooKeeperLockStoreOptions? options = null)
+        : this(client, ownsClient: false, options)
+    {
+    }
+
+    private ZooKeeperLockStore(ZooKeeperClient client, bool ownsClient, ZooKeeperLockStoreOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+        _ownsClient = ownsClient;
+        _options = options ?? new ZooKeeperLockStoreOptions();
+        ZooKeeperPath.Validate(_options.RootPath);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.EnqueueAttempts, 1);
+        _root = _options.RootPath;
+        _clock = new ServerClock(_options.TimeProvider);
+        _client.ConnectionStateChanged += OnConnectionStateChanged;
+    }
+
+    /// <inheritdoc />
+    public LockSessionState SessionState => _client.ConnectionState.ToLockSessionState();
+
+    /// <inheritdoc />
+    public DateTimeOffset UtcNow => _clock.UtcNow;
+
+    /// <summary>The client the store works through.</summary>
+    public ZooKeeperClient Client => _client;
+
+    /// <summary>Starts a client with <paramref name="clientOptions"/> and a store that owns it (disposing the store closes the session).</summary>
+    /// <example>
+    /// <code>
+    /// await using var locks = ZooKeeperLockStore.Create(new ZooKeeperClientOptions { ConnectionString = "127.0.0.1:2181" });
+    /// </code>
+    /// </example>
+    public static ZooKeeperLockStore Create(ZooKeeperClientOptions clientOptions, ZooKeeperLockStoreOptions? options = null) =>
+        new(ZooKeeperClient.Start(clientOptions), ownsClient: true, options);
+
+    /// <summary>The id a <see cref="LockTicket.SessionId"/> carries for a ZooKeeper session.</summary>
+    public static string FormatSessionId(long sessionId) => "0x" + sessionId.ToString("x", CultureInfo.InvariantCulture);
+
+    /// <inheritdoc />
+    public Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            throw new ArgumentException("A ticket needs at least one key.", nameof(keys));
+        }
+
+        return GuardAsync(() => EnqueueCoreAsync(keys, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task<HeadStatus> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return GuardAsync(async () =>
+        {
+            if (IsGoneLocally(ticket))
+            {
+                return HeadStatus.Gone;
+            }
+
+            await _client.SyncAsync(_root, cancellationToken).ConfigureAwait(false);
+            var status = HeadStatus.Head;
+            foreach (var position in ticket.Positions)
+            {
+                var queue = await QueueOfAsync(position.Key, cancellationToken).ConfigureAwait(false);
+                if (!queue.Any(e => e.Ordinal == position.Ordinal && e.TicketId == ticket.Id))
+                {
+                    await NoticeGoneAsync(ticket).ConfigureAwait(false);
+                    return HeadStatus.Gone;
+                }
+
+                if (queue[0].Ordinal != position.Ordinal)
+                {
+                    status = HeadStatus.Waiting;
+                }
+            }
+
+            return status;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task WaitForChangeAsync(LockTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return GuardAsync(async () =>
+        {
+            if (IsGoneLocally(ticket) || !_tickets.TryGetValue(ticket.Id, out var tracked))
+            {
+                return true;
+            }
+
+            // Armed before reading, so a departure between the read and the watch still wakes us.
+            var change = tracked.ArmChange();
+            foreach (var position in ticket.Positions)
+            {
+                var queue = await QueueOfAsync(position.Key, cancellationToken).ConfigureAwait(false);
+                var predecessor = queue.LastOrDefault(e => e.Ordinal < position.Ordinal);
+                if (!queue.Any(e => e.Ordinal == position.Ordinal))
+                {
+                    await NoticeGoneAsync(ticket).ConfigureAwait(false);
+                    return true;
+                }
+
+                if (predecessor.Name is null)
+                {
+                    continue;
+                }
+
+                var path = ZooKeeperPath.Combine(KeyPath(position.Key), predecessor.Name);
+                if (await _client.ExistsAsync(path, tracked.PredecessorWatcher, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    return true; // left between our read and the watch
+                }
+            }
+
+            var lost = Task.Delay(Timeout.Infinite, ticket.LostToken);
+            await Task.WhenAny(change, lost).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<KeyLockState> GetKeyStateAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return GuardAsync(async () =>
+        {
+            await _client.SyncAsync(_root, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var node = await _client.GetDataAsync(KeyPath(key), null, cancellationToken).ConfigureAwait(false);
+                return KeyStateRecord.Decode(node.Data);
+            }
+            catch (NoNodeException)
+            {
+                return KeyLockState.Empty;
+            }
+        });
+    }
+
+    /// <inheritdoc />
+    public Task RecordAcquiredAsync(string key, long ordinal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return GuardAsync(() => UpdateKeyStateAsync(
+            key,
+            state => state with { LastAcquired = ordinal, LastAcquiredAt = _clock.UtcNow },
+            cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+
+        // Only the ticket that last acquired may mark the key clean (rule 3): the compare-and-set makes a release
+        // racing with a new acquisition lose rather than mark the new holder's hold clean.
+        return GuardAsync(() => UpdateKeyStateAsync(
+            key,
+            state => state.LastAcquired == ordinal ? state with { LastCleanRelease = ordinal } : null,
+            cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return GuardAsync(async () =>
+        {
+            _removedByUs.Add(ticket.Id);
+            if (_tickets.TryGetValue(ticket.Id, out var tracked))
+            {
+                tracked.MarkRemovedByOwner();
+            }
+
+            if (ticket.SessionId == FormatSessionId(_client.SessionId))
+            {
+                await Task.WhenAll(ticket.Positions.Select(p => DeleteIfPresentAsync(NodePath(ticket.Id, p), cancellationToken))).ConfigureAwait(false);
+            }
+
+            // Otherwise the session is gone and took the nodes with it.
+            _tickets.TryRemove(ticket.Id, out _);
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<QueueEntry>> ReadQueueAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return GuardAsync<IReadOnlyList<QueueEntry>>(async () =>
+        {
+            await _client.SyncAsync(_root, cancellationToken).ConfigureAwait(false);
+            var queue = await QueueOfAsync(key, cancellationToken).ConfigureAwait(false);
+            var reads = queue.Select(async entry =>
+            {
+                try
+                {
+                    var node = await _client.GetDataAsync(ZooKeeperPath.Combine(KeyPath(key), entry.Name), null, cancellationToken).ConfigureAwait(false);
+                    var record = TicketRecord.TryDecode(node.Data);
+                    return new QueueEntry(entry.TicketId, FormatSessionId(node.Stat.EphemeralOwner), new TicketPosition(key, entry.Ordinal), record?.Keys ?? [key]);
+                }
+                catch (NoNodeException)
+                {
+                    return null; // left while we read
+                }
+            });
+            return (await Task.WhenAll(reads).ConfigureAwait(false)).OfType<QueueEntry>().ToArray();
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<bool> ForceRemoveAsync(QueueEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return GuardAsync(() => RemoveEverywhereAsync(entry.TicketId, entry.Keys.Append(entry.Position.Key).Distinct(StringComparer.Ordinal).ToArray(), cancellationToken));
+    }
+
+    /// <summary>Closes the session if the store owns the client (its tickets go at once); otherwise removes its tickets.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _client.ConnectionStateChanged -= OnConnectionStateChanged;
+        var remaining = _tickets.Values.ToArray();
+        foreach (var tracked in remaining)
+        {
+            tracked.MarkRemovedByOwner();
+        }
+
+        if (_ownsClient)
+        {
+            await _client.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            foreach (var tracked in remaining)
+            {
+                try
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await RemoveAsync(tracked.Ticket, timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is MusicException or OperationCanceledException)
+                {
+                    // The session's end removes them.
+                }
+            }
+        }
+
+        foreach (var tracked in remaining)
+        {
+            tracked.Ticket.SignalLost(LockLossReason.ClientClosed);
+        }
+
+        _tickets.Clear();
+    }
+
+    private async Task<LockTicket> EnqueueCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await CleanOrphansAsync(cancellationToken).ConfigureAwait(false);
+        var ticketId = Guid.NewGuid().ToString("N");
+        var data = new TicketRecord(ticketId, keys).Encode();
+        for (var attempt = 1; ; attempt++)
+        {
+            await EnsureKeyNodesAsync(keys, cancellationToken).ConfigureAwait(false);
+            var ops = keys.Select(k => ZooKeeperOp.Create(KeyPath(k) + "/" + TicketNodeName.PrefixOf(ticketId), data, CreateMode.EphemeralSequential)).ToArray();
+            IReadOnlyList<string> created;
+            try
+            {
+                ThrowInjectedFault(attempt, committed: false);
+                var results = await _client.MultiAsync(ops, cancellationToken).ConfigureAwait(false);
+                ThrowInjectedFault(attempt, committed: true);
+                created = results.Select(r => r.Path!).ToArray();
+            }
+            catch (Exception e) when (e is ConnectionLossException or SessionMovedException)
+            {
+                // Ambiguous: the multi may have committed. Look for our id before trying again.
+                if (await FindCreatedAsync(ticketId, keys, cancellationToken).ConfigureAwait(false) is { } found)
+                {
+                    created = found;
+                }
+                else if (attempt < _options.EnqueueAttempts)
+                {
+                    continue;
+                }
+                else
+                {
+                    _orphans[ticketId] = keys;
+                    throw;
+                }
+            }
+            catch (SessionExpiredException) when (attempt < _options.EnqueueAttempts)
+            {
+                continue; // the session's nodes are gone with it; the next try runs in the new session
+            }
+            catch (NoNodeException) when (attempt < _options.EnqueueAttempts)
+            {
+                _knownKeyNodes.Clear(); // someone deleted a key node; recreate it
+                continue;
+            }
+            catch (OperationCanceledException)
+            {
+                // We stopped waiting, but the multi may still commit: make sure no orphan ticket blocks the queues.
+                _orphans[ticketId] = keys;
+                _ = Task.Run(() => CleanOrphansAsync(CancellationToken.None));
+                throw;
+            }
+
+            return await AdoptAsync(ticketId, keys, created, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Builds and tracks the ticket, and watches its own nodes (their deletion by others is a forced release).</summary>
+    private async Task<LockTicket> AdoptAsync(string ticketId, IReadOnlyList<string> keys, IReadOnlyList<string> created, CancellationToken cancellationToken)
+    {
+        var positions = new TicketPosition[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var name = created[i][(created[i].LastIndexOf('/') + 1)..];
+            if (!TicketNodeName.TryParse(name, out _, out var ordinal))
+            {
+                throw new MusicException($"ZooKeeper created an unexpected queue node '{created[i]}'.");
+            }
+
+            positions[i] = new TicketPosition(keys[i], ordinal);
+        }
+
+        // Provisional session: replaced by the owner the server reports for our node below.
+        var provisional = new LockTicket(ticketId, FormatSessionId(_client.SessionId), positions);
+        var tracked = new TrackedTicket(provisional, OnDeletedByOther);
+        var stats = await Task.WhenAll(created.Select(path => _client.ExistsAsync(path, tracked.OwnNodeWatcher, cancellationToken))).ConfigureAwait(false);
+        var owner = stats.FirstOrDefault(s => s is not null)?.EphemeralOwner ?? _client.SessionId;
+        var ticket = owner == _client.SessionId || owner == 0 ? provisional : new LockTicket(ticketId, FormatSessionId(owner), positions);
+        if (!ReferenceEquals(ticket, provisional))
+        {
+            tracked = new TrackedTicket(ticket, OnDeletedByOther);
+            await Task.WhenAll(created.Select(path => _client.ExistsAsync(path, tracked.OwnNodeWatcher, cancellationToken))).ConfigureAwait(false);
+        }
+
+        _tickets[ticketId] = tracked;
+        if (stats.Any(s => s is null))
+        {
+            await NoticeGoneAsync(ticket).ConfigureAwait(false); // removed before we could even watch it
+        }
+
+        return ticket;
+    }
+
+    /// <summary>After an ambiguous multi: the paths our ticket got, or null if the multi did not commit.</summary>
+    private async Task<IReadOnlyList<string>?> FindCreatedAsync(string ticketId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        await _client.WaitUntilConnectedAsync(cancellationToken).ConfigureAwait(false);
+        await _client.SyncAsync(_root, cancellationToken).ConfigureAwait(false);
+        var paths = new List<string>(keys.Count);
+        foreach (var key in keys)
+        {
+            var entry = (await QueueOfAsync(key, cancellationToken).ConfigureAwait(false)).FirstOrDefault(e => e.TicketId == ticketId);
+            if (entry.Name is null)
+            {
+                return null; // the multi is atomic: one missing means none was created
+            }
+
+            paths.Add(ZooKeeperPath.Combine(KeyPath(key), entry.Name));
+        }
+
+        return paths;
+    }
+
+    private async Task<bool> RemoveEverywhereAsync(string ticketId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        await _client.SyncAsync(_root, cancellationToken).ConfigureAwait(false);
+        var paths = new List<string>();
+        foreach (var key in keys)
+        {
+            foreach (var entry in await QueueOfAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                if (entry.TicketId == ticketId)
+                {
+                    paths.Add(ZooKeeperPath.Combine(KeyPath(key), entry.Name));
+                }
+            }
+        }
+
+        if (paths.Count == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            // One transaction: the ticket leaves all its queues at once.
+            await _client.MultiAsync(paths.Select(p => ZooKeeperOp.Delete(p)), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (NoNodeException)
+        {
+            // Some entry left meanwhile (its session ended, or another remover): delete what is left one by one.
+            var deleted = await Task.WhenAll(paths.Select(p => DeleteIfPresentAsync(p, cancellationToken))).ConfigureAwait(false);
+            return deleted.Any(d => d);
+        }
+    }
+
+    private async Task CleanOrphansAsync(CancellationToken cancellationToken)
+    {
+        if (_orphans.IsEmpty || Interlocked.Exchange(ref _cleaning, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var (ticketId, keys) in _orphans.ToArray())
+            {
+                await RemoveEverywhereAsync(ticketId, keys, cancellationToken).ConfigureAwait(false);
+                _orphans.TryRemove(ticketId, out _);
+            }
+        }
+        catch (Exception e) when (e is KeeperException or OperationCanceledException)
+        {
+            // Tried again on the next enqueue or reconnect.
+        }
+        finally
+        {
+            Volatile.Write(ref _cleaning, 0);
+        }
+    }
+
+    /// <summary>Compare-and-set on the key node: <paramref name="change"/> returns the new state, or null to leave it.</summary>
+    private async Task<bool> UpdateKeyStateAsync(string key, Func<KeyLockState, KeyLockState?> change, CancellationToken cancellationToken)
+    {
+        var path = KeyPath(key);
+        while (true)
+        {
+            ZooKeeperData node;
+            try
+            {
+                node = await _client.GetDataAsync(path, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NoNodeException)
+            {
+                await EnsureKeyNodesAsync([key], cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var updated = change(KeyStateRecord.Decode(node.Data));
+            if (updated is null)
+            {
+                return false;
+            }
+
+            try
+            {
+                var sentAt = _clock.LocalNow;
+                var stat = await _client.SetDataAsync(path, KeyStateRecord.Encode(updated), node.Stat.Version, cancellationToken).ConfigureAwait(false);
+                _clock.Observe(sentAt, _clock.LocalNow, stat.Mtime);
+                return true;
+            }
+            catch (BadVersionException)
+            {
+                // Someone changed the key's state since we read it: read again and re-decide.
+            }
+        }
+    }
+
+    private async Task EnsureKeyNodesAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        foreach (var key in keys)
+        {
+            var path = KeyPath(key);
+            if (_knownKeyNodes.ContainsKey(path))
+            {
+                continue;
+            }
+
+            try
+            {
+                var sentAt = _clock.LocalNow;
+                var created = await _client.CreateAsync(path, KeyStateRecord.Encode(KeyLockState.Empty), CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
+                _clock.Observe(sentAt, _clock.LocalNow, created.Stat.Ctime);
+            }
+            catch (NodeExistsException)
+            {
+                // Another client locked this key before.
+            }
+            catch (NoNodeException)
+            {
+                await _client.EnsurePathAsync(_root, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            _knownKeyNodes[path] = 0;
+        }
+    }
+
+    /// <summary>The queue of a key, first entry first (not synced: callers sync when they need a strong read).</summary>
+    private async Task<IReadOnlyList<QueueNode>> QueueOfAsync(string key, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> children;
+        try
+        {
+            children = (await _client.GetChildrenAsync(KeyPath(key), null, cancellationToken).ConfigureAwait(false)).Children;
+        }
+        catch (NoNodeException)
+        {
+            return [];
+        }
+
+        var queue = new List<QueueNode>(children.Count);
+        foreach (var name in children)
+        {
+            if (TicketNodeName.TryParse(name, out var ticketId, out var ordinal))
+            {
+                queue.Add(new QueueNode(name, ticketId, ordinal));
+            }
+        }
+
+        queue.Sort((a, b) => a.Ordinal.CompareTo(b.Ordinal));
+        return queue;
+    }
+
+    private async Task<bool> DeleteIfPresentAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.DeleteAsync(path, -1, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (NoNodeException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>True (and the ticket signalled) when the ticket's session is no longer the client's.</summary>
+    private bool IsGoneLocally(LockTicket ticket)
+    {
+        if (ticket.LossReason is not null)
+        {
+            return true;
+        }
+
+        if (ticket.SessionId != FormatSessionId(_client.SessionId))
+        {
+            ticket.SignalLost(LockLossReason.SessionExpired);
+            _tickets.TryRemove(ticket.Id, out _);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Our ticket's node is missing and we did not remove it: a forced release if our session is alive, else an
+    /// expiry. A closed session's ephemerals disappear (and watchers hear of it) just before the server refuses the
+    /// session, so one round trip in the ticket's session decides: it succeeds only if the session lives.
+    /// </summary>
+    private async Task NoticeGoneAsync(LockTicket ticket)
+    {
+        if ((_tickets.TryGetValue(ticket.Id, out var tracked) && tracked.RemovedByOwner) || _removedByUs.Contains(ticket.Id))
+        {
+            _tickets.TryRemove(ticket.Id, out _);
+            return;
+        }
+
+        ticket.SignalLost(await JudgeLossAsync(ticket).ConfigureAwait(false));
+        _tickets.TryRemove(ticket.Id, out _);
+    }
+
+    private void OnDeletedByOther(TrackedTicket tracked) => _ = Task.Run(() => NoticeGoneAsync(tracked.Ticket));
+
+    private async Task<LockLossReason> JudgeLossAsync(LockTicket ticket)
+    {
+        // Cut off for longer than the session timeout means the ensemble expired the session anyway.
+        var deadline = _options.TimeProvider.GetTimestamp();
+        var patience = _client.SessionTimeout + TimeSpan.FromSeconds(1);
+        while (_options.TimeProvider.GetElapsedTime(deadline) < patience && Volatile.Read(ref _disposed) == 0)
+        {
+            if (ticket.SessionId != FormatSessionId(_client.SessionId))
+            {
+                return LockLossReason.SessionExpired;
+            }
+
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _client.SyncAsync(_root, timeout.Token).ConfigureAwait(false);
+                return ticket.SessionId == FormatSessionId(_client.SessionId) ? LockLossReason.ForciblyReleased : LockLossReason.SessionExpired;
+            }
+            catch (Exception e) when (e is KeeperException or OperationCanceledException)
+            {
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return LockLossReason.ClientClosed;
+            }
+        }
+
+        return LockLossReason.SessionExpired;
+    }
+
+    private void OnConnectionStateChanged(object? sender, ZooKeeperConnectionStateChangedEventArgs e)
+    {
+        if (e.State == ZooKeeperConnectionState.Lost)
+        {
+            var session = FormatSessionId(e.SessionId);
+            foreach (var tracked in _tickets.Values.Where(t => t.Ticket.SessionId == session).ToArray())
+            {
+                tracked.Ticket.SignalLost(LockLossReason.SessionExpired);
+                _tickets.TryRemove(tracked.Ticket.Id, out _);
+            }
+        }
+        else if (e.State is ZooKeeperConnectionState.Connected or ZooKeeperConnectionState.Reconnected && !_orphans.IsEmpty)
+        {
+            _ = Task.Run(() => CleanOrphansAsync(CancellationToken.None));
+        }
+    }
+
+    private void ThrowInjectedFault(int attempt, bool committed)
+    {
+        if (EnqueueFault?.Invoke(attempt, committed) is { } fault)
+        {
+            throw fault;
+        }
+    }
+
+    private string KeyPath(string key) => ZooKeeperPath.Combine(_root, KeyNodeName.Encode(key));
+
+    private string NodePath(string ticketId, TicketPosition position) =>
+        ZooKeeperPath.Combine(KeyPath(position.Key), TicketNodeName.NameOf(ticketId, position.Ordinal));
+
+    /// <summary>Runs a store call, turning ZooKeeper's transient errors into MUSIC's (the client retries those).</summary>
+    private async Task<T> GuardAsync<T>(Func<Task<T>> call)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (KeeperException e) when (e.Code is KeeperErrorCode.ConnectionLoss or KeeperErrorCode.OperationTimeout
+            or KeeperErrorCode.SessionMoved or KeeperErrorCode.SessionExpired or KeeperErrorCode.Throttled)
+        {
+            throw new MusicUnavailableException($"ZooKeeper is unavailable ({e.Code}): {e.Message}", e);
+        }
+        catch (KeeperException e)
+        {
+            throw new MusicException($"ZooKeeper refused a lock-store operation ({e.Code}): {e.Message}", e);
+        }
+    }
+
+    private Task GuardAsync(Func<Task> call) => GuardAsync(async () =>
+    {
+        await call().ConfigureAwait(false);
+        return true;
+    });
+
+    /// <summary>One queue entry as listed: node name, ticket id, ordinal.</summary>
+    private readonly record struct QueueNode(string Name, string TicketId, long Ordinal);
+}
