@@ -1,6 +1,6 @@
 using MusicRecipes.Testing.History;
 
-namespace MusicRecipes.Core.Tests;
+namespace MusicRecipes.Testing.Tests;
 
 /// <summary>The checker must catch each kind of violation, or the concurrency tests prove nothing.</summary>
 public sealed class HistoryCheckerTests

@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MusicRecipes.Testing.Network;
+
+/// <summary>
+/// A TCP proxy on loopback in front of one server, for fault injection without <c>tc netem</c>: it can add latency
+/// to every chunk in both directions, cut every connection and refuse new ones (a partition), and heal.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var proxy = TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 2181));
+/// var connect = $"127.0.0.1:{proxy.Port}";   // give clients the proxy's address
+/// proxy.Latency = TimeSpan.FromMilliseconds(40); // a WAN between the client and this server
+/// proxy.Cut();                                   // partition: drop connections, refuse new ones
+/// proxy.Heal();
+/// </code>
+/// </example>
+public sealed class TcpFaultProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly EndPoint _target;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<int, (Socket Client, Socket Server)> _connections = new();
+    private readonly Task _acceptLoop;
+    private int _nextConnection;
+    private volatile bool _cut;
+    private long _latencyTicks;
+
+    private TcpFaultProxy(EndPoint target, int listenPort)
+    {
+        _target = target;
+        _listener = new TcpListener(IPAddress.Loopback, listenPort);
+        _listener.Start();
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>The port the proxy listens on (127.0.0.1).</summary>
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Delay added to every chunk forwarded, in each direction.</summary>
+    public TimeSpan Latency
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks));
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            Interlocked.Exchange(ref _latencyTicks, value.Ticks);
+        }
+    }
+
+    /// <summary>True while the proxy is cut.</summary>
+    public bool IsCut => _cut;
+
+    /// <summary>Connections accepted so far.</summary>
+    public int ConnectionsAccepted => Volatile.Read(ref _nextConnection);
+
+    /// <summary>Starts a proxy on 127.0.0.1 (<paramref name="listenPort"/> 0 picks a free port) forwarding to <paramref name="target"/>.</summary>
+    public static TcpFaultProxy Start(EndPoint target, int listenPort = 0)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return new TcpFaultProxy(target, listenPort);
+    }
+
+    /// <summary>Partition: closes every open connection and refuses new ones until <see cref="Heal"/>.</summary>
+    public void Cut()
+    {
+        _cut = true;
+        foreach (var id in _connections.Keys)
+        {
+            CloseConnection(id);
+        }
+    }
+
+    /// <summary>Ends the partition.</summary>
+    public void Heal() => _cut = false;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        Cut();
+        try
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // stopping
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            if (_cut)
+            {
+                client.Close(); // refused: the far side is unreachable
+                continue;
+            }
+
+            _ = Task.Run(() => BridgeAsync(client));
+        }
+    }
+
+    private async Task BridgeAsync(Socket client)
+    {
+        var id = Interlocked.Increment(ref _nextConnection);
+        var server = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        client.NoDelay = true;
+        try
+        {
+            await server.ConnectAsync(_target, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException)
+        {
+            client.Close();
+            server.Dispose();
+            return;
+        }
+
+        _connections[id] = (client, server);
+        await Task.WhenAny(PumpAsync(client, server), PumpAsync(server, client)).ConfigureAwait(false);
+        CloseConnection(id);
+    }
+
+    /// <summary>
+    /// Forwards one direction. Reads are stamped with a due time and sent by a separate loop, so latency delays
+    /// each chunk without serialising a pipelined stream (as a WAN link would).
+    /// </summary>
+    private async Task PumpAsync(Socket from, Socket to)
+    {
+        var queue = System.Threading.Channels.Channel.CreateUnbounded<(long Due, byte[] Bytes)>(new() { SingleReader = true, SingleWriter = true });
+        var sender = SendLoopAsync(queue.Reader, to);
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (true)
+            {
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                if (read == 0 || _cut)
+                {
+                    return;
+                }
+
+                var due = Environment.TickCount64 + (long)Latency.TotalMilliseconds;
+                queue.Writer.TryWrite((due, buffer.AsSpan(0, read).ToArray()));
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // the connection is gone
+        }
+        finally
+        {
+            queue.Writer.TryComplete();
+            await sender.ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendLoopAsync(System.Threading.Channels.ChannelReader<(long Due, byte[] Bytes)> reader, Socket to)
+    {
+        try
+        {
+            await foreach (var (due, bytes) in reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                var wait = due - Environment.TickCount64;
+                if (wait > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(wait), _stop.Token).ConfigureAwait(false);
+                }
+
+                if (_cut)
+                {
+                    return;
+                }
+
+                await to.SendAsync(bytes, SocketFlags.None, _stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // the connection is gone
+        }
+    }
+
+    private void CloseConnection(int id)
+    {
+        if (_connections.TryRemove(id, out var pair))
+        {
+            pair.Client.Close();
+            pair.Server.Close();
+        }
+    }
+}
