@@ -1,0 +1,38 @@
+namespace MusicRecipes.Recipes.Leader;
+
+/// <summary>Options of a <see cref="LeaderElection"/>.</summary>
+/// <example>
+/// <code>
+/// var election = new LeaderElection(client, "billing", new LeaderElectionOptions { ParticipantId = Environment.MachineName });
+/// </code>
+/// </example>
+public sealed class LeaderElectionOptions
+{
+    /// <summary>This participant's id, published while it leads. Default: the client's site and a random suffix.</summary>
+    public string? ParticipantId { get; set; }
+
+    /// <summary>
+    /// Keys locked together with the group's key for the whole term, so the leader may read and write them with
+    /// critical operations (<see cref="LeadershipTerm.GetAsync"/>). Active-passive failover keeps its state here.
+    /// </summary>
+    public IReadOnlyList<string> ProtectedKeys { get; set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// How often a leader samples its lock session; a Suspended, Lost or Closed session ends the term. Default 100 ms.
+    /// </summary>
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>First delay before re-entering the election after a backend failure; doubles up to <see cref="MaxRetryDelay"/>. Default 50 ms.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Largest delay between retries. Default 2 s.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(ProtectedKeys, nameof(ProtectedKeys));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SessionCheckInterval, TimeSpan.Zero, nameof(SessionCheckInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, RetryDelay, nameof(MaxRetryDelay));
+    }
+}

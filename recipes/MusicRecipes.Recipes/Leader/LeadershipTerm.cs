@@ -1,0 +1,89 @@
+using MusicRecipes.Recipes.Internal;
+using MusicRecipes.Recipes.Locks;
+
+namespace MusicRecipes.Recipes.Leader;
+
+/// <summary>
+/// One term of leadership: the held lock on the group's key. A handle per term — dispose (or
+/// <see cref="StepDownAsync"/>) to step down and let the next participant in the queue lead.
+/// </summary>
+/// <remarks>
+/// <para>The term ends the moment the ticket is lost (session expired, forced release, lease) <b>or</b> the client's
+/// lock session is no longer Connected/Reconnected: a Suspended session may already have expired on the lock
+/// service, where a successor can be elected before this client hears of it, so the term is given up early, as
+/// Curator's leader recipes do. <see cref="IsValid"/> checks both on the spot; <see cref="LostToken"/> fires for
+/// both (the session is sampled every <see cref="LeaderElectionOptions.SessionCheckInterval"/>).</para>
+/// <para><see cref="FencingToken"/> strictly increases from term to term of the group (it is the ticket's ordinal
+/// on the group's key, DESIGN.md §2 rule 2): give it to every system the leader commands.</para>
+/// <example>
+/// <code>
+/// await using var term = await election.WaitForLeadershipAsync(ct);
+/// using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, term.LostToken);
+/// await scheduler.RunAsync(fence: term.FencingToken.Value, work.Token);
+/// </code>
+/// </example>
+/// </remarks>
+public sealed class LeadershipTerm : IAsyncDisposable
+{
+    private readonly MusicCriticalSection _section;
+    private readonly HoldMonitor _monitor;
+    private readonly string _groupKey;
+
+    internal LeadershipTerm(string group, string participantId, string groupKey, MusicCriticalSection section, HoldMonitor monitor, DateTimeOffset since)
+    {
+        Group = group;
+        ParticipantId = participantId;
+        _groupKey = groupKey;
+        _section = section;
+        _monitor = monitor;
+        Since = since;
+    }
+
+    /// <summary>The election group.</summary>
+    public string Group { get; }
+
+    /// <summary>The leader's participant id.</summary>
+    public string ParticipantId { get; }
+
+    /// <summary>When the term began (this process's clock).</summary>
+    public DateTimeOffset Since { get; }
+
+    /// <summary>The term's fencing token: strictly larger in every later term of the group.</summary>
+    public FencingToken FencingToken => _section.FencingTokenFor(_groupKey);
+
+    /// <summary>Fires when leadership is lost: ticket lost or lock session no longer safe. Not on a normal step-down.</summary>
+    public CancellationToken LostToken => _monitor.LostToken;
+
+    /// <summary>True while this participant leads: the lock is held, not released, and the session is safe right now.</summary>
+    public bool IsValid => _section.IsHeld && !_monitor.IsSessionUnsafe && !_monitor.LostToken.IsCancellationRequested;
+
+    /// <summary>The keys the term holds: the group's key and <see cref="LeaderElectionOptions.ProtectedKeys"/>.</summary>
+    public IReadOnlyList<string> Keys => _section.Keys;
+
+    /// <summary>Critical read of a protected key (see <see cref="LeaderElectionOptions.ProtectedKeys"/>).</summary>
+    /// <exception cref="LockLostException">Leadership was lost.</exception>
+    public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) => _section.GetAsync(key, cancellationToken);
+
+    /// <summary>Critical write of a protected key, fenced with this term's ticket.</summary>
+    /// <exception cref="LockLostException">Leadership was lost.</exception>
+    public Task PutAsync(string key, byte[] value, CancellationToken cancellationToken = default) => _section.PutAsync(key, value, cancellationToken);
+
+    /// <summary>
+    /// Steps down: releases the group's lock so the next participant leads. Idempotent. Throws when the lock service
+    /// is unreachable while the term is still held; the term then stays releasable and the call may be retried.
+    /// </summary>
+    public async Task StepDownAsync(CancellationToken cancellationToken = default)
+    {
+        using var activity = MusicTelemetry.Source.StartActivity("music.recipe.leader.step_down");
+        activity?.SetTag(RecipeTelemetry.GroupTag, Group);
+        activity?.SetTag(RecipeTelemetry.FencingTag, FencingToken.Value);
+        await _section.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        await _monitor.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Steps down (see <see cref="StepDownAsync"/>; a failure is thrown, not swallowed).</summary>
+    public async ValueTask DisposeAsync() => await StepDownAsync(CancellationToken.None).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public override string ToString() => $"LeadershipTerm({Group}, {ParticipantId}, {FencingToken}, valid: {IsValid})";
+}

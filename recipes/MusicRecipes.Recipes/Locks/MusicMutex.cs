@@ -1,0 +1,182 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MusicRecipes.Recipes.Internal;
+
+namespace MusicRecipes.Recipes.Locks;
+
+/// <summary>
+/// A distributed mutex over a set of keys of shared state: while a <see cref="MusicCriticalSection"/> is held, its
+/// <c>GetAsync</c>/<c>PutAsync</c> are MUSIC critical operations on those keys, so the holder reads the latest value
+/// and no earlier holder's write can overtake its own (entry consistency, DESIGN.md §2).
+/// </summary>
+/// <remarks>
+/// <para>Algorithm: every acquisition is one MUSIC ticket over the key set (a ticket is good for one critical
+/// section), enqueued atomically in every key's FIFO queue (rule 4) and waited for event-driven (rule 5). On a
+/// timeout or cancellation the ticket is withdrawn, so an abandoned wait never blocks the queue.</para>
+/// <para>The mutex is <b>not reentrant</b>: a second acquisition by the same holder queues a second ticket behind
+/// the first and waits until the first is released (or its timeout). It is <b>not thread-affine</b>: the section
+/// may be used and released from any task. Instances are thread-safe and may be shared.</para>
+/// <example>
+/// <code>
+/// var mutex = new MusicMutex(client, new[] { "account:7" });
+/// await using (var section = await mutex.AcquireAsync(TimeSpan.FromSeconds(10), ct))
+/// {
+///     var balance = await section.GetJsonAsync&lt;decimal&gt;("account:7", cancellationToken: ct);
+///     await section.PutJsonAsync("account:7", balance + 10m, cancellationToken: ct);
+///     await ledger.AppendAsync(entry, fence: section.FencingToken.Value, section.LostToken);
+/// }
+/// </code>
+/// </example>
+/// </remarks>
+public sealed class MusicMutex
+{
+    private readonly IMusicClient _client;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a mutex over <paramref name="keys"/> (at least one) for a client.</summary>
+    /// <exception cref="ArgumentException">The key set is empty.</exception>
+    public MusicMutex(IMusicClient client, IEnumerable<string> keys, ILogger<MusicMutex>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(keys);
+        var set = keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (set.Length == 0)
+        {
+            throw new ArgumentException("A mutex needs at least one key.", nameof(keys));
+        }
+
+        _client = client;
+        Keys = set;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The protected keys, distinct and in ordinal order.</summary>
+    public IReadOnlyList<string> Keys { get; }
+
+    /// <summary>The client the mutex acquires with.</summary>
+    public IMusicClient Client => _client;
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> (or <see cref="Timeout.InfiniteTimeSpan"/>) for the keys and returns
+    /// the held section. Dispose the section to release.
+    /// </summary>
+    /// <exception cref="TimeoutException">Not acquired in time; the ticket was withdrawn from the queue.</exception>
+    /// <exception cref="LockLostException">The lock session expired while waiting.</exception>
+    /// <example>
+    /// <code>
+    /// await using var section = await mutex.AcquireAsync(TimeSpan.FromSeconds(5), ct);
+    /// </code>
+    /// </example>
+    public async Task<MusicCriticalSection> AcquireAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        await AcquireCoreAsync(timeout, throwOnTimeout: true, cancellationToken).ConfigureAwait(false)
+        ?? throw new InvalidOperationException("Unreachable: AcquireCoreAsync throws on timeout.");
+
+    /// <summary>
+    /// Tries to acquire the keys, waiting at most <paramref name="timeout"/> (default: no wait, only when the keys
+    /// are free right now). Returns <c>null</c> when not acquired; the ticket was withdrawn.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// await using var section = await mutex.TryAcquireAsync(cancellationToken: ct);
+    /// if (section is null) { return; } // somebody else is working on it
+    /// </code>
+    /// </example>
+    public Task<MusicCriticalSection?> TryAcquireAsync(TimeSpan timeout = default, CancellationToken cancellationToken = default) =>
+        AcquireCoreAsync(timeout, throwOnTimeout: false, cancellationToken);
+
+    private async Task<MusicCriticalSection?> AcquireCoreAsync(TimeSpan timeout, bool throwOnTimeout, CancellationToken cancellationToken)
+    {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be non-negative or infinite.");
+        }
+
+        using var activity = RecipeTelemetry.Start("music.recipe.mutex.acquire", "mutex", _client);
+        activity?.SetTag(MusicTelemetry.KeysTag, string.Join(",", Keys));
+        var lockRef = await _client.CreateLockRefAsync(Keys, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
+        activity?.SetTag(MusicTelemetry.OrdinalTag, lockRef.FencingToken.Value);
+        try
+        {
+            bool acquired;
+            if (timeout == TimeSpan.Zero)
+            {
+                // One strong head check; WaitForLockAsync with a zero timeout would give up before even looking.
+                acquired = await _client.AcquireLockAsync(lockRef, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                try
+                {
+                    await _client.WaitForLockAsync(lockRef, timeout, cancellationToken).ConfigureAwait(false);
+                    acquired = true;
+                }
+                catch (TimeoutException)
+                {
+                    acquired = false;
+                }
+            }
+
+            if (!acquired)
+            {
+                activity?.SetTag(RecipeTelemetry.OutcomeTag, "timeout");
+                await WithdrawAsync(lockRef, throwOnTimeout ? timeout : null).ConfigureAwait(false);
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is not TimeoutException)
+        {
+            RecipeTelemetry.Fail(activity, ex);
+
+            // Cancelled, lost or failed while waiting: never leave the ticket behind to block the queue.
+            await WithdrawQuietlyAsync(lockRef).ConfigureAwait(false);
+            throw;
+        }
+
+        activity?.SetTag(RecipeTelemetry.OutcomeTag, "acquired");
+        _logger.LogDebug("Mutex over {Keys} acquired with {Ticket}", string.Join(",", Keys), lockRef);
+        return new MusicCriticalSection(_client, lockRef, _logger);
+    }
+
+    /// <summary>Withdraws a ticket that did not acquire; for <see cref="AcquireAsync"/> throws the timeout afterwards.</summary>
+    private async Task WithdrawAsync(LockRef lockRef, TimeSpan? timeoutToReport)
+    {
+        Exception? withdrawFailure = null;
+        try
+        {
+            await _client.ReleaseLockAsync(lockRef, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException)
+        {
+            // The ticket may still be queued; the session's end removes it at the latest. Say so rather than hide it.
+            withdrawFailure = ex;
+            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket} after it timed out; it stays queued until its session ends", lockRef);
+        }
+
+        if (timeoutToReport is { } timeout)
+        {
+            throw new TimeoutException(
+                withdrawFailure is null
+                    ? $"The mutex over {string.Join(",", Keys)} was not acquired within {timeout}; the ticket was withdrawn."
+                    : $"The mutex over {string.Join(",", Keys)} was not acquired within {timeout}, and withdrawing the ticket failed; it stays queued until its session ends.",
+                withdrawFailure);
+        }
+
+        if (withdrawFailure is not null)
+        {
+            throw withdrawFailure;
+        }
+    }
+
+    private async Task WithdrawQuietlyAsync(LockRef lockRef)
+    {
+        try
+        {
+            await _client.ReleaseLockAsync(lockRef, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket}; it stays queued until its session ends", lockRef);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+
+namespace MusicRecipes.Recipes.Tests.AbstractTestCases;
+
+/// <summary>
+/// Shared plumbing of the recipe suites: a backend per test, clients disposed after the test, unique names (so a
+/// backend shared between tests never mixes their keys), and bounded waits. A bounded wait fails only when the
+/// awaited thing never happens within <see cref="Patience"/>; no test asserts on how fast anything is.
+/// </summary>
+public abstract class RecipeTestBase : IAsyncLifetime
+{
+    /// <summary>How long any single wait may take before the test fails.</summary>
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private readonly List<IMusicClient> _clients = new();
+    private IRecipeTestBackend? _backend;
+
+    /// <summary>The backend under test, created per test.</summary>
+    protected IRecipeTestBackend Backend => _backend ?? throw new InvalidOperationException("The backend is created in InitializeAsync.");
+
+    /// <summary>Creates the backend under test.</summary>
+    protected abstract Task<IRecipeTestBackend> CreateBackendAsync();
+
+    /// <summary>A name unique to this test run.</summary>
+    protected static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
+
+    /// <summary>Creates a client that is disposed when the test ends.</summary>
+    protected async Task<IMusicClient> ClientAsync(int site, MusicClientOptions? options = null)
+    {
+        var client = await Backend.CreateClientAsync(site, options);
+        lock (_clients)
+        {
+            _clients.Add(client);
+        }
+
+        return client;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails the test if it never does within <see cref="Patience"/>.</summary>
+    protected static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (!condition())
+        {
+            if (Stopwatch.GetElapsedTime(started) > Patience)
+            {
+                Assert.Fail($"Never happened: {what}");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> returns true; fails the test if it never does within <see cref="Patience"/>.</summary>
+    protected static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (!await condition())
+        {
+            if (Stopwatch.GetElapsedTime(started) > Patience)
+            {
+                Assert.Fail($"Never happened: {what}");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Awaits a task, failing the test if it does not complete within <see cref="Patience"/>.</summary>
+    protected static async Task<T> WithinPatience<T>(Task<T> task, string what)
+    {
+        try
+        {
+            return await task.WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"Never completed: {what}");
+            throw;
+        }
+    }
+
+    /// <summary>Awaits a task, failing the test if it does not complete within <see cref="Patience"/>.</summary>
+    protected static async Task WithinPatience(Task task, string what)
+    {
+        try
+        {
+            await task.WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"Never completed: {what}");
+        }
+    }
+
+    /// <summary>A task that completes when <paramref name="token"/> is cancelled.</summary>
+    protected static Task WhenCancelled(CancellationToken token)
+    {
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        token.Register(() => completion.TrySetResult());
+        return completion.Task;
+    }
+
+    /// <inheritdoc />
+    public async Task InitializeAsync() => _backend = await CreateBackendAsync();
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        IMusicClient[] clients;
+        lock (_clients)
+        {
+            clients = _clients.ToArray();
+        }
+
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+
+        if (_backend is not null)
+        {
+            await _backend.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using MusicRecipes.Recipes.Tests.AbstractTestCases;
+using MusicRecipes.Recipes.Tests.Infrastructure.InMemory;
+
+namespace MusicRecipes.Recipes.Tests.Tests.InMemory;
+
+public sealed class InMemoryMutexTests : MutexTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new InMemoryRecipeBackend());
+}
+
+public sealed class InMemoryLeaderElectionTests : LeaderElectionTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new InMemoryRecipeBackend());
+}
