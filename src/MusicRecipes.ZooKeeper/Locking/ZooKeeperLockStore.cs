@@ -170,6 +170,7 @@ public sealed class ZooKeeperLockStore : ILockStore
 
             // Armed before reading, so a departure between the read and the watch still wakes us.
             var change = tracked.ArmChange();
+            var watching = false;
             foreach (var position in ticket.Positions)
             {
                 var queue = await QueueOfAsync(position.Key, cancellationToken).ConfigureAwait(false);
@@ -190,6 +191,13 @@ public sealed class ZooKeeperLockStore : ILockStore
                 {
                     return true; // left between our read and the watch
                 }
+
+                watching = true;
+            }
+
+            if (!watching)
+            {
+                return true; // first everywhere by now: the caller's next head check will say so
             }
 
             var lost = Task.Delay(Timeout.Infinite, ticket.LostToken);
