@@ -147,40 +147,29 @@ public sealed class CqlSession : IAsyncDisposable
         await _hosts.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Asks every reachable node for its own schema version (system.local). Asking one node about its peers is not
+    /// enough: a node that has not yet received a change agrees with its equally stale view of the others.
+    /// </summary>
     private async Task<bool> SchemaAgreesAsync(CancellationToken cancellationToken)
     {
-        foreach (var host in _hosts.QueryPlan().Where(h => !h.IsDown))
+        var versions = new HashSet<Guid>();
+        foreach (var host in _hosts.Hosts.Where(h => !h.IsDown))
         {
             try
             {
                 var connection = await _hosts.GetConnectionAsync(host, cancellationToken).ConfigureAwait(false);
-                var versions = new HashSet<Guid>();
                 var local = await _hosts.QueryOnAsync(connection, "SELECT schema_version FROM system.local", cancellationToken).ConfigureAwait(false);
                 versions.UnionWith(local.Rows.Select(r => r.Get<Guid>("schema_version")));
-                var peers = await _hosts.QueryOnAsync(connection, "SELECT rpc_address, peer, schema_version FROM system.peers", cancellationToken).ConfigureAwait(false);
-                foreach (var peer in peers.Rows)
-                {
-                    var address = peer.Get<IPAddress>("rpc_address") ?? peer.Get<IPAddress>("peer");
-                    var known = address is null ? null : _hosts.Find(new IPEndPoint(address, _options.Port));
-
-                    // A node we cannot reach cannot disagree with us in any way that matters now.
-                    if (known is { IsDown: true } || peer.IsNull("schema_version"))
-                    {
-                        continue;
-                    }
-
-                    versions.Add(peer.Get<Guid>("schema_version"));
-                }
-
-                return versions.Count == 1;
             }
             catch (Exception e) when (e is CqlException or IOException)
             {
+                // A node that cannot be asked cannot serve the new schema to us either; it will re-sync on its own.
                 _logger.LogDebug(e, "Schema check on {Host} failed", host.EndPoint);
             }
         }
 
-        return false;
+        return versions.Count == 1;
     }
 
     private async Task<CqlRowSet> ExecuteCoreAsync(CqlStatement statement, byte[]? pagingState, CancellationToken cancellationToken)

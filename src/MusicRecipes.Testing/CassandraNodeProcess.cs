@@ -16,7 +16,8 @@ internal sealed class CassandraNodeProcess
         "java.lang", "java.lang.ref", "java.lang.reflect", "java.util", "java.util.concurrent",
         "java.util.concurrent.atomic", "java.util.concurrent.locks", "java.io", "java.nio", "java.net", "java.math",
         "java.text", "sun.nio.ch", "jdk.internal.misc", "jdk.internal.ref", "java.nio.channels", "java.security",
-        "java.time",
+        "java.time", "java.nio.charset", "java.util.regex", "java.util.zip", "java.lang.invoke", "sun.nio.cs",
+        "java.net.spi", "jdk.internal.loader",
     };
 
     private Process? _wrapper;
