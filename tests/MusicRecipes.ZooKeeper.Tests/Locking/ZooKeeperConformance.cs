@@ -1,17 +1,23 @@
+using System.Net;
 using MusicRecipes.Conformance;
 using MusicRecipes.InMemory;
 using MusicRecipes.Storage;
+using MusicRecipes.Testing.Network;
 using MusicRecipes.ZooKeeper.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace MusicRecipes.ZooKeeper.Tests.Locking;
 
 /// <summary>
 /// The conformance backend "ZooKeeper locks + in-memory data": each client gets its own ZooKeeper session on the
 /// shared ensemble (under a root of its own per test class instance) and a data store of a 3-site in-memory cluster.
+/// A site reaches the ensemble through TCP proxies of its own, so cutting a site off cuts its ZooKeeper connections
+/// as well as its data replicas.
 /// </summary>
-public sealed class ZooKeeperTestBackend(ZooKeeperEnsembleFixture fixture) : IMusicTestBackend, IPartialWriteFaults, IAsyncDisposable
+public sealed class ZooKeeperTestBackend(ZooKeeperEnsembleFixture fixture) : IMusicTestBackend, IPartialWriteFaults, IPartitionFaults, IAsyncDisposable
 {
     private readonly Dictionary<IMusicClient, ZooKeeperLockStore> _stores = [];
+    private readonly Dictionary<int, TcpFaultProxy[]> _siteProxies = [];
     private readonly string _root = ZooKeeperEnsembleFixture.UniqueRoot() + "/music";
 
     public InMemoryMusicCluster Cluster { get; } = new(sites: 3, new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromMilliseconds(1500), ReplicaTimeout = TimeSpan.FromMilliseconds(300) });
@@ -21,7 +27,7 @@ public sealed class ZooKeeperTestBackend(ZooKeeperEnsembleFixture fixture) : IMu
     public async Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null)
     {
         var store = ZooKeeperLockStore.Create(
-            new ZooKeeperClientOptions { ConnectionString = fixture.ConnectionString, SessionTimeout = TimeSpan.FromSeconds(4) },
+            new ZooKeeperClientOptions { ConnectionString = ConnectionStringOf(site), SessionTimeout = TimeSpan.FromSeconds(4) },
             new ZooKeeperLockStoreOptions { RootPath = _root });
         await store.Client.WaitUntilConnectedAsync();
         var client = new MusicClient(Cluster.CreateDataStore(site), store, options);
@@ -54,7 +60,54 @@ public sealed class ZooKeeperTestBackend(ZooKeeperEnsembleFixture fixture) : IMu
 
     public Task RecoverAsync() => Task.CompletedTask;
 
-    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
+    public Task CutOffAsync(int site)
+    {
+        Cluster.CutOff(site);
+        foreach (var proxy in ProxiesOf(site))
+        {
+            proxy.Cut();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task HealAsync(int site)
+    {
+        foreach (var proxy in ProxiesOf(site))
+        {
+            proxy.Heal();
+        }
+
+        Cluster.Heal(site);
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        foreach (var proxy in _siteProxies.Values.SelectMany(p => p))
+        {
+            await proxy.DisposeAsync();
+        }
+    }
+
+    private string ConnectionStringOf(int site) => string.Join(',', ProxiesOf(site).Select(p => $"127.0.0.1:{p.Port}"));
+
+    private TcpFaultProxy[] ProxiesOf(int site)
+    {
+        lock (_siteProxies)
+        {
+            if (!_siteProxies.TryGetValue(site, out var proxies))
+            {
+                proxies = Enumerable.Range(0, fixture.Ensemble.ServerCount)
+                    .Select(i => TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, int.Parse(fixture.Ensemble.ConnectionStringFor(i).Split(':')[1]))))
+                    .ToArray();
+                _siteProxies[site] = proxies;
+            }
+
+            return proxies;
+        }
+    }
 }
 
 [Collection(ZooKeeperCollection.Name)]
@@ -79,6 +132,22 @@ public sealed class ZooKeeperPartialWriteTests(ZooKeeperEnsembleFixture fixture)
     protected override IMusicTestBackend Backend => _backend;
 
     protected override IPartialWriteFaults Faults => _backend;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+}
+
+[Collection(ZooKeeperCollection.Name)]
+public sealed class ZooKeeperRandomizedConcurrencyTests(ZooKeeperEnsembleFixture fixture, ITestOutputHelper output) : RandomizedConcurrencyTests(output)
+{
+    private readonly ZooKeeperTestBackend _backend = new(fixture);
+
+    protected override IMusicTestBackend Backend => _backend;
+
+    protected override IPartitionFaults Partitions => _backend;
 
     public override async Task DisposeAsync()
     {
