@@ -52,13 +52,20 @@ internal static class ZooKeeperChildProcesses
         return Path.Combine(PidDirectory, $"client-port-{clientPort}.pid");
     }
 
-    public static void KillPid(int pid)
+    /// <summary>
+    /// SIGKILLs <paramref name="pid"/>. Waits only when asked: a server's parent is its wrapper shell, which reaps it
+    /// only once its stdin closes, so until then the dead server stays a zombie that looks alive.
+    /// </summary>
+    public static void KillPid(int pid, bool wait = true)
     {
         try
         {
             using var process = Process.GetProcessById(pid);
             process.Kill(entireProcessTree: true);
-            process.WaitForExit(5000);
+            if (wait)
+            {
+                process.WaitForExit(5000);
+            }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {

@@ -85,11 +85,12 @@ internal sealed class ZooKeeperServerProcess
         var pidFile = ZooKeeperChildProcesses.PidFile(ClientPort);
         if (File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile).ConfigureAwait(false)).Trim(), out var pid))
         {
-            ZooKeeperChildProcesses.KillPid(pid);
+            ZooKeeperChildProcesses.KillPid(pid, wait: false);
         }
 
         try
         {
+            // The shell reaps the server and exits.
             wrapper.StandardInput.Close();
         }
         catch (IOException)
