@@ -100,7 +100,11 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
     }
 
     /// <summary>Kills server <paramref name="index"/> with SIGKILL (a crash: no goodbye to clients or peers).</summary>
-    public Task KillAsync(int index) => Server(index).KillAsync();
+    public Task KillAsync(int index, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Server(index).KillAsync();
+    }
 
     /// <summary>Starts a killed server again (same data) and waits until the ensemble serves.</summary>
     public async Task RestartAsync(int index, CancellationToken cancellationToken = default)
