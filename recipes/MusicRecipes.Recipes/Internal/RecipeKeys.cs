@@ -10,7 +10,7 @@ internal static class RecipeKeys
 
     public static string FailoverState(string service) => $"music/failover/{service}/state";
 
-    public static string FailoverGroup(string service) => $"failover/{service}";
+    public static string FailoverGroup(string service) => $"failover:{service}";
 
     public static string Barrier(string name) => $"music/barrier/{name}";
 

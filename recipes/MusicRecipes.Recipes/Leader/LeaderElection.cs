@@ -44,16 +44,22 @@ public sealed class LeaderElection
     /// <summary>Creates a participant of <paramref name="group"/> using <paramref name="client"/>.</summary>
     /// <exception cref="ArgumentException">The group name is empty or contains '/'.</exception>
     public LeaderElection(IMusicClient client, string group, LeaderElectionOptions? options = null, ILogger<LeaderElection>? logger = null)
+        : this(client, group, options, (ILogger?)logger)
+    {
+    }
+
+    /// <summary>For recipes built on an election (active-passive), which log under their own category.</summary>
+    internal LeaderElection(IMusicClient client, string group, LeaderElectionOptions? options, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         Group = RecipeKeys.ValidateName(group, nameof(group));
         _client = client;
         _options = options ?? new LeaderElectionOptions();
         _options.Validate();
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
         ParticipantId = _options.ParticipantId ?? $"{client.Site}-{Guid.NewGuid():N}"[..(client.Site.Length + 9)];
         _groupKey = RecipeKeys.Leader(group);
-        _mutex = new MusicMutex(client, _options.ProtectedKeys.Prepend(_groupKey));
+        _mutex = new MusicMutex(client, _options.ProtectedKeys.Prepend(_groupKey), _logger);
     }
 
     /// <summary>The election group.</summary>

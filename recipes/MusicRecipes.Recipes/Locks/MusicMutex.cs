@@ -36,6 +36,12 @@ public sealed class MusicMutex
     /// <summary>Creates a mutex over <paramref name="keys"/> (at least one) for a client.</summary>
     /// <exception cref="ArgumentException">The key set is empty.</exception>
     public MusicMutex(IMusicClient client, IEnumerable<string> keys, ILogger<MusicMutex>? logger = null)
+        : this(client, keys, (ILogger?)logger)
+    {
+    }
+
+    /// <summary>For recipes built on a mutex, which log under their own category.</summary>
+    internal MusicMutex(IMusicClient client, IEnumerable<string> keys, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(keys);
@@ -47,7 +53,7 @@ public sealed class MusicMutex
 
         _client = client;
         Keys = set;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The protected keys, distinct and in ordinal order.</summary>

@@ -12,3 +12,18 @@ public sealed class InMemoryLeaderElectionTests : LeaderElectionTestCases
 {
     protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new InMemoryRecipeBackend());
 }
+
+public sealed class InMemoryActivePassiveTests : ActivePassiveTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new InMemoryRecipeBackend());
+}
+
+public sealed class InMemoryBarrierTests : BarrierTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new InMemoryRecipeBackend());
+}
+
+public sealed class InMemoryWorkQueueTests : WorkQueueTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new InMemoryRecipeBackend());
+}

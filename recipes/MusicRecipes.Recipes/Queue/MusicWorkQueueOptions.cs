@@ -1,0 +1,35 @@
+namespace MusicRecipes.Recipes.Queue;
+
+/// <summary>Options of a <see cref="MusicWorkQueue"/>.</summary>
+/// <example>
+/// <code>
+/// var queue = new MusicWorkQueue(client, "templates", new MusicWorkQueueOptions { WorkerId = $"{site}-placer" });
+/// </code>
+/// </example>
+public sealed class MusicWorkQueueOptions
+{
+    /// <summary>
+    /// This instance's producer id; it must be unique to one writer (the producer's high-water mark has a single
+    /// writer). Default: the client's site and a random suffix, new for every instance.
+    /// </summary>
+    public string? ProducerId { get; set; }
+
+    /// <summary>This instance's worker id, recorded in claims and declines. Default: the producer id.</summary>
+    public string? WorkerId { get; set; }
+
+    /// <summary>First delay between discovery rounds of <see cref="MusicWorkQueue.ClaimNextAsync"/> when idle; doubles up to <see cref="MaxPollInterval"/>. Default 20 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Largest delay between idle discovery rounds. Default 1 s.</summary>
+    public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a producer registration or a status read may wait for a lock. Default 30 s.</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPollInterval, PollInterval, nameof(MaxPollInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LockTimeout, TimeSpan.Zero, nameof(LockTimeout));
+    }
+}

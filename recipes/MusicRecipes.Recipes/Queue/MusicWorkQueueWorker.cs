@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MusicRecipes.Recipes.Internal;
+
+namespace MusicRecipes.Recipes.Queue;
+
+/// <summary>
+/// A hosted worker of a <see cref="MusicWorkQueue"/>: claims items one at a time and runs the handler on each, with a
+/// token that is cancelled when the item's lock is lost or the host stops.
+/// </summary>
+/// <remarks>
+/// The handler returns <see cref="WorkItemOutcome.Completed"/> (the item is marked done under its lock) or
+/// <see cref="WorkItemOutcome.Released"/> (declined: a worker elsewhere takes it). A handler that throws declines the
+/// item too, so one poisoned worker does not hold it; a lost lock leaves the item for recovery by another worker.
+/// Backend failures (a cut-off site) are logged and retried with backoff. Register several workers for parallelism.
+/// </remarks>
+/// <example>
+/// <code>
+/// var worker = new MusicWorkQueueWorker(queue, async (item, fence, ct) =>
+/// {
+///     var template = item.PayloadAsJson&lt;AppTemplate&gt;()!;
+///     if (!cluster.CanFit(template)) { return WorkItemOutcome.Released; } // "release a template it cannot fit"
+///     await cluster.PlaceAsync(template, fence.Value, ct);
+///     return WorkItemOutcome.Completed;
+/// });
+/// await worker.StartAsync(ct); // or: services.AddMusicWorkQueueWorker("templates", handler)
+/// </code>
+/// </example>
+public sealed class MusicWorkQueueWorker : BackgroundService
+{
+    private readonly MusicWorkQueue _queue;
+    private readonly Func<WorkItem, FencingToken, CancellationToken, Task<WorkItemOutcome>> _handler;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a worker of <paramref name="queue"/> running <paramref name="handler"/> on every claimed item.</summary>
+    public MusicWorkQueueWorker(MusicWorkQueue queue, Func<WorkItem, FencingToken, CancellationToken, Task<WorkItemOutcome>> handler, ILogger<MusicWorkQueueWorker>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(handler);
+        _queue = queue;
+        _handler = handler;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The queue this worker serves.</summary>
+    public MusicWorkQueue Queue => _queue;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var claim = await _queue.ClaimNextAsync(stoppingToken).ConfigureAwait(false);
+                await ProcessAsync(claim, stoppingToken).ConfigureAwait(false);
+                backoff.Reset();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is MusicException or TimeoutException)
+            {
+                _logger.LogWarning(ex, "Worker {Worker} of {Queue} hit a backend failure; retrying", _queue.WorkerId, _queue.Name);
+                try
+                {
+                    await backoff.DelayAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task ProcessAsync(WorkItemClaim claim, CancellationToken stoppingToken)
+    {
+        await using (claim.ConfigureAwait(false))
+        {
+            using var work = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, claim.LostToken);
+            WorkItemOutcome outcome;
+            try
+            {
+                outcome = await _handler(claim.Item, claim.FencingToken, work.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (work.IsCancellationRequested)
+            {
+                // Lost the lock (someone else recovers the item) or shutting down (disposal puts it back).
+                _logger.LogInformation("Worker {Worker} stopped processing {Item} (lock lost: {Lost})", _queue.WorkerId, claim.Item.Id, !claim.IsHeld);
+                return;
+            }
+            catch (Exception ex)
+            {
+                if (!claim.IsHeld)
+                {
+                    _logger.LogWarning(ex, "Handler of worker {Worker} failed on {Item} after its lock was lost", _queue.WorkerId, claim.Item.Id);
+                    return;
+                }
+
+                _logger.LogError(ex, "Handler of worker {Worker} failed on {Item}; releasing it to other workers", _queue.WorkerId, claim.Item.Id);
+                outcome = WorkItemOutcome.Released;
+            }
+
+            // Not cancelled by a stopping host: the work is done, and recording it is one short critical put.
+            if (outcome == WorkItemOutcome.Completed)
+            {
+                await claim.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await claim.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+}
