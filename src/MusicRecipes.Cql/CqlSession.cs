@@ -261,9 +261,10 @@ public sealed class CqlSession : IAsyncDisposable
             if (response.Opcode == Opcode.Error)
             {
                 var error = ResponseParser.ReadError(reader, connection.EndPoint);
-                if (error is CqlUnpreparedException unprepared && attempt == 0)
+                if (error is CqlUnpreparedException unprepared && attempt < 4)
                 {
-                    // The node restarted (or never saw the statement): prepare it there and run it again. Safe for
+                    // The node restarted (or never saw the statement): prepare it there and run it again (a batch may need one
+                    // round per prepared statement it holds). Safe for
                     // any statement, LWT included: the node did not execute anything.
                     await RePrepareAsync(connection, unprepared, cancellationToken).ConfigureAwait(false);
                     continue;

@@ -1,0 +1,525 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MusicRecipes.Cql;
+using MusicRecipes.Locking;
+
+namespace MusicRecipes.Cassandra;
+
+/// <summary>
+/// The CP half of MUSIC on Cassandra lightweight transactions (Paxos), in the spirit of ONAP MUSIC's lock queue
+/// but keeping DESIGN.md's rules.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Queues.</b> Each key is one partition: a static high-water mark <c>max_ordinal</c> (never reset, never
+/// decreasing) and one row per ticket clustered by ordinal. A ticket enters a queue with one conditional batch on
+/// that partition: "set max_ordinal = o and insert row o IF max_ordinal = (what I read)". So a queue only ever
+/// receives ordinals larger than any it has seen: nobody can slip in ahead of an existing ticket, and per-key
+/// ordinals strictly increase (rule 2's fencing timestamps rely on it).
+/// </para>
+/// <para>
+/// <b>Multi-key tickets (rule 4).</b> LWT is per partition, so entering several queues cannot be one transaction.
+/// Instead a ticket uses the SAME ordinal in all its queues, chosen above every key's high-water mark (read at
+/// SERIAL): o = 1 + max(max_ordinal of its keys). If any queue has meanwhile moved past o, the ticket leaves the
+/// queues it entered and retries with a larger o. Consequently, in every queue tickets are ordered by one global
+/// number, so two tickets sharing keys are ordered the same way everywhere and waits-for edges always point to
+/// smaller ordinals: no deadlock. A ticket is head when no row with a smaller ordinal exists in any of its
+/// queues, read at SERIAL (rule 1). This avoids a single global counter partition, whose Paxos contention would
+/// serialise every enqueue of the cluster.
+/// </para>
+/// <para>
+/// <b>Key state (rule 3).</b> Static columns <c>last_acquired</c>, <c>last_acquired_at</c>,
+/// <c>last_clean_release</c>, written only by LWT; a clean release is <c>UPDATE … IF last_acquired = o</c>.
+/// A forced removal deletes rows and records nothing, so the key stays unsynced.
+/// </para>
+/// <para>
+/// <b>Sessions and waiting.</b> Sessions are TTL lease rows renewed by a heartbeat (<see cref="LockSession"/>).
+/// Whoever finds a ticket of a dead session at the head of a queue removes it (forced removal). Cassandra has no
+/// watches, so <see cref="WaitForChangeAsync"/> polls the predecessors at QUORUM with a short exponential backoff
+/// (20-250 ms by default) — the one place this backend cannot follow rule 5's event-driven wait.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// await using var session = await CqlSession.ConnectAsync(new CqlSessionOptions { ContactPoints = { "10.0.0.1" } }, ct);
+/// var locks = new CassandraLockStore(session, new CassandraLockStoreOptions { Keyspace = "music" });
+/// await using var client = new MusicClient(new CassandraDataStore(session), locks);
+/// </code>
+/// </example>
+public sealed class CassandraLockStore : ILockStore
+{
+    private const int MaxEnqueueAttempts = 64;
+
+    private readonly CqlSession _cql;
+    private readonly CassandraLockStoreOptions _options;
+    private readonly string _queueTable;
+    private readonly string _sessionTable;
+    private readonly string _keyspace;
+    private readonly LwtRunner _lwt;
+    private readonly LockSession _session;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, byte> _removedBySelf = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _aliveUntil = new(StringComparer.Ordinal);
+    private LockStatements? _statements;
+
+    /// <summary>Creates the store; the schema is created (if allowed) and the session opened on first use.</summary>
+    public CassandraLockStore(CqlSession session, CassandraLockStoreOptions? options = null, ILogger<CassandraLockStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        _cql = session;
+        _options = options ?? new CassandraLockStoreOptions();
+        _keyspace = CassandraIdentifier.Validate(_options.Keyspace, nameof(options));
+        var prefix = CassandraIdentifier.Validate(_options.TablePrefix, nameof(options));
+        if (prefix.Length > 38)
+        {
+            throw new ArgumentException("TablePrefix is limited to 38 characters (table names are limited to 48).", nameof(options));
+        }
+
+        if (_options.SerialConsistency is not (CqlConsistency.Serial or CqlConsistency.LocalSerial))
+        {
+            throw new ArgumentException("SerialConsistency must be SERIAL or LOCAL_SERIAL.", nameof(options));
+        }
+
+        _queueTable = $"{_keyspace}.{prefix}_queue";
+        _sessionTable = $"{_keyspace}.{prefix}_sessions";
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _lwt = new LwtRunner(session, _options.SerialConsistency);
+        _session = new LockSession(session, InitializeAsync, _lwt, _options, _logger);
+    }
+
+    /// <summary>The current lock-service session id, or null before the first ticket.</summary>
+    public string? SessionId => _session.Id;
+
+    /// <summary>The keyspace of the lock tables.</summary>
+    public string Keyspace => _keyspace;
+
+    /// <summary>The table holding the lease rows of sessions (tests delete a row to expire a session).</summary>
+    public string SessionTable => _sessionTable;
+
+    /// <inheritdoc />
+    public LockSessionState SessionState => _session.State;
+
+    /// <inheritdoc />
+    public DateTimeOffset UtcNow => _options.TimeProvider.GetUtcNow();
+
+    /// <inheritdoc />
+    public async Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            throw new ArgumentException("A ticket needs at least one key.", nameof(keys));
+        }
+
+        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var sessionId = await _session.EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
+        var ticketId = Guid.NewGuid().ToString("N");
+        var keyList = keys.ToList();
+        long floor = 0;
+        for (var attempt = 0; attempt < MaxEnqueueAttempts; attempt++)
+        {
+            // The high-water marks at SERIAL: includes any Paxos round still in flight on those partitions.
+            var marks = await Task.WhenAll(keys.Select(k => ReadMaxAsync(statements, k, cancellationToken))).ConfigureAwait(false);
+            var ordinal = Math.Max(floor, marks.Max(m => m ?? 0)) + 1;
+            if (ordinal > FencingTimestamp.MaxOrdinal)
+            {
+                throw new InvalidOperationException($"The lock queues of {string.Join(", ", keys)} ran out of ordinals.");
+            }
+
+            var outcomes = await Task.WhenAll(keys.Select((k, i) => EnterAsync(statements, k, ordinal, marks[i], ticketId, sessionId, keyList, cancellationToken))).ConfigureAwait(false);
+            if (outcomes.All(o => o.Entered))
+            {
+                var ticket = new LockTicket(ticketId, sessionId, keys.Select(k => new TicketPosition(k, ordinal)).ToList());
+                _session.Track(ticket);
+                return ticket;
+            }
+
+            // Some queue moved past our ordinal: leave the queues we entered and retry above its new mark.
+            floor = Math.Max(ordinal, outcomes.Max(o => o.CurrentMax ?? 0));
+            await Task.WhenAll(keys.Where((_, i) => outcomes[i].Entered)
+                .Select(k => RemoveEntryAsync(statements, k, ordinal, ticketId, cancellationToken))).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 + Math.Min(attempt, 10) * 10)), cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new MusicTimeoutException($"Could not enqueue on {string.Join(", ", keys)}: too much contention.");
+    }
+
+    /// <inheritdoc />
+    public async Task<HeadStatus> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        for (var round = 0; ; round++)
+        {
+            if (ticket.LossReason is not null || _removedBySelf.ContainsKey(ticket.Id))
+            {
+                return HeadStatus.Gone;
+            }
+
+            if (!_session.IsCurrent(ticket.SessionId))
+            {
+                ticket.SignalLost(LockLossReason.SessionExpired);
+                return HeadStatus.Gone;
+            }
+
+            var blockers = await ReadBlockersAsync(ticket, serial: true, cancellationToken).ConfigureAwait(false);
+            if (blockers is null)
+            {
+                if (!_removedBySelf.ContainsKey(ticket.Id))
+                {
+                    ticket.SignalLost(LockLossReason.ForciblyReleased);
+                }
+
+                return HeadStatus.Gone;
+            }
+
+            if (blockers.Count == 0)
+            {
+                return HeadStatus.Head;
+            }
+
+            if (round > 0 || !await RemoveDeadBlockersAsync(blockers, cancellationToken).ConfigureAwait(false))
+            {
+                return HeadStatus.Waiting;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task WaitForChangeAsync(LockTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, ticket.LostToken);
+        IReadOnlyList<QueueEntry>? before;
+        try
+        {
+            before = await ReadBlockersAsync(ticket, serial: false, wake.Token).ConfigureAwait(false);
+        }
+        catch (MusicException)
+        {
+            return;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var delay = _options.PollMinDelay;
+        var sessionCheckEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 200, _options.SessionTimeout.Ticks / 4));
+        var sinceSessionCheck = System.Diagnostics.Stopwatch.StartNew();
+        while (before is { Count: > 0 })
+        {
+            try
+            {
+                await Task.Delay(delay, wake.Token).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.PollMaxDelay.Ticks));
+                var now = await ReadBlockersAsync(ticket, serial: false, wake.Token).ConfigureAwait(false);
+                if (now is null || !now.Select(e => e.TicketId).SequenceEqual(before.Select(e => e.TicketId)))
+                {
+                    return;
+                }
+
+                if (sinceSessionCheck.Elapsed >= sessionCheckEvery)
+                {
+                    sinceSessionCheck.Restart();
+                    if (await RemoveDeadBlockersAsync(now, wake.Token).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+            }
+            catch (MusicException)
+            {
+                // Let the caller's strong re-check surface the error.
+                return;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<KeyLockState> GetKeyStateAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadState, key), $"Read lock state of '{key}'", cancellationToken).ConfigureAwait(false);
+        if (rows.Rows.Count == 0)
+        {
+            return KeyLockState.Empty;
+        }
+
+        var row = rows.Rows[0];
+        return new KeyLockState(row.Get<long?>("last_acquired"), row.Get<DateTimeOffset?>("last_acquired_at"), row.Get<long?>("last_clean_release"));
+    }
+
+    /// <inheritdoc />
+    public async Task RecordAcquiredAsync(string key, long ordinal, CancellationToken cancellationToken)
+    {
+        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; attempt < MaxEnqueueAttempts; attempt++)
+        {
+            var state = await GetKeyStateAsync(key, cancellationToken).ConfigureAwait(false);
+            if (state.LastAcquired is { } last && last >= ordinal)
+            {
+                // Recorded already (an ambiguous earlier attempt landed), or a later holder exists and ours is stale.
+                return;
+            }
+
+            // Guarded by the value just read, so a concurrent write of the same static row is never lost.
+            var result = await _lwt.TryAsync(
+                _lwt.Conditional(statements.RecordAcquired, ordinal, UtcNow, key, state.LastAcquired),
+                $"Record acquisition of '{key}'", cancellationToken).ConfigureAwait(false);
+            if (result is { WasApplied: true })
+            {
+                return;
+            }
+        }
+
+        throw new MusicTimeoutException($"Could not record the acquisition of '{key}#{ordinal}'.");
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken)
+    {
+        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var result = await _lwt.TryAsync(
+            _lwt.Conditional(statements.RecordClean, ordinal, key, ordinal),
+            $"Record clean release of '{key}'", cancellationToken).ConfigureAwait(false);
+        if (result is not null)
+        {
+            return result.WasApplied;
+        }
+
+        var state = await GetKeyStateAsync(key, cancellationToken).ConfigureAwait(false);
+        return state.LastCleanRelease == ordinal;
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        _removedBySelf[ticket.Id] = 0;
+        await Task.WhenAll(ticket.Positions.Select(p => RemoveEntryAsync(statements, p.Key, p.Ordinal, ticket.Id, cancellationToken))).ConfigureAwait(false);
+        _session.Untrack(ticket);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<QueueEntry>> ReadQueueAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadQueue, key), $"Read lock queue of '{key}'", cancellationToken).ConfigureAwait(false);
+        return ToEntries(key, rows);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ForceRemoveAsync(QueueEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+
+        // Every queue of the ticket holds it at the same ordinal (see the class remarks).
+        var removed = await Task.WhenAll(entry.Keys.Select(k => RemoveEntryAsync(statements, k, entry.Position.Ordinal, entry.TicketId, cancellationToken))).ConfigureAwait(false);
+        _session.Find(entry.TicketId)?.SignalLost(LockLossReason.ForciblyReleased);
+        return removed.Any(r => r);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _session.DisposeAsync().ConfigureAwait(false);
+        _initLock.Dispose();
+    }
+
+    private async Task<long?> ReadMaxAsync(LockStatements statements, string key, CancellationToken cancellationToken)
+    {
+        var rows = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadMax, key), $"Read lock queue mark of '{key}'", cancellationToken).ConfigureAwait(false);
+        return rows.Rows.Count == 0 ? null : rows.Rows[0].Get<long?>("max_ordinal");
+    }
+
+    private async Task<EnterOutcome> EnterAsync(LockStatements statements, string key, long ordinal, long? observedMax, string ticketId, string sessionId, List<string> keys, CancellationToken cancellationToken)
+    {
+        if (observedMax is null)
+        {
+            // Cassandra 2.1 never applies "IF max_ordinal = null" on a partition that does not exist yet, so a new
+            // queue first gets its mark 0 (whoever wins this race, the mark is 0 or already higher).
+            await _lwt.TryAsync(_lwt.Conditional(statements.InitQueue, key), $"Create lock queue of '{key}'", cancellationToken).ConfigureAwait(false);
+            observedMax = 0;
+        }
+
+        // One partition, one Paxos round: raise the mark and insert the row only if nobody raised it meanwhile.
+        var batch = new CqlBatch { Consistency = CqlConsistency.Quorum, SerialConsistency = _lwt.Serial }
+            .Add(statements.AdvanceMax.Bind(ordinal, key, observedMax))
+            .Add(statements.InsertEntry.Bind(key, ordinal, ticketId, sessionId, keys));
+        var result = await _lwt.TryAsync(batch, $"Enqueue on '{key}'", cancellationToken).ConfigureAwait(false);
+        if (result is { WasApplied: true })
+        {
+            return new EnterOutcome(true, ordinal);
+        }
+
+        if (result is null)
+        {
+            // Outcome unknown: a SERIAL read settles it (and completes the round if it is still in flight).
+            var entry = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadEntry, key, ordinal), $"Check enqueue on '{key}'", cancellationToken).ConfigureAwait(false);
+            if (entry.Rows.Count > 0 && entry.Rows[0].Get<string>("ticket_id") == ticketId)
+            {
+                return new EnterOutcome(true, ordinal);
+            }
+        }
+
+        return new EnterOutcome(false, await ReadMaxAsync(statements, key, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Deletes one queue row if it still belongs to the ticket. True when this call removed it.</summary>
+    private async Task<bool> RemoveEntryAsync(LockStatements statements, string key, long ordinal, string ticketId, CancellationToken cancellationToken)
+    {
+        var result = await _lwt.TryAsync(_lwt.Conditional(statements.RemoveEntry, key, ordinal, ticketId), $"Dequeue from '{key}'", cancellationToken).ConfigureAwait(false);
+        if (result is not null)
+        {
+            return result.WasApplied;
+        }
+
+        var entry = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadEntry, key, ordinal), $"Check dequeue from '{key}'", cancellationToken).ConfigureAwait(false);
+        if (entry.Rows.Count > 0 && entry.Rows[0].Get<string>("ticket_id") == ticketId)
+        {
+            throw new MusicTimeoutException($"Removing ticket {ticketId} from '{key}' timed out; it is still queued.");
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The first entry of each of the ticket's queues that is ahead of it (empty when the ticket is head
+    /// everywhere), or null when the ticket is missing from one of its queues.
+    /// </summary>
+    private async Task<IReadOnlyList<QueueEntry>?> ReadBlockersAsync(LockTicket ticket, bool serial, CancellationToken cancellationToken)
+    {
+        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var prefixes = await Task.WhenAll(ticket.Positions.Select(async p =>
+        {
+            var statement = serial
+                ? _lwt.SerialRead(statements.ReadPrefix, p.Key, p.Ordinal)
+                : LwtRunner.QuorumRead(statements.ReadPrefix, p.Key, p.Ordinal);
+            var rows = await _lwt.ReadAsync(statement, $"Read lock queue of '{p.Key}'", cancellationToken).ConfigureAwait(false);
+            return (Position: p, Entries: ToEntries(p.Key, rows));
+        })).ConfigureAwait(false);
+
+        var blockers = new List<QueueEntry>();
+        foreach (var (position, entries) in prefixes)
+        {
+            if (!entries.Any(e => e.Position.Ordinal == position.Ordinal && e.TicketId == ticket.Id))
+            {
+                return null;
+            }
+
+            if (entries[0].TicketId != ticket.Id)
+            {
+                blockers.Add(entries[0]);
+            }
+        }
+
+        return blockers;
+    }
+
+    /// <summary>Force-removes blockers whose session is dead. True when something was removed.</summary>
+    private async Task<bool> RemoveDeadBlockersAsync(IReadOnlyList<QueueEntry> blockers, CancellationToken cancellationToken)
+    {
+        var removed = false;
+        foreach (var blocker in blockers.DistinctBy(b => b.TicketId))
+        {
+            if (await IsSessionAliveAsync(blocker.SessionId, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            _logger.LogInformation("Removing ticket {Ticket} of dead session {Session} from {Keys}", blocker.TicketId, blocker.SessionId, string.Join(",", blocker.Keys));
+            removed |= await ForceRemoveAsync(blocker, cancellationToken).ConfigureAwait(false);
+        }
+
+        return removed;
+    }
+
+    private async Task<bool> IsSessionAliveAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        // A session seen alive is not re-read for a short while: a dead holder is noticed a little later, never
+        // wrongly.
+        var now = Environment.TickCount64;
+        if (_aliveUntil.TryGetValue(sessionId, out var until) && until > now)
+        {
+            return true;
+        }
+
+        var alive = await _session.IsAliveAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        if (alive)
+        {
+            _aliveUntil[sessionId] = now + Math.Min(1000, (long)_options.SessionTimeout.TotalMilliseconds / 4);
+        }
+        else
+        {
+            _aliveUntil.TryRemove(sessionId, out _);
+        }
+
+        return alive;
+    }
+
+    private static List<QueueEntry> ToEntries(string key, CqlRowSet rows)
+    {
+        var entries = new List<QueueEntry>(rows.Rows.Count);
+        foreach (var row in rows.Rows)
+        {
+            // A partition with only static columns comes back as one row with a null ordinal.
+            if (row.Get<long?>("ordinal") is not { } ordinal)
+            {
+                continue;
+            }
+
+            entries.Add(new QueueEntry(
+                row.Get<string>("ticket_id") ?? string.Empty,
+                row.Get<string>("session_id") ?? string.Empty,
+                new TicketPosition(key, ordinal),
+                row.GetList<string>("keys")));
+        }
+
+        return entries;
+    }
+
+    private async Task<LockStatements> InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (_statements is { } ready)
+        {
+            return ready;
+        }
+
+        await _initLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_statements is { } raced)
+            {
+                return raced;
+            }
+
+            if (_options.CreateSchema)
+            {
+                await CassandraErrors.Guard("Create lock tables", async () =>
+                {
+                    await CassandraSchema.EnsureAsync(_cql, _keyspace, _options.Replication, LockStatements.CreateTables(_queueTable, _sessionTable), _options.SchemaAgreementTimeout, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
+            }
+
+            _statements = await CassandraErrors.Guard("Prepare lock statements", () => LockStatements.PrepareAsync(_cql, _queueTable, _sessionTable, cancellationToken)).ConfigureAwait(false);
+            return _statements;
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
+    private readonly record struct EnterOutcome(bool Entered, long? CurrentMax);
+}

@@ -1,0 +1,55 @@
+using MusicRecipes.Cql;
+
+namespace MusicRecipes.Cassandra;
+
+/// <summary>Settings of a <see cref="CassandraLockStore"/>.</summary>
+/// <example>
+/// <code>
+/// var options = new CassandraLockStoreOptions { Keyspace = "music", SessionTimeout = TimeSpan.FromSeconds(10) };
+/// </code>
+/// </example>
+public sealed class CassandraLockStoreOptions
+{
+    /// <summary>Keyspace of the lock tables. Default "music".</summary>
+    public string Keyspace { get; set; } = "music";
+
+    /// <summary>Prefix of the lock tables (<c>{prefix}_queue</c>, <c>{prefix}_sessions</c>). Default "music_lock".</summary>
+    public string TablePrefix { get; set; } = "music_lock";
+
+    /// <summary>Replication used if the keyspace does not exist yet. Default SimpleStrategy with 3 replicas.</summary>
+    public CassandraReplication Replication { get; set; } = CassandraReplication.Simple(3);
+
+    /// <summary>Whether to create the keyspace and tables when missing. Default true.</summary>
+    public bool CreateSchema { get; set; } = true;
+
+    /// <summary>
+    /// Serial consistency of every lightweight transaction and strong read. Default SERIAL (Paxos over all data
+    /// centres); LOCAL_SERIAL would let two sites each elect a head during a partition (DESIGN.md §2 rule 1).
+    /// </summary>
+    public CqlConsistency SerialConsistency { get; set; } = CqlConsistency.Serial;
+
+    /// <summary>
+    /// Lease of a session: its row lives this long (a TTL, whole seconds, at least 1 s) unless the heartbeat renews
+    /// it. A session whose row expired is dead, and its tickets may be removed by anyone. Default 10 s.
+    /// </summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the heartbeat renews the session. Default a third of <see cref="SessionTimeout"/>.</summary>
+    public TimeSpan? HeartbeatInterval { get; set; }
+
+    /// <summary>First and largest delay between polls of <see cref="CassandraLockStore.WaitForChangeAsync"/>.</summary>
+    public TimeSpan PollMinDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Largest delay between polls.</summary>
+    public TimeSpan PollMaxDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long to wait for schema agreement after creating tables. Default 30 s.</summary>
+    public TimeSpan SchemaAgreementTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock (tests can shift it).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal int SessionTtlSeconds => Math.Max(1, (int)Math.Ceiling(SessionTimeout.TotalSeconds));
+
+    internal TimeSpan Heartbeat => HeartbeatInterval ?? TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 100, SessionTimeout.Ticks / 3));
+}

@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using MusicRecipes.Cql;
+using MusicRecipes.Locking;
+
+namespace MusicRecipes.Cassandra;
+
+/// <summary>
+/// A lock-service session on Cassandra: a lease row written with a TTL and renewed by a heartbeat LWT
+/// (<c>UPDATE … USING TTL t SET alive = true … IF alive = true</c>). Once the row has expired nobody can revive it —
+/// the renewal's condition fails — so "someone saw the session dead" and "the session is dead" agree. When the
+/// heartbeat finds its row gone, or cannot renew it for a whole lease, every ticket of the session is signalled
+/// lost (DESIGN.md §2 rule 6) and the next call opens a new session.
+/// </summary>
+internal sealed class LockSession : IAsyncDisposable
+{
+    private readonly CqlSession _cql;
+    private readonly Func<CancellationToken, Task<LockStatements>> _statements;
+    private readonly LwtRunner _lwt;
+    private readonly CassandraLockStoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _openLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, LockTicket> _tickets = new(StringComparer.Ordinal);
+    private CancellationTokenSource? _heartbeatStop;
+    private Task _heartbeat = Task.CompletedTask;
+    private volatile string? _id;
+    private volatile int _state = (int)LockSessionState.Latent;
+    private long _lastRenewed;
+
+    public LockSession(CqlSession cql, Func<CancellationToken, Task<LockStatements>> statements, LwtRunner lwt, CassandraLockStoreOptions options, ILogger logger)
+    {
+        _cql = cql;
+        _statements = statements;
+        _lwt = lwt;
+        _options = options;
+        _logger = logger;
+    }
+
+    public string? Id => _id;
+
+    public LockSessionState State => (LockSessionState)_state;
+
+    /// <summary>Whether <paramref name="sessionId"/> is this process's live session.</summary>
+    public bool IsCurrent(string sessionId) =>
+        sessionId == _id && State is LockSessionState.Connected or LockSessionState.Reconnected or LockSessionState.Suspended;
+
+    /// <summary>The live session's id, opening a new session when there is none (first use, or the last one expired).</summary>
+    public async Task<string> EnsureOpenAsync(CancellationToken cancellationToken)
+    {
+        if (_id is { } current && IsCurrent(current))
+        {
+            return current;
+        }
+
+        await _openLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(State == LockSessionState.Closed, this);
+            if (_id is { } raced && IsCurrent(raced))
+            {
+                return raced;
+            }
+
+            var statements = await _statements(cancellationToken).ConfigureAwait(false);
+            var id = Guid.NewGuid().ToString("N");
+            var created = await _lwt.TryAsync(_lwt.Conditional(statements.CreateSession, id, _options.SessionTtlSeconds), "Open lock session", cancellationToken).ConfigureAwait(false);
+            if (created is null && !await IsAliveAsync(id, cancellationToken).ConfigureAwait(false))
+            {
+                throw new MusicTimeoutException("Opening a lock session timed out.");
+            }
+
+            Volatile.Write(ref _lastRenewed, Stopwatch.GetTimestamp());
+            _id = id;
+            _state = (int)LockSessionState.Connected;
+            _heartbeatStop?.Dispose();
+            _heartbeatStop = new CancellationTokenSource();
+            var stop = _heartbeatStop.Token;
+            _heartbeat = Task.Run(() => HeartbeatAsync(id, stop), CancellationToken.None);
+            _logger.LogDebug("Lock session {Session} opened", id);
+            return id;
+        }
+        finally
+        {
+            _openLock.Release();
+        }
+    }
+
+    public void Track(LockTicket ticket)
+    {
+        _tickets[ticket.Id] = ticket;
+        if (!IsCurrent(ticket.SessionId))
+        {
+            ticket.SignalLost(LockLossReason.SessionExpired);
+        }
+    }
+
+    public void Untrack(LockTicket ticket) => _tickets.TryRemove(ticket.Id, out _);
+
+    public LockTicket? Find(string ticketId) => _tickets.TryGetValue(ticketId, out var ticket) ? ticket : null;
+
+    /// <summary>Strongly reads whether a session's lease row still exists.</summary>
+    public async Task<bool> IsAliveAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (IsCurrent(sessionId))
+        {
+            return true;
+        }
+
+        var statements = await _statements(cancellationToken).ConfigureAwait(false);
+        var rows = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadSession, sessionId), "Read lock session", cancellationToken).ConfigureAwait(false);
+        return rows.Rows.Count > 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var id = _id;
+        var wasLive = id is not null && IsCurrent(id);
+        _state = (int)LockSessionState.Closed;
+        _heartbeatStop?.Cancel();
+        await _heartbeat.ConfigureAwait(false);
+        foreach (var ticket in _tickets.Values)
+        {
+            ticket.SignalLost(LockLossReason.ClientClosed);
+        }
+
+        _tickets.Clear();
+        if (wasLive)
+        {
+            try
+            {
+                // Ending the lease at once lets others remove this session's tickets without waiting for the TTL.
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                var statements = await _statements(timeout.Token).ConfigureAwait(false);
+                await _lwt.TryAsync(_lwt.Conditional(statements.DeleteSession, id), "Close lock session", timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is MusicException or CqlException or OperationCanceledException)
+            {
+                _logger.LogDebug(e, "Could not delete lock session {Session}; it expires with its TTL", id);
+            }
+        }
+
+        _heartbeatStop?.Dispose();
+        _openLock.Dispose();
+    }
+
+    private async Task HeartbeatAsync(string id, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_options.Heartbeat);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                try
+                {
+                    var statements = await _statements(stop).ConfigureAwait(false);
+                    var renewed = await _lwt.TryAsync(_lwt.Conditional(statements.RenewSession, _options.SessionTtlSeconds, id), "Renew lock session", stop).ConfigureAwait(false);
+                    if (renewed is { WasApplied: false })
+                    {
+                        Expire(id, "its lease row expired or was deleted");
+                        return;
+                    }
+
+                    if (renewed is not null)
+                    {
+                        Volatile.Write(ref _lastRenewed, Stopwatch.GetTimestamp());
+                        Interlocked.CompareExchange(ref _state, (int)LockSessionState.Reconnected, (int)LockSessionState.Suspended);
+                        continue;
+                    }
+                }
+                catch (MusicException e)
+                {
+                    _logger.LogDebug(e, "Lock session {Session} heartbeat failed", id);
+                }
+
+                Interlocked.CompareExchange(ref _state, (int)LockSessionState.Suspended, (int)LockSessionState.Connected);
+                Interlocked.CompareExchange(ref _state, (int)LockSessionState.Suspended, (int)LockSessionState.Reconnected);
+                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastRenewed)) >= _options.SessionTimeout)
+                {
+                    // Not renewed for a whole lease: others may already have judged it dead. Give up the tickets
+                    // before they can be handed to someone else.
+                    Expire(id, "it could not be renewed within its lease");
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Closed or replaced.
+        }
+    }
+
+    private void Expire(string id, string why)
+    {
+        if (_id != id || State == LockSessionState.Closed)
+        {
+            return;
+        }
+
+        _state = (int)LockSessionState.Lost;
+        _logger.LogWarning("Lock session {Session} lost: {Why}", id, why);
+        foreach (var ticket in _tickets.Values.Where(t => t.SessionId == id))
+        {
+            ticket.SignalLost(LockLossReason.SessionExpired);
+            _tickets.TryRemove(ticket.Id, out _);
+        }
+    }
+}
