@@ -32,7 +32,9 @@ public static class ZooKeeperClasspath
             return given;
         }
 
+        // On a fresh machine the kit installs the server itself (scripts/install-zookeeper.sh), so `dotnet test` works.
         var server = Pick(javaDirectory, "zookeeper")
+            ?? (ServerInstallScript.TryRun("install-zookeeper.sh") ? Pick(javaDirectory, "zookeeper") : null)
             ?? throw new InvalidOperationException(
                 $"No ZooKeeper server jar in {javaDirectory}. Run scripts/install-zookeeper.sh (apt-get install -y zookeeper) or set {OverrideVariable}.");
         var jars = new List<string> { server };

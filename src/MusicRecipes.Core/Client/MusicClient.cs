@@ -122,8 +122,9 @@ public sealed class MusicClient : IMusicClient
             (Locks: _locks, lockRef.Ticket), cancellationToken).ConfigureAwait(false);
         if (head == HeadStatus.Gone)
         {
-            // Someone removed the ticket (forced release) or its session expired before we noticed.
-            lockRef.Ticket.SignalLost(LockLossReason.ForciblyReleased);
+            // Someone removed the ticket (forced release) or its session expired before we noticed. A lock store that
+            // knows the reason has signalled it already, and the first reason wins.
+            lockRef.Ticket.SignalLost(_locks.SessionState == LockSessionState.Lost ? LockLossReason.SessionExpired : LockLossReason.ForciblyReleased);
             throw LostException(lockRef);
         }
 
