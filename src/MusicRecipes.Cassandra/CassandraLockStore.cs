@@ -86,7 +86,7 @@ public sealed class CassandraLockStore : ILockStore
         _sessionTable = $"{_keyspace}.{prefix}_sessions";
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _lwt = new LwtRunner(session, _options.SerialConsistency);
-        _session = new LockSession(session, InitializeAsync, _lwt, _options, _logger);
+        _session = new LockSession(session, InitializeAsync, _lwt, _options, _logger) { VerifyTickets = VerifyTicketsAsync };
     }
 
     /// <summary>The current lock-service session id, or null before the first ticket.</summary>
@@ -334,6 +334,33 @@ public sealed class CassandraLockStore : ILockStore
     {
         await _session.DisposeAsync().ConfigureAwait(false);
         _initLock.Dispose();
+    }
+
+    /// <summary>Signals lost every ticket of ours that someone else removed from one of its queues.</summary>
+    private async Task VerifyTicketsAsync(IReadOnlyCollection<LockTicket> tickets, CancellationToken cancellationToken)
+    {
+        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var ticket in tickets)
+        {
+            if (ticket.LossReason is not null || _removedBySelf.ContainsKey(ticket.Id))
+            {
+                _session.Untrack(ticket);
+                continue;
+            }
+
+            foreach (var position in ticket.Positions)
+            {
+                // QUORUM is enough: removals are Paxos commits, written at QUORUM before they are acknowledged.
+                var rows = await _lwt.ReadAsync(LwtRunner.QuorumRead(statements.ReadEntry, position.Key, position.Ordinal), "Verify ticket", cancellationToken).ConfigureAwait(false);
+                if ((rows.Rows.Count == 0 || rows.Rows[0].Get<string>("ticket_id") != ticket.Id) && !_removedBySelf.ContainsKey(ticket.Id))
+                {
+                    _logger.LogWarning("Ticket {Ticket} was removed by someone else", ticket);
+                    ticket.SignalLost(LockLossReason.ForciblyReleased);
+                    _session.Untrack(ticket);
+                    break;
+                }
+            }
+        }
     }
 
     private async Task<long?> ReadMaxAsync(LockStatements statements, string key, CancellationToken cancellationToken)

@@ -28,6 +28,12 @@ internal sealed class LockSession : IAsyncDisposable
     private volatile int _state = (int)LockSessionState.Latent;
     private long _lastRenewed;
 
+    /// <summary>
+    /// Run after every successful renewal: checks that the session's tickets are still queued, so a holder learns
+    /// of a forced removal within one heartbeat even if it never reads its queue again (DESIGN.md §2 rule 6).
+    /// </summary>
+    public Func<IReadOnlyCollection<LockTicket>, CancellationToken, Task>? VerifyTickets { get; set; }
+
     public LockSession(CqlSession cql, Func<CancellationToken, Task<LockStatements>> statements, LwtRunner lwt, CassandraLockStoreOptions options, ILogger logger)
     {
         _cql = cql;
@@ -165,6 +171,19 @@ internal sealed class LockSession : IAsyncDisposable
                     {
                         Volatile.Write(ref _lastRenewed, Stopwatch.GetTimestamp());
                         Interlocked.CompareExchange(ref _state, (int)LockSessionState.Reconnected, (int)LockSessionState.Suspended);
+                        if (VerifyTickets is { } verify && !_tickets.IsEmpty)
+                        {
+                            try
+                            {
+                                await verify(_tickets.Values.ToList(), stop).ConfigureAwait(false);
+                            }
+                            catch (MusicException e)
+                            {
+                                // The renewal worked; the check is retried on the next beat.
+                                _logger.LogDebug(e, "Could not verify the tickets of lock session {Session}", id);
+                            }
+                        }
+
                         continue;
                     }
                 }
