@@ -1,0 +1,98 @@
+using MusicRecipes.InMemory;
+using MusicRecipes.Locking;
+using MusicRecipes.Storage;
+
+namespace MusicRecipes.Hosting;
+
+/// <summary>
+/// Options of <see cref="MusicServiceCollectionExtensions.AddMusic"/>: bound from the configuration section
+/// <c>Music</c> first, then changed by the configure delegate (so code wins over configuration).
+/// </summary>
+/// <remarks>
+/// <para>Backends plug in through three extension points, so backend packages can add their own <c>Use…</c> methods
+/// without this project knowing them: <see cref="UseClientFactory"/> (a whole client, as the in-memory backend does),
+/// or <see cref="UseDataStore"/> plus <see cref="UseLockStore"/> (combined into a <see cref="MusicClient"/>, for
+/// example Cassandra data with ZooKeeper locks). A backend package writes, say,
+/// <c>public static MusicOptions UseZooKeeperLocks(this MusicOptions o, string connect) =&gt; o.UseLockStore(sp =&gt; …);</c>.</para>
+/// <example>
+/// <code>
+/// builder.Services.AddMusic(o =>
+/// {
+///     o.UseInMemory(sites: 3, site: 0);
+///     o.HoldLease = TimeSpan.FromSeconds(30);
+/// });
+/// </code>
+/// </example>
+/// </remarks>
+public sealed class MusicOptions
+{
+    /// <summary>
+    /// The backend by name, for configuration-only setups: <c>InMemory</c> is built in. Ignored when a factory was set
+    /// with one of the <c>Use…</c> methods.
+    /// </summary>
+    public string? Backend { get; set; }
+
+    /// <summary>Settings of the in-memory backend.</summary>
+    public InMemoryBackendOptions InMemory { get; set; } = new();
+
+    /// <summary>How long one hold may last (<see cref="MusicClientOptions.HoldLease"/>). Default none.</summary>
+    public TimeSpan? HoldLease { get; set; }
+
+    /// <summary>Clock-skew allowance when judging another holder's lease. Default 1 s.</summary>
+    public TimeSpan ClockSkewAllowance { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The largest value accepted, in bytes. Default 1 MiB.</summary>
+    public int MaxValueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The retry policy for transient backend faults.</summary>
+    public MusicResilienceOptions Resilience { get; set; } = new();
+
+    internal Func<IServiceProvider, MusicClientOptions, IMusicClient>? ClientFactory { get; private set; }
+
+    internal Func<IServiceProvider, IDataStore>? DataStoreFactory { get; private set; }
+
+    internal Func<IServiceProvider, ILockStore>? LockStoreFactory { get; private set; }
+
+    internal InMemoryMusicCluster? SharedCluster { get; set; }
+
+    /// <summary>Extension point: the backend creates the whole client (given the client options built from these options).</summary>
+    /// <example>
+    /// <code>
+    /// o.UseClientFactory((sp, clientOptions) => myCluster.CreateClient(site: 2, clientOptions));
+    /// </code>
+    /// </example>
+    public MusicOptions UseClientFactory(Func<IServiceProvider, MusicClientOptions, IMusicClient> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ClientFactory = factory;
+        return this;
+    }
+
+    /// <summary>Extension point: the AP data store (for example Cassandra); combine with <see cref="UseLockStore"/>.</summary>
+    /// <example>
+    /// <code>
+    /// o.UseDataStore(sp => new MyDataStore(sp.GetRequiredService&lt;MySession&gt;()));
+    /// </code>
+    /// </example>
+    public MusicOptions UseDataStore(Func<IServiceProvider, IDataStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        DataStoreFactory = factory;
+        ClientFactory = null;
+        return this;
+    }
+
+    /// <summary>Extension point: the CP lock store (for example ZooKeeper or Cassandra LWT); combine with <see cref="UseDataStore"/>.</summary>
+    /// <example>
+    /// <code>
+    /// o.UseLockStore(sp => new MyLockStore(sp.GetRequiredService&lt;MyZooKeeperClient&gt;()));
+    /// </code>
+    /// </example>
+    public MusicOptions UseLockStore(Func<IServiceProvider, ILockStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        LockStoreFactory = factory;
+        ClientFactory = null;
+        return this;
+    }
+}

@@ -1,0 +1,167 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MusicRecipes.Recipes.Barriers;
+using MusicRecipes.Recipes.Failover;
+using MusicRecipes.Recipes.Leader;
+using MusicRecipes.Recipes.Locks;
+using MusicRecipes.Recipes.Queue;
+
+namespace MusicRecipes.Hosting;
+
+/// <summary>
+/// One <c>Add…</c> per recipe. Recipes are keyed singletons (resolve them with
+/// <c>[FromKeyedServices("name")]</c> or <c>GetRequiredKeyedService</c>) over the process's <see cref="IMusicClient"/>;
+/// the hosted forms run as <see cref="IHostedService"/>s.
+/// </summary>
+/// <example>
+/// <code>
+/// services.AddMusic(o => o.UseInMemory())
+///     .AddMusicMutex("inventory", "stock:apples", "stock:pears")
+///     .AddLeaderService&lt;ReportScheduler&gt;("reports")
+///     .AddActivePassive&lt;long&gt;("meter", async (sp, active, ct) => { /* ... */ })
+///     .AddMusicWorkQueueWorker("templates", async (sp, item, fence, ct) => WorkItemOutcome.Completed);
+/// var mutex = provider.GetRequiredKeyedService&lt;MusicMutex&gt;("inventory");
+/// </code>
+/// </example>
+public static class MusicRecipeServiceCollectionExtensions
+{
+    /// <summary>Registers a <see cref="MusicMutex"/> over <paramref name="keys"/>, keyed by <paramref name="name"/>.</summary>
+    public static IMusicBuilder AddMusicMutex(this IMusicBuilder builder, string name, params string[] keys)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(keys);
+        builder.Services.AddKeyedSingleton(name, (sp, _) => new MusicMutex(sp.GetRequiredService<IMusicClient>(), keys, sp.GetService<ILogger<MusicMutex>>()));
+        return builder;
+    }
+
+    /// <summary>Registers this process as a participant of election <paramref name="group"/>, keyed by the group.</summary>
+    public static IMusicBuilder AddMusicLeaderElection(this IMusicBuilder builder, string group, Action<LeaderElectionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddKeyedSingleton(group, (sp, _) =>
+        {
+            var options = new LeaderElectionOptions();
+            configure?.Invoke(options);
+            return new LeaderElection(sp.GetRequiredService<IMusicClient>(), group, options, sp.GetService<ILogger<LeaderElection>>());
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Runs <typeparamref name="TService"/> (a <see cref="LeaderBackgroundService"/>) as a hosted service taking part in
+    /// election <paramref name="group"/>; its constructor receives the group's <see cref="LeaderElection"/>.
+    /// </summary>
+    public static IMusicBuilder AddLeaderService<TService>(this IMusicBuilder builder, string group, Action<LeaderElectionOptions>? configure = null)
+        where TService : LeaderBackgroundService
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddMusicLeaderElection(group, configure);
+        builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TService>(sp, sp.GetRequiredKeyedService<LeaderElection>(group)));
+        return builder;
+    }
+
+    /// <summary>Runs <paramref name="leaderWork"/> as a hosted service while this process leads <paramref name="group"/>.</summary>
+    public static IMusicBuilder AddMusicLeaderService(this IMusicBuilder builder, string group, Func<IServiceProvider, LeadershipTerm, CancellationToken, Task> leaderWork, Action<LeaderElectionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(leaderWork);
+        builder.AddMusicLeaderElection(group, configure);
+        builder.Services.AddSingleton<IHostedService>(sp => new DelegateLeaderService(sp.GetRequiredKeyedService<LeaderElection>(group), sp, leaderWork));
+        return builder;
+    }
+
+    /// <summary>Registers a replica of active-passive <paramref name="service"/>, keyed by the service name.</summary>
+    public static IMusicBuilder AddActivePassiveReplica<TState>(this IMusicBuilder builder, string service, Action<ActivePassiveOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddKeyedSingleton(service, (sp, _) =>
+        {
+            var options = new ActivePassiveOptions();
+            configure?.Invoke(options);
+            return new ActivePassiveReplica<TState>(sp.GetRequiredService<IMusicClient>(), service, options, sp.GetService<ILogger<ActivePassiveReplica<TState>>>());
+        });
+        return builder;
+    }
+
+    /// <summary>Runs <paramref name="activeWork"/> as a hosted service while this process is the active replica of <paramref name="service"/>.</summary>
+    public static IMusicBuilder AddActivePassive<TState>(this IMusicBuilder builder, string service, Func<IServiceProvider, ActiveReplicaContext<TState>, CancellationToken, Task> activeWork, Action<ActivePassiveOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(activeWork);
+        builder.AddActivePassiveReplica<TState>(service, configure);
+        builder.Services.AddSingleton<IHostedService>(sp => new DelegateActivePassiveService<TState>(sp.GetRequiredKeyedService<ActivePassiveReplica<TState>>(service), sp, activeWork));
+        return builder;
+    }
+
+    /// <summary>Runs <typeparamref name="TService"/> (an <see cref="ActivePassiveService{TState}"/>) as a hosted replica of <paramref name="service"/>.</summary>
+    public static IMusicBuilder AddActivePassive<TState, TService>(this IMusicBuilder builder, string service, Action<ActivePassiveOptions>? configure = null)
+        where TService : ActivePassiveService<TState>
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddActivePassiveReplica<TState>(service, configure);
+        builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TService>(sp, sp.GetRequiredKeyedService<ActivePassiveReplica<TState>>(service)));
+        return builder;
+    }
+
+    /// <summary>Registers a <see cref="DistributedBarrier"/>, keyed by <paramref name="name"/>.</summary>
+    public static IMusicBuilder AddMusicBarrier(this IMusicBuilder builder, string name, Action<BarrierOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddKeyedSingleton(name, (sp, _) => new DistributedBarrier(sp.GetRequiredService<IMusicClient>(), name, Configure(configure), sp.GetService<ILogger<DistributedBarrier>>()));
+        return builder;
+    }
+
+    /// <summary>Registers this process as a participant of a <see cref="DistributedDoubleBarrier"/>, keyed by <paramref name="name"/>.</summary>
+    public static IMusicBuilder AddMusicDoubleBarrier(this IMusicBuilder builder, string name, int memberCount, Action<BarrierOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddKeyedSingleton(name, (sp, _) => new DistributedDoubleBarrier(sp.GetRequiredService<IMusicClient>(), name, memberCount, Configure(configure), sp.GetService<ILogger<DistributedDoubleBarrier>>()));
+        return builder;
+    }
+
+    /// <summary>Registers a <see cref="MusicWorkQueue"/> (producer and worker) for queue <paramref name="queue"/>, keyed by its name.</summary>
+    public static IMusicBuilder AddMusicWorkQueue(this IMusicBuilder builder, string queue, Action<MusicWorkQueueOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddKeyedSingleton(queue, (sp, _) =>
+        {
+            var options = new MusicWorkQueueOptions();
+            configure?.Invoke(options);
+            return new MusicWorkQueue(sp.GetRequiredService<IMusicClient>(), queue, options, sp.GetService<ILogger<MusicWorkQueue>>());
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="workers"/> hosted <see cref="MusicWorkQueueWorker"/>s on queue <paramref name="queue"/>
+    /// (registering the queue if needed); each runs <paramref name="handler"/> on one claimed item at a time.
+    /// </summary>
+    public static IMusicBuilder AddMusicWorkQueueWorker(this IMusicBuilder builder, string queue, Func<IServiceProvider, WorkItem, FencingToken, CancellationToken, Task<WorkItemOutcome>> handler, int workers = 1, Action<MusicWorkQueueOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        if (!builder.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, queue) && d.ServiceType == typeof(MusicWorkQueue)))
+        {
+            builder.AddMusicWorkQueue(queue, configure);
+        }
+
+        for (var i = 0; i < workers; i++)
+        {
+            builder.Services.AddSingleton<IHostedService>(sp => new MusicWorkQueueWorker(
+                sp.GetRequiredKeyedService<MusicWorkQueue>(queue),
+                (item, fence, ct) => handler(sp, item, fence, ct),
+                sp.GetService<ILogger<MusicWorkQueueWorker>>()));
+        }
+
+        return builder;
+    }
+
+    private static BarrierOptions Configure(Action<BarrierOptions>? configure)
+    {
+        var options = new BarrierOptions();
+        configure?.Invoke(options);
+        return options;
+    }
+}
