@@ -1,13 +1,33 @@
-// Benchmarks. Usage: dotnet run -c Release --project bench/MusicRecipes.Bench -- [inmemory] [--latency-ms 20] [--iterations 40]
+// Benchmarks (docs/performance.md explains the figures).
+// Usage: dotnet run -c Release --project bench/MusicRecipes.Bench -- [all|inmemory|real] [--quick]
+//        [--clients 4] [--case-ms 5000] [--wan-ms 10 (0: no WAN pass)] [--handoffs 20] [--latency-ms 20] [--iterations 40]
 using MusicRecipes.Bench;
 
-var latency = TimeSpan.FromMilliseconds(ArgValue(args, "--latency-ms", 20));
-var iterations = ArgValue(args, "--iterations", 40);
-Console.WriteLine($"MusicRecipes benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-await InMemoryRoundTripBench.RunAsync(latency, iterations);
-
-static int ArgValue(string[] args, string name, int fallback)
+var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
+if (mode is not ("all" or "inmemory" or "real"))
 {
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
+    Console.Error.WriteLine($"Unknown mode '{mode}': use all (default), inmemory or real.");
+    return 2;
 }
+
+var settings = BenchSettings.Parse(args);
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // Let the run unwind so the clusters it started are killed, instead of dying with JVMs left behind.
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+Console.WriteLine($"MusicRecipes benchmarks ({mode}{(settings.Quick ? ", quick" : string.Empty)}) — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+if (mode is "all" or "inmemory")
+{
+    await InMemoryRoundTripBench.RunAsync(settings.InMemoryLatency, settings.InMemoryIterations);
+}
+
+if (mode is "all" or "real")
+{
+    await RealBench.RunAsync(settings, stop.Token);
+}
+
+return 0;

@@ -1,0 +1,56 @@
+namespace MusicRecipes.Bench;
+
+/// <summary>
+/// What one run measures and how long each measurement may take. Every measurement is bounded both by a duration
+/// and by a count, so a slow backend makes a run noisier, never endless.
+/// </summary>
+internal sealed record BenchSettings
+{
+    public required bool Quick { get; init; }
+
+    /// <summary>Concurrent clients per variant (each its own lock-service session).</summary>
+    public required int Clients { get; init; }
+
+    /// <summary>Operations per critical section.</summary>
+    public required IReadOnlyList<int> SectionSizes { get; init; }
+
+    /// <summary>How long clients keep starting sections in one case; a section started before the end completes.</summary>
+    public required TimeSpan CaseDuration { get; init; }
+
+    /// <summary>Upper bound of sections per client per case.</summary>
+    public required int MaxSectionsPerClient { get; init; }
+
+    /// <summary>Delay the WAN proxies add to every chunk in each direction (0: no WAN runs).</summary>
+    public required TimeSpan WanOneWay { get; init; }
+
+    /// <summary>Hand-offs measured per lock kind.</summary>
+    public required int HandOffs { get; init; }
+
+    /// <summary>In-memory round-trip bench: simulated inter-site latency and iterations.</summary>
+    public required TimeSpan InMemoryLatency { get; init; }
+
+    public required int InMemoryIterations { get; init; }
+
+    public static BenchSettings Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        return new BenchSettings
+        {
+            Quick = quick,
+            Clients = Arg(args, "--clients", 4),
+            SectionSizes = [1, 5, 20],
+            CaseDuration = TimeSpan.FromMilliseconds(Arg(args, "--case-ms", quick ? 300 : 5000)),
+            MaxSectionsPerClient = quick ? 2 : 5000,
+            WanOneWay = TimeSpan.FromMilliseconds(Arg(args, "--wan-ms", 10)),
+            HandOffs = Arg(args, "--handoffs", quick ? 3 : 20),
+            InMemoryLatency = TimeSpan.FromMilliseconds(Arg(args, "--latency-ms", 20)),
+            InMemoryIterations = Arg(args, "--iterations", quick ? 4 : 40),
+        };
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) && value >= 0 ? value : fallback;
+    }
+}

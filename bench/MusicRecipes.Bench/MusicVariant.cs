@@ -1,0 +1,72 @@
+using System.Runtime.CompilerServices;
+using MusicRecipes.Storage;
+using MusicRecipes.ZooKeeper;
+
+namespace MusicRecipes.Bench;
+
+/// <summary>
+/// MUSIC: <see cref="MusicClient"/> over <see cref="ZooKeeperLockStore"/> (one ZooKeeper session per client) and the
+/// Cassandra data store. A section is createLockRef, wait, k × (criticalGet + criticalPut) at QUORUM, release.
+/// </summary>
+internal sealed class MusicVariant : ISectionVariant
+{
+    private readonly MusicClient[] _clients;
+    private readonly IDataStore _verifier;
+
+    private MusicVariant(MusicClient[] clients, IDataStore verifier)
+    {
+        _clients = clients;
+        _verifier = verifier;
+    }
+
+    public string Name => "MUSIC";
+
+    public IReadOnlyList<MusicClient> Clients => _clients;
+
+    public static MusicVariant Create(BenchNetwork network, int clients, string lockRoot)
+    {
+        var created = new MusicClient[clients];
+        for (var i = 0; i < clients; i++)
+        {
+            var locks = ZooKeeperLockStore.Create(ZooKeeperSessions.Options(network.ZooKeeperConnectionString), new ZooKeeperLockStoreOptions { RootPath = lockRoot });
+            created[i] = new MusicClient(MusicStores.DataStore(network), locks);
+        }
+
+        return new MusicVariant(created, MusicStores.DataStore(network));
+    }
+
+    public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<int> RunSectionAsync(int client, string key, int operations, StrongBox<long> completed, CancellationToken cancellationToken)
+    {
+        var music = _clients[client];
+        var lockRef = await music.CreateLockRefAsync([key], cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await music.WaitForLockAsync(lockRef, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < operations; i++)
+            {
+                var value = Counter.Decode(await music.CriticalGetAsync(lockRef, key, cancellationToken).ConfigureAwait(false));
+                await music.CriticalPutAsync(lockRef, key, Counter.Encode(value + 1), cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref completed.Value);
+            }
+        }
+        finally
+        {
+            await music.ReleaseLockAsync(lockRef, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    public async Task<long> ReadCounterAsync(string key, CancellationToken cancellationToken) =>
+        Counter.Decode((await _verifier.ReadAsync(key, DataConsistency.Quorum, cancellationToken).ConfigureAwait(false))?.Value);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
