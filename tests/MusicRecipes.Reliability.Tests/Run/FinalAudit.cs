@@ -1,0 +1,66 @@
+using MusicRecipes.Conformance;
+using MusicRecipes.Recipes.Queue;
+using MusicRecipes.Reliability.Tests.Harness;
+using MusicRecipes.Reliability.Tests.Workloads;
+
+namespace MusicRecipes.Reliability.Tests.Run;
+
+/// <summary>
+/// Reads the final state after every fault was repaired, through critical sections (so the reads are the latest
+/// values, DESIGN.md §2): each counter's value and each work item's status. An audit read that keeps failing is an
+/// infrastructure failure and throws — it must never be mistaken for a lost item.
+/// </summary>
+internal static class FinalAudit
+{
+    private const int Attempts = 8;
+
+    public static async Task<Dictionary<string, long>> CountersAsync(SiteClient auditor, IEnumerable<string> counters, CancellationToken cancellationToken)
+    {
+        var finals = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var counter in counters)
+        {
+            finals[counter] = await RetryAsync(async () =>
+            {
+                var hold = await RawCounterHold.AcquireAsync(auditor.Music, counter, TimeSpan.FromSeconds(10), cancellationToken);
+                try
+                {
+                    return CounterCodec.Decode(await hold.GetAsync(cancellationToken));
+                }
+                finally
+                {
+                    await Releaser.ReleaseAsync(() => hold.ReleaseAsync(CancellationToken.None));
+                }
+            }, cancellationToken);
+        }
+
+        return finals;
+    }
+
+    public static async Task<Dictionary<string, bool>> ItemsDoneAsync(MusicWorkQueue queue, IEnumerable<string> items, CancellationToken cancellationToken)
+    {
+        var done = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (item, ct) =>
+        {
+            var slash = item.LastIndexOf('/');
+            var id = new WorkItemId(item[..slash], long.Parse(item[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            var status = await RetryAsync(() => queue.GetStatusAsync(id, ct), ct);
+            done[item] = status.State == WorkItemState.Done;
+        });
+        return new Dictionary<string, bool>(done, StringComparer.Ordinal);
+    }
+
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await read();
+            }
+            catch (Exception ex) when (Outcomes.IsExpected(ex) && attempt < Attempts && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(500 * attempt, cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+using MusicRecipes.Reliability.Tests.Nemesis;
+using MusicRecipes.Testing.History;
+
+namespace MusicRecipes.Reliability.Tests.Run;
+
+/// <summary>Everything a run produced: its histories, the checkers' verdicts and the timings, formatted as the run's figures.</summary>
+internal sealed record ReliabilityFindings(
+    int Seed,
+    TimeSpan Workload,
+    IReadOnlyDictionary<string, TimeSpan> Phases,
+    OperationHistory Operations,
+    FaultLog Faults,
+    HistoryReport Holds,
+    IReadOnlyList<string> StaleReads,
+    WorkQueueReport Queue)
+{
+    public IReadOnlyList<string> Violations => Holds.Violations.Concat(StaleReads).Concat(Queue.Violations).ToList();
+
+    public int Acknowledged(string kind) =>
+        Operations.CountByKind().TryGetValue(kind, out var outcomes) ? outcomes[OperationOutcome.Acknowledged] : 0;
+
+    public string Format(string? excerpt, string? historyFile)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"MusicRecipes reliability run: seed {Seed}, workload {Workload.TotalSeconds:F0} s (replay: {Harness.ReliabilitySettings.SeedVariable}={Seed})");
+        text.AppendLine(string.Join(", ", Phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.TotalSeconds:F1} s"))));
+        text.AppendLine();
+        text.AppendLine("Operations by kind and outcome:");
+        text.Append(Operations.FormatSummary());
+        text.AppendLine();
+        text.AppendLine("Faults injected by kind:");
+        text.Append(Faults.FormatSummary());
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Counters (HistoryChecker): {Holds}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Critical reads (CriticalReadChecker): {StaleReads.Count} stale read(s)");
+        foreach (var stale in StaleReads.Take(20))
+        {
+            text.AppendLine("  " + stale);
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"Work queue (WorkQueueChecker): {Queue}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"VIOLATIONS: {Violations.Count}");
+        if (historyFile is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Full history: {historyFile}");
+        }
+
+        if (!string.IsNullOrEmpty(excerpt))
+        {
+            text.AppendLine();
+            text.AppendLine("History excerpt around the violations:");
+            text.Append(excerpt);
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using MusicRecipes.Recipes.Queue;
+using MusicRecipes.Reliability.Tests.Harness;
+using MusicRecipes.Reliability.Tests.Nemesis;
+using MusicRecipes.Reliability.Tests.Workloads;
+using MusicRecipes.Testing.History;
+
+namespace MusicRecipes.Reliability.Tests.Run;
+
+/// <summary>
+/// One reliability run: start the real clusters, run the three workloads on three sites while the nemesis injects
+/// faults, repair everything, let the queue drain, audit the final state, and check the histories.
+/// </summary>
+internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string> log)
+{
+    private readonly RunClock _clock = new();
+    private readonly OperationHistory _operations = new();
+    private readonly CriticalSectionHistory _holds = new();
+    private readonly WorkQueueHistory _queueHistory = new();
+    private readonly FaultLog _faults = new();
+    private readonly Dictionary<string, TimeSpan> _phases = [];
+
+    public async Task<ReliabilityFindings> ExecuteAsync()
+    {
+        var runId = Guid.NewGuid().ToString("N")[..8];
+        var counters = Enumerable.Range(0, 3).Select(i => $"reliability/{runId}/counter{i}").ToArray();
+        var random = new Random(settings.Seed);
+        log($"seed {settings.Seed}, workload {settings.Workload.TotalSeconds:F0} s");
+
+        var phase = Stopwatch.StartNew();
+        await using var environment = await ReliabilityEnvironment.StartAsync(CancellationToken.None);
+        _phases["cluster start"] = phase.Elapsed;
+
+        var raw = new CounterWorkload("acquire", RawCounterHold.AcquireAsync, counters, _holds, _operations);
+        var mutex = new CounterWorkload("mutex-acquire", MutexCounterHold.AcquireAsync, counters, _holds, _operations);
+        var queue = new QueueWorkload($"reliability-{runId}", _queueHistory, _operations);
+        var tasks = new List<Task>();
+        var workers = new List<(SiteClient Client, MusicWorkQueue Queue, Random Random)>();
+        phase.Restart();
+        using var stop = new CancellationTokenSource(settings.Workload);
+        for (var site = 0; site < ReliabilitySettings.Sites; site++)
+        {
+            var rawClient = await environment.CreateClientAsync(site, $"s{site}-raw", CancellationToken.None);
+            var mutexClient = await environment.CreateClientAsync(site, $"s{site}-mutex", CancellationToken.None);
+            var queueClient = await environment.CreateClientAsync(site, $"s{site}-queue", CancellationToken.None);
+            var siteQueue = queue.Open(queueClient);
+            var workerRandom = new Random(random.Next());
+            workers.Add((queueClient, siteQueue, workerRandom));
+            tasks.Add(Task.Run(() => raw.RunAsync(rawClient, new Random(random.Next()), stop.Token)));
+            tasks.Add(Task.Run(() => mutex.RunAsync(mutexClient, new Random(random.Next()), stop.Token)));
+            var producerRandom = new Random(random.Next());
+            tasks.Add(Task.Run(() => queue.ProduceAsync(queueClient, siteQueue, producerRandom, TimeSpan.FromMilliseconds(400), stop.Token)));
+            tasks.Add(Task.Run(() => queue.WorkAsync(queueClient, siteQueue, workerRandom, stop.Token)));
+        }
+
+        var nemesis = new FaultNemesis(environment, _faults, new Random(random.Next())).RunAsync(stop.Token);
+        await Task.WhenAll(tasks);
+        await nemesis;
+        _phases["workload"] = phase.Elapsed;
+
+        phase.Restart();
+        await environment.RecoverAllAsync(CancellationToken.None);
+        foreach (var client in environment.Clients)
+        {
+            using var connect = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await client.Locks.Client.WaitUntilConnectedAsync(connect.Token);
+        }
+
+        _phases["recovery"] = phase.Elapsed;
+        phase.Restart();
+        var auditor = await environment.CreateClientAsync(0, "auditor", CancellationToken.None);
+        var auditQueue = queue.Open(auditor);
+        await DrainAsync(queue, workers, auditQueue);
+        _phases["drain"] = phase.Elapsed;
+
+        phase.Restart();
+        var finals = await FinalAudit.CountersAsync(auditor, counters, CancellationToken.None);
+        var done = await FinalAudit.ItemsDoneAsync(auditQueue, _queueHistory.Items, CancellationToken.None);
+        _phases["audit"] = phase.Elapsed;
+
+        return new ReliabilityFindings(
+            settings.Seed,
+            settings.Workload,
+            _phases,
+            _operations,
+            _faults,
+            HistoryChecker.Check(_holds.Records, finals),
+            CriticalReadChecker.Check(_operations.Records),
+            WorkQueueChecker.Check(_queueHistory.Submissions, _queueHistory.Claims, done));
+    }
+
+    public string WriteHistory() => HistoryDump.Write(settings.Seed, _clock, _operations, _faults);
+
+    public string Excerpt(IReadOnlyList<string> violations) => HistoryDump.Excerpt(violations, _clock, _operations, _faults);
+
+    /// <summary>
+    /// Workers keep claiming after the faults stop until every acknowledged submission has an acknowledged
+    /// completion, or the queue has been quiet for a while and the remaining items read as done (a completion that
+    /// was indeterminate may well have landed), or the drain times out (the checker then reports what is left).
+    /// </summary>
+    private async Task DrainAsync(QueueWorkload queue, List<(SiteClient Client, MusicWorkQueue Queue, Random Random)> workers, MusicWorkQueue auditQueue)
+    {
+        using var drained = new CancellationTokenSource();
+        var working = workers.Select(w => Task.Run(() => queue.WorkAsync(w.Client, w.Queue, w.Random, drained.Token))).ToArray();
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < settings.DrainTimeout)
+        {
+            await Task.Delay(1000);
+            var completed = _queueHistory.Claims.Where(c => c.Completion == OperationOutcome.Acknowledged).Select(c => c.Item).ToHashSet(StringComparer.Ordinal);
+            var pending = _queueHistory.Submissions.Where(s => s.Value == OperationOutcome.Acknowledged && !completed.Contains(s.Key)).Select(s => s.Key).ToList();
+            if (pending.Count == 0)
+            {
+                break;
+            }
+
+            if (Stopwatch.GetElapsedTime(queue.LastClaimAt) > TimeSpan.FromSeconds(4)
+                && (await FinalAudit.ItemsDoneAsync(auditQueue, pending, CancellationToken.None)).Values.All(d => d))
+            {
+                break;
+            }
+        }
+
+        await drained.CancelAsync();
+        await Task.WhenAll(working);
+    }
+}

@@ -1,0 +1,151 @@
+using MusicRecipes.Recipes.Queue;
+using MusicRecipes.Reliability.Tests.Harness;
+using MusicRecipes.Testing.History;
+
+namespace MusicRecipes.Reliability.Tests.Workloads;
+
+/// <summary>
+/// The work-queue workload: at every site a producer submits items (eventual puts at its local Cassandra node) and a
+/// worker claims and completes them (critical sections on each item's state key). Submissions and claims go to a
+/// <see cref="WorkQueueHistory"/> for <see cref="WorkQueueChecker"/>; each step is an operation as well.
+/// </summary>
+internal sealed class QueueWorkload(string queueName, WorkQueueHistory history, OperationHistory operations)
+{
+    public const string SubmitKind = "queue-submit";
+    public const string ClaimKind = "queue-claim";
+    public const string CompleteKind = "queue-complete";
+    private long _lastClaimAt = RunClock.Now;
+
+    /// <summary>When a worker last got a claim (to tell when the queue has gone quiet).</summary>
+    public long LastClaimAt => Interlocked.Read(ref _lastClaimAt);
+
+    public MusicWorkQueue Open(SiteClient client) => new(client.Music, queueName, new MusicWorkQueueOptions
+    {
+        ProducerId = $"p{client.Site}",
+        WorkerId = $"w{client.Site}",
+        PollInterval = TimeSpan.FromMilliseconds(20),
+        MaxPollInterval = TimeSpan.FromMilliseconds(500),
+        LockTimeout = TimeSpan.FromSeconds(5),
+    });
+
+    public async Task ProduceAsync(SiteClient client, MusicWorkQueue queue, Random random, TimeSpan pace, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var invoked = RunClock.Now;
+            try
+            {
+                var id = await queue.SubmitAsync(BitConverter.GetBytes(random.NextInt64()), CancellationToken.None);
+                history.Submitted(id.ToString(), OperationOutcome.Acknowledged);
+                Record(client, SubmitKind, id.ToString(), invoked, OperationOutcome.Acknowledged);
+            }
+            catch (Exception ex) when (Outcomes.IsExpected(ex))
+            {
+                // The item id of a failed submission is unknown (the producer reuses its sequence number next time).
+                Record(client, SubmitKind, null, invoked, Outcomes.OfFailedWrite(ex), error: ex);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(pace.TotalMilliseconds * (0.5 + random.NextDouble())));
+        }
+    }
+
+    /// <summary>Claims and completes items until <paramref name="stop"/>.</summary>
+    public async Task WorkAsync(SiteClient client, MusicWorkQueue queue, Random random, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            if (!await ClaimAndCompleteAsync(client, queue, random))
+            {
+                await Task.Delay(random.Next(50, 150));
+            }
+        }
+    }
+
+    /// <summary>One discovery round; returns whether an item was claimed.</summary>
+    private async Task<bool> ClaimAndCompleteAsync(SiteClient client, MusicWorkQueue queue, Random random)
+    {
+        var mark = client.Session.Mark();
+        var invoked = RunClock.Now;
+        WorkItemClaim? claim;
+        try
+        {
+            claim = await queue.TryClaimNextAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (Outcomes.IsExpected(ex))
+        {
+            Record(client, ClaimKind, null, invoked, OperationOutcome.Failed, error: ex);
+            return false;
+        }
+
+        if (claim is null)
+        {
+            return false;
+        }
+
+        var claimedAt = RunClock.Now;
+        Interlocked.Exchange(ref _lastClaimAt, claimedAt);
+        var item = claim.Item.Id.ToString();
+        Record(client, ClaimKind, item, invoked, OperationOutcome.Acknowledged, claim.FencingToken.Value);
+        bool Valid() => claim.IsHeld && client.Session.UndisturbedSince(mark);
+
+        // "Processing".
+        await Task.Delay(random.Next(0, 20));
+        var completeInvoked = RunClock.Now;
+        var validAtStart = Valid();
+        OperationOutcome completion;
+        Exception? error = null;
+        try
+        {
+            await claim.CompleteAsync(CancellationToken.None);
+            completion = validAtStart && client.Session.UndisturbedSince(mark) ? OperationOutcome.Acknowledged : OperationOutcome.Indeterminate;
+        }
+        catch (LockLostException ex)
+        {
+            // Thrown before the put (nothing written) or after it (the put may stand): the queue cannot tell us which.
+            completion = OperationOutcome.Indeterminate;
+            error = ex;
+        }
+        catch (Exception ex) when (Outcomes.IsExpected(ex))
+        {
+            completion = Outcomes.OfFailedWrite(ex);
+            error = ex;
+        }
+
+        var completedAt = RunClock.Now;
+        Record(client, CompleteKind, item, completeInvoked, completion, claim.FencingToken.Value, error);
+        history.Add(new WorkClaimRecord
+        {
+            Item = item,
+            Worker = client.Name,
+            Fencing = claim.FencingToken.Value,
+            InvokedAt = invoked,
+            ClaimedAt = claimedAt,
+            HeldUntil = completion == OperationOutcome.Acknowledged ? completeInvoked : null,
+            Completion = completion,
+            CompletedAt = completedAt,
+        });
+        try
+        {
+            await claim.DisposeAsync();
+        }
+        catch (Exception ex) when (Outcomes.IsExpected(ex))
+        {
+            // The queue keeps the claim as an orphan and retries its clean-up in its next discovery round.
+        }
+
+        return true;
+    }
+
+    private void Record(SiteClient client, string kind, string? item, long invoked, OperationOutcome outcome, long? ordinal = null, Exception? error = null) =>
+        operations.Add(new OperationRecord
+        {
+            Kind = kind,
+            Client = client.Name,
+            Key = item,
+            InvokedAt = invoked,
+            CompletedAt = RunClock.Now,
+            Outcome = outcome,
+            Ordinal = ordinal,
+            Error = error is null ? null : Outcomes.Describe(error),
+        });
+}
