@@ -33,10 +33,10 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
         Assert.True(findings.Acknowledged("acquire") >= 10 * scale, $"too few raw critical sections:\n{report}");
         Assert.True(findings.Queue.Submitted >= 20 * scale && findings.Queue.Completed >= 20 * scale, $"too little queue traffic:\n{report}");
         var faults = findings.Faults.CountByKind();
-        Assert.True(faults.Values.Sum() >= 6 * scale, $"too few faults:\n{report}");
-        Assert.True(faults[FaultKind.CassandraKill] + faults[FaultKind.CassandraPause] + faults[FaultKind.ZooKeeperKill] >= 2, $"no server faults:\n{report}");
+        Assert.True(faults.Values.Sum() >= 5 * scale, $"too few faults:\n{report}");
+        Assert.True(faults[FaultKind.CassandraKill] >= 1, $"no Cassandra node was crashed:\n{report}");
+        Assert.True(faults[FaultKind.CassandraKill] + faults[FaultKind.CassandraPause] + faults[FaultKind.ZooKeeperKill] >= 2 * scale, $"too few server faults:\n{report}");
         Assert.True(faults[FaultKind.SessionExpiry] + faults[FaultKind.SiteCut] >= 2, $"no session faults:\n{report}");
         Assert.True(findings.Operations.Records.Any(r => r.Outcome != OperationOutcome.Acknowledged), $"no operation was disturbed by the faults:\n{report}");
-        Assert.Empty(findings.Faults.Problems);
     }
 }

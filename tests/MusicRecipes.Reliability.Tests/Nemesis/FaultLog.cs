@@ -9,6 +9,7 @@ internal sealed class FaultLog
 {
     private readonly ConcurrentQueue<FaultRecord> _faults = new();
     private readonly ConcurrentQueue<string> _problems = new();
+    private readonly int[] _skipped = new int[Enum.GetValues<FaultKind>().Length];
 
     public IReadOnlyList<FaultRecord> Faults => _faults.ToArray();
 
@@ -19,6 +20,9 @@ internal sealed class FaultLog
 
     public void Problem(string description) => _problems.Enqueue(description);
 
+    /// <summary>A fault that found no target (e.g. a session to expire while the client was reconnecting); not counted.</summary>
+    public void Skipped(FaultKind kind) => Interlocked.Increment(ref _skipped[(int)kind]);
+
     public IReadOnlyDictionary<FaultKind, int> CountByKind() =>
         Enum.GetValues<FaultKind>().ToDictionary(k => k, k => _faults.Count(f => f.Kind == k));
 
@@ -27,7 +31,8 @@ internal sealed class FaultLog
         var text = new StringBuilder();
         foreach (var (kind, count) in CountByKind())
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{kind,-22} {count,5}");
+            var skipped = Volatile.Read(ref _skipped[(int)kind]);
+            text.AppendLine(CultureInfo.InvariantCulture, $"{kind,-22} {count,5}{(skipped == 0 ? string.Empty : $"  ({skipped} skipped: no target)")}");
         }
 
         foreach (var problem in _problems)

@@ -15,29 +15,48 @@ namespace MusicRecipes.Reliability.Tests.Nemesis;
 /// </summary>
 internal sealed class FaultNemesis(ReliabilityEnvironment environment, FaultLog log, Random random)
 {
+
     private static readonly FaultKind[] ServerCycle = [FaultKind.CassandraKill, FaultKind.ZooKeeperKill, FaultKind.CassandraPause];
     private static readonly FaultKind[] ClientKinds = [FaultKind.SessionExpiry, FaultKind.SiteCut, FaultKind.SlowLink];
 
-    /// <summary>Runs both lanes until <paramref name="stop"/>; a fault under way when it fires is still repaired.</summary>
-    public Task RunAsync(CancellationToken stop)
+    /// <summary>
+    /// Runs both lanes for <paramref name="workload"/> or until <paramref name="stop"/>; a fault under way then is
+    /// still repaired.
+    /// </summary>
+    public Task RunAsync(TimeSpan workload, CancellationToken stop)
     {
+        var endsAt = DateTimeOffset.UtcNow + workload;
         // Each lane gets its own generator, drawn from the seeded one, so the two schedules stay reproducible.
         var serverRandom = new Random(random.Next());
         var clientRandom = new Random(random.Next());
-        return Task.WhenAll(Task.Run(() => ServerLaneAsync(serverRandom, stop)), Task.Run(() => ClientLaneAsync(clientRandom, stop)));
+        return Task.WhenAll(Task.Run(() => ServerLaneAsync(serverRandom, endsAt, stop)), Task.Run(() => ClientLaneAsync(clientRandom, stop)));
     }
 
-    private async Task ServerLaneAsync(Random lane, CancellationToken stop)
+    private async Task ServerLaneAsync(Random lane, DateTimeOffset endsAt, CancellationToken stop)
     {
-        var next = lane.Next(ServerCycle.Length);
+        // The cycle always starts with the slowest fault, so even the short CI run crashes a Cassandra node.
+        var next = 0;
         await PauseAsync(TimeSpan.FromSeconds(2), stop);
         while (!stop.IsCancellationRequested)
         {
-            var kind = ServerCycle[next++ % ServerCycle.Length];
-            await InjectAsync(kind, lane);
-            await PauseAsync(TimeSpan.FromMilliseconds(lane.Next(1000, 4000)), stop);
+            var remaining = endsAt - DateTimeOffset.UtcNow;
+            var fits = Enumerable.Range(next, ServerCycle.Length).FirstOrDefault(i => MarginOf(ServerCycle[i % ServerCycle.Length]) < remaining, -1);
+            if (fits < 0)
+            {
+                break;
+            }
+
+            next = fits + 1;
+            await InjectAsync(ServerCycle[fits % ServerCycle.Length], lane);
+            await PauseAsync(TimeSpan.FromMilliseconds(lane.Next(500, 2500)), stop);
         }
     }
+
+    /// <summary>
+    /// A server fault starts only when the workload has this much left, so that its repair ends near the workload's
+    /// end (a Cassandra restart takes 10-20 s on two cores; a ZooKeeper restart about 2 s).
+    /// </summary>
+    private static TimeSpan MarginOf(FaultKind kind) => kind == FaultKind.CassandraKill ? TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(5);
 
     private async Task ClientLaneAsync(Random lane, CancellationToken stop)
     {
@@ -54,7 +73,7 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, FaultLog 
         // Repairs never observe the run's stop: a node left down would spoil the drain and the audit.
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var started = RunClock.Now;
-        string target;
+        string? target;
         try
         {
             target = kind switch
@@ -70,7 +89,13 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, FaultLog 
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            log.Problem($"{kind} at {RunClock.Now - started} ticks: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
+            log.Problem($"{kind} (injected or repaired) at {RunClock.Now - started} ticks: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
+            return;
+        }
+
+        if (target is null)
+        {
+            log.Skipped(kind);
             return;
         }
 
@@ -111,11 +136,26 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, FaultLog 
         return Name("zookeeper", server);
     }
 
-    private async Task<string> ExpireSessionAsync(Random lane, CancellationToken deadline)
+    /// <summary>Expires a random client's session; <c>null</c> (skipped) when that client has no session right now.</summary>
+    private async Task<string?> ExpireSessionAsync(Random lane, CancellationToken deadline)
     {
         var clients = environment.Clients;
         var client = clients[lane.Next(clients.Count)];
-        await environment.ZooKeeper.ExpireSessionAsync(client.Locks.Client, deadline);
+        if (client.Locks.Client.SessionCredentials is not { } credentials)
+        {
+            return null;
+        }
+
+        try
+        {
+            await environment.ZooKeeper.ExpireSessionAsync(credentials, deadline);
+        }
+        catch (Exception ex) when (ex is MusicRecipes.ZooKeeper.KeeperException or TimeoutException)
+        {
+            // The session ended or the ensemble was between leaders: nothing was expired.
+            return null;
+        }
+
         return client.Name;
     }
 

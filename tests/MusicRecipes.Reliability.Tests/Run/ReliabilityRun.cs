@@ -53,7 +53,7 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
             tasks.Add(Task.Run(() => queue.WorkAsync(queueClient, siteQueue, workerRandom, stop.Token)));
         }
 
-        var nemesis = new FaultNemesis(environment, _faults, new Random(random.Next())).RunAsync(stop.Token);
+        var nemesis = new FaultNemesis(environment, _faults, new Random(random.Next())).RunAsync(settings.Workload, stop.Token);
         await Task.WhenAll(tasks);
         await nemesis;
         _phases["workload"] = phase.Elapsed;
