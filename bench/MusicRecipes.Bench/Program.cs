@@ -19,7 +19,7 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-Console.WriteLine($"MusicRecipes benchmarks ({mode}{(settings.Quick ? ", quick" : string.Empty)}) — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Console.WriteLine($"MusicRecipes benchmarks ({mode}{(settings.Quick ? ", quick" : string.Empty)}) — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {MachineLoad.Describe()}");
 if (mode is "all" or "inmemory")
 {
     await InMemoryRoundTripBench.RunAsync(settings.InMemoryLatency, settings.InMemoryIterations);

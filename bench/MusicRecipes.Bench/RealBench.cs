@@ -25,6 +25,7 @@ internal static class RealBench
         Console.WriteLine($"  schema ready at {clock.Elapsed.TotalSeconds:F0} s; {settings.Clients} clients per variant, {settings.CaseDuration.TotalSeconds:F1} s per case");
 
         var report = new RealBenchReport(settings);
+        report.Requests.AddRange(await ZooKeeperRequestsBench.RunAsync(clusters, loopback, settings, cancellationToken).ConfigureAwait(false));
         await RunPassAsync(loopback, settings, report, cancellationToken).ConfigureAwait(false);
         if (settings.WanOneWay > TimeSpan.Zero)
         {
@@ -32,7 +33,7 @@ internal static class RealBench
             await RunPassAsync(wan, settings, report, cancellationToken).ConfigureAwait(false);
         }
 
-        Console.WriteLine($"  measurements done at {clock.Elapsed.TotalSeconds:F0} s");
+        Console.WriteLine($"  measurements done at {clock.Elapsed.TotalSeconds:F0} s; {MachineLoad.Describe()}");
         report.Print();
     }
 
@@ -45,6 +46,7 @@ internal static class RealBench
         await using var zooKeeper = await ZooKeeperOnlyVariant.CreateAsync(network, settings.Clients, root + "/zk", cancellationToken).ConfigureAwait(false);
         await using var lwt = await LwtOnlyVariant.CreateAsync(network, cancellationToken).ConfigureAwait(false);
 
+        await SectionBench.WarmUpAsync([music, zooKeeper, lwt], network, settings, cancellationToken).ConfigureAwait(false);
         report.Sections.AddRange(await SectionBench.RunAsync([music, zooKeeper, lwt], network, settings, cancellationToken).ConfigureAwait(false));
         report.Operations.AddRange(await EventualCriticalBench.RunAsync(music.Clients, network, settings, cancellationToken).ConfigureAwait(false));
 

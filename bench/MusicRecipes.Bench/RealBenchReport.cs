@@ -11,8 +11,20 @@ internal sealed class RealBenchReport(BenchSettings settings)
 
     public List<OperationResult> Operations { get; } = [];
 
+    public List<RequestCount> Requests { get; } = [];
+
     public void Print()
     {
+        Console.WriteLine();
+        Console.WriteLine("### ZooKeeper requests per uncontended section (counted on the servers; MUSIC adds 2k Cassandra requests)");
+        Console.WriteLine();
+        Console.WriteLine("| variant | k=0 | k=1 | k=5 |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var variant in Requests.GroupBy(r => r.Variant))
+        {
+            Console.WriteLine($"| {variant.Key} | " + string.Join(" | ", variant.OrderBy(r => r.K).Select(r => r.PerSection.ToString("F1", CultureInfo.InvariantCulture))) + " |");
+        }
+
         Console.WriteLine();
         Console.WriteLine("### Critical sections of k read-modify-writes (" + settings.Clients.ToString(CultureInfo.InvariantCulture) + " clients)");
         foreach (var (name, description) in Networks)

@@ -27,9 +27,22 @@ internal static class SectionBench
         return results;
     }
 
-    private static async Task<SectionResult> RunCaseAsync(ISectionVariant variant, BenchNetwork network, BenchSettings settings, int k, bool contended, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs each variant unmeasured for a moment first: the first sections pay for JIT compilation, prepared
+    /// statements and the creation of lock nodes, which would otherwise be charged to whichever case runs first.
+    /// </summary>
+    public static async Task WarmUpAsync(IReadOnlyList<ISectionVariant> variants, BenchNetwork network, BenchSettings settings, CancellationToken cancellationToken)
     {
-        var tag = variant.Name.Replace(' ', '-').ToLowerInvariant();
+        var warmUp = settings with { CaseDuration = settings.Quick ? TimeSpan.Zero : TimeSpan.FromSeconds(1), MaxSectionsPerClient = settings.Quick ? 1 : 1000 };
+        foreach (var variant in variants)
+        {
+            await RunCaseAsync(variant, network, warmUp, 2, contended: false, cancellationToken, tag: "warmup").ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<SectionResult> RunCaseAsync(ISectionVariant variant, BenchNetwork network, BenchSettings settings, int k, bool contended, CancellationToken cancellationToken, string tag = "")
+    {
+        tag += variant.Name.Replace(' ', '-').ToLowerInvariant();
         var mode = contended ? "contended" : "distinct";
         var keys = Enumerable.Range(0, settings.Clients)
             .Select(i => contended ? $"{network.Name}-{tag}-k{k}-one" : $"{network.Name}-{tag}-k{k}-c{i}")
@@ -48,7 +61,7 @@ internal static class SectionBench
         recorder.Start();
         await Task.WhenAll(Enumerable.Range(0, settings.Clients).Select(client => Task.Run(async () =>
         {
-            for (var n = 0; n < settings.MaxSectionsPerClient && Stopwatch.GetTimestamp() < deadline; n++)
+            for (var n = 0; n < settings.MaxSectionsPerClient && (n == 0 || Stopwatch.GetTimestamp() < deadline); n++)
             {
                 var started = Stopwatch.GetTimestamp();
                 try
