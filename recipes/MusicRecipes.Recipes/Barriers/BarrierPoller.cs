@@ -14,11 +14,30 @@ namespace MusicRecipes.Recipes.Barriers;
 internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mutex, string key, BarrierOptions options)
     where TState : class
 {
-    public async Task<TState?> ReadCriticallyAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="change"/> in a critical section over the barrier's key. Every barrier change is idempotent
+    /// (it re-reads the state first), so when the lock session ends under it the change is simply run again with a
+    /// fresh ticket, up to three times.
+    /// </summary>
+    public async Task<T> InCriticalSectionAsync<T>(Func<MusicCriticalSection, Task<T>> change, CancellationToken cancellationToken)
     {
-        await using var section = await mutex.AcquireAsync(options.LockTimeout, cancellationToken).ConfigureAwait(false);
-        return await section.GetJsonAsync<TState>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var section = await mutex.AcquireAsync(options.LockTimeout, cancellationToken).ConfigureAwait(false);
+                await using var sectionScope = section.ConfigureAwait(false);
+                return await change(section).ConfigureAwait(false);
+            }
+            catch (LockLostException) when (attempt < 3)
+            {
+                // The session expired while waiting or holding; nothing half-done survives a re-read.
+            }
+        }
     }
+
+    public Task<TState?> ReadCriticallyAsync(CancellationToken cancellationToken) =>
+        InCriticalSectionAsync(section => section.GetJsonAsync<TState>(key, cancellationToken: cancellationToken), cancellationToken);
 
     public async Task WaitUntilAsync(Func<TState, bool> released, CancellationToken cancellationToken)
     {

@@ -32,7 +32,6 @@ public sealed class DistributedBarrier
     private readonly IMusicClient _client;
     private readonly BarrierOptions _options;
     private readonly ILogger _logger;
-    private readonly MusicMutex _mutex;
     private readonly BarrierPoller<BarrierState> _poller;
     private readonly string _key;
 
@@ -47,8 +46,7 @@ public sealed class DistributedBarrier
         _options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _key = RecipeKeys.Barrier(name);
-        _mutex = new MusicMutex(client, new[] { _key }, _logger);
-        _poller = new BarrierPoller<BarrierState>(client, _mutex, _key, _options);
+        _poller = new BarrierPoller<BarrierState>(client, new MusicMutex(client, new[] { _key }, _logger), _key, _options);
     }
 
     /// <summary>The barrier's name.</summary>
@@ -111,15 +109,25 @@ public sealed class DistributedBarrier
     {
         using var activity = RecipeTelemetry.Start(spanName, "barrier", _client);
         activity?.SetTag(RecipeTelemetry.BarrierTag, Name);
-        await using var section = await _mutex.AcquireAsync(_options.LockTimeout, cancellationToken).ConfigureAwait(false);
-        var state = await section.GetJsonAsync<BarrierState>(_key, cancellationToken: cancellationToken).ConfigureAwait(false) ?? new BarrierState(0, false);
-        if (state.IsSet == set)
+        var next = await _poller.InCriticalSectionAsync(
+            async section =>
+            {
+                var state = await section.GetJsonAsync<BarrierState>(_key, cancellationToken: cancellationToken).ConfigureAwait(false) ?? new BarrierState(0, false);
+                if (state.IsSet == set)
+                {
+                    return null;
+                }
+
+                var changed = set ? new BarrierState(state.Generation + 1, true) : state with { IsSet = false };
+                await section.PutJsonAsync(_key, changed, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return changed;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (next is null)
         {
             return;
         }
 
-        var next = set ? new BarrierState(state.Generation + 1, true) : state with { IsSet = false };
-        await section.PutJsonAsync(_key, next, cancellationToken: cancellationToken).ConfigureAwait(false);
         activity?.SetTag("music.barrier.generation", next.Generation);
         _logger.LogInformation("Barrier {Barrier} {Change} (generation {Generation})", Name, set ? "set" : "removed", next.Generation);
     }

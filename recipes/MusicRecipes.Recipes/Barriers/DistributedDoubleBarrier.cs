@@ -29,7 +29,6 @@ public sealed class DistributedDoubleBarrier
     private readonly IMusicClient _client;
     private readonly BarrierOptions _options;
     private readonly ILogger _logger;
-    private readonly MusicMutex _mutex;
     private readonly BarrierPoller<DoubleBarrierState> _poller;
     private readonly string _key;
     private long _enteredGeneration;
@@ -49,8 +48,7 @@ public sealed class DistributedDoubleBarrier
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         ParticipantId = _options.ParticipantId ?? $"{client.Site}-{Guid.NewGuid():N}"[..(client.Site.Length + 9)];
         _key = RecipeKeys.DoubleBarrier(name);
-        _mutex = new MusicMutex(client, new[] { _key }, _logger);
-        _poller = new BarrierPoller<DoubleBarrierState>(client, _mutex, _key, _options);
+        _poller = new BarrierPoller<DoubleBarrierState>(client, new MusicMutex(client, new[] { _key }, _logger), _key, _options);
     }
 
     /// <summary>The barrier's name.</summary>
@@ -112,53 +110,65 @@ public sealed class DistributedDoubleBarrier
         activity?.SetTag(RecipeTelemetry.BarrierTag, Name);
         activity?.SetTag(RecipeTelemetry.ParticipantTag, ParticipantId);
         activity?.SetTag("music.barrier.generation", generation);
-        await using (var section = await _mutex.AcquireAsync(_options.LockTimeout, cancellationToken).ConfigureAwait(false))
-        {
-            var state = await ReadAsync(section, cancellationToken).ConfigureAwait(false);
-            if (state.Generation == generation && state.Members.Contains(ParticipantId, StringComparer.Ordinal))
+        await _poller.InCriticalSectionAsync(
+            async section =>
             {
-                var members = state.Members.Where(m => !string.Equals(m, ParticipantId, StringComparison.Ordinal)).ToArray();
-                var next = members.Length == 0 ? new DoubleBarrierState(generation + 1, false, Array.Empty<string>()) : state with { Members = members };
-                await section.PutJsonAsync(_key, next, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-        }
+                var state = await ReadAsync(section, cancellationToken).ConfigureAwait(false);
+                if (state.Generation == generation && state.Members.Contains(ParticipantId, StringComparer.Ordinal))
+                {
+                    var members = state.Members.Where(m => !string.Equals(m, ParticipantId, StringComparison.Ordinal)).ToArray();
+                    var next = members.Length == 0 ? new DoubleBarrierState(generation + 1, false, Array.Empty<string>()) : state with { Members = members };
+                    await section.PutJsonAsync(_key, next, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
 
         await _poller.WaitUntilAsync(s => s.Generation > generation, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _enteredGeneration, 0);
     }
 
-    private async Task<(bool Entered, DoubleBarrierState State)> TryEnterAsync(CancellationToken cancellationToken)
-    {
-        await using var section = await _mutex.AcquireAsync(_options.LockTimeout, cancellationToken).ConfigureAwait(false);
-        var state = await ReadAsync(section, cancellationToken).ConfigureAwait(false);
-        if (state.Members.Contains(ParticipantId, StringComparer.Ordinal))
-        {
-            return (true, state);
-        }
+    private Task<(bool Entered, DoubleBarrierState State)> TryEnterAsync(CancellationToken cancellationToken) =>
+        _poller.InCriticalSectionAsync(
+            async section =>
+            {
+                var state = await ReadAsync(section, cancellationToken).ConfigureAwait(false);
+                if (state.Members.Contains(ParticipantId, StringComparer.Ordinal))
+                {
+                    return (true, state);
+                }
 
-        if (state.IsFull)
-        {
-            return (false, state);
-        }
+                if (state.IsFull)
+                {
+                    return (false, state);
+                }
 
-        var members = state.Members.Append(ParticipantId).ToArray();
-        var next = new DoubleBarrierState(state.Generation, members.Length >= MemberCount, members);
-        await section.PutJsonAsync(_key, next, cancellationToken: cancellationToken).ConfigureAwait(false);
-        _logger.LogDebug("Participant {Participant} entered double barrier {Barrier} ({Count}/{Needed})", ParticipantId, Name, members.Length, MemberCount);
-        return (true, next);
-    }
+                var members = state.Members.Append(ParticipantId).ToArray();
+                var next = new DoubleBarrierState(state.Generation, members.Length >= MemberCount, members);
+                await section.PutJsonAsync(_key, next, cancellationToken: cancellationToken).ConfigureAwait(false);
+                _logger.LogDebug("Participant {Participant} entered double barrier {Barrier} ({Count}/{Needed})", ParticipantId, Name, members.Length, MemberCount);
+                return (true, next);
+            },
+            cancellationToken);
 
     private async Task WithdrawAsync(long generation)
     {
         try
         {
-            await using var section = await _mutex.AcquireAsync(_options.LockTimeout, CancellationToken.None).ConfigureAwait(false);
-            var state = await ReadAsync(section, CancellationToken.None).ConfigureAwait(false);
-            if (state.Generation == generation && !state.IsFull)
-            {
-                var members = state.Members.Where(m => !string.Equals(m, ParticipantId, StringComparison.Ordinal)).ToArray();
-                await section.PutJsonAsync(_key, state with { Members = members }).ConfigureAwait(false);
-            }
+            await _poller.InCriticalSectionAsync(
+                async section =>
+                {
+                    var state = await ReadAsync(section, CancellationToken.None).ConfigureAwait(false);
+                    if (state.Generation == generation && !state.IsFull)
+                    {
+                        var members = state.Members.Where(m => !string.Equals(m, ParticipantId, StringComparison.Ordinal)).ToArray();
+                        await section.PutJsonAsync(_key, state with { Members = members }).ConfigureAwait(false);
+                    }
+
+                    return true;
+                },
+                CancellationToken.None).ConfigureAwait(false);
 
             Volatile.Write(ref _enteredGeneration, 0);
         }

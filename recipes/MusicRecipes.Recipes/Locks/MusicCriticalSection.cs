@@ -16,7 +16,7 @@ namespace MusicRecipes.Recipes.Locks;
 /// can reject a holder that lost the lock but has not noticed yet.</para>
 /// <para>Release failures are never swallowed: if the lock service cannot be reached while the hold is still valid,
 /// <see cref="ReleaseAsync"/> and <see cref="DisposeAsync"/> throw and the section stays releasable, so the caller
-/// can retry (the lock-service session ending removes the ticket at the latest). Releasing a hold that was already
+/// can retry; a failed disposal is also retried in the background, since its caller cannot. Releasing a hold that was already
 /// lost needs nothing from the lock service, which removed the ticket itself.</para>
 /// <example>
 /// <code>
@@ -125,8 +125,27 @@ public sealed class MusicCriticalSection : IAsyncDisposable
         }
     }
 
-    /// <summary>Releases the hold (see <see cref="ReleaseAsync"/>; a failure is thrown, not swallowed).</summary>
-    public async ValueTask DisposeAsync() => await ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+    /// <summary>
+    /// Releases the hold (see <see cref="ReleaseAsync"/>). A failure is thrown, not swallowed; because a disposal
+    /// cannot be retried by its caller, the release is also retried in the background until it succeeds or the hold
+    /// is gone, so the lock never stays taken while the session lives.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException)
+        {
+            ReleaseRetrier.Start(
+                () => ReleaseAsync(CancellationToken.None),
+                () => _released || LockRef.LossReason is LockLossReason.SessionExpired or LockLossReason.ForciblyReleased or LockLossReason.ClientClosed,
+                _logger,
+                LockRef.ToString());
+            throw;
+        }
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"MusicCriticalSection({LockRef}, held: {IsHeld})";

@@ -156,7 +156,8 @@ public sealed class MusicMutex
         {
             // The ticket may still be queued; the session's end removes it at the latest. Say so rather than hide it.
             withdrawFailure = ex;
-            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket} after it timed out; it stays queued until its session ends", lockRef);
+            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket} after it timed out; retrying in the background", lockRef);
+            RetryWithdrawal(lockRef);
         }
 
         if (timeoutToReport is { } timeout)
@@ -164,7 +165,7 @@ public sealed class MusicMutex
             throw new TimeoutException(
                 withdrawFailure is null
                     ? $"The mutex over {string.Join(",", Keys)} was not acquired within {timeout}; the ticket was withdrawn."
-                    : $"The mutex over {string.Join(",", Keys)} was not acquired within {timeout}, and withdrawing the ticket failed; it stays queued until its session ends.",
+                    : $"The mutex over {string.Join(",", Keys)} was not acquired within {timeout}, and withdrawing the ticket failed; it is retried in the background.",
                 withdrawFailure);
         }
 
@@ -180,9 +181,21 @@ public sealed class MusicMutex
         {
             await _client.ReleaseLockAsync(lockRef, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException)
         {
-            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket}; it stays queued until its session ends", lockRef);
+            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket}; retrying in the background", lockRef);
+            RetryWithdrawal(lockRef);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            _logger.LogDebug(ex, "Client closed; its session end removes ticket {Ticket}", lockRef);
         }
     }
+
+    private void RetryWithdrawal(LockRef lockRef) =>
+        ReleaseRetrier.Start(
+            () => _client.ReleaseLockAsync(lockRef, CancellationToken.None),
+            () => lockRef.IsReleased || lockRef.LossReason is not null,
+            _logger,
+            lockRef.ToString());
 }

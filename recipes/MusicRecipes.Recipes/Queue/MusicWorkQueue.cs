@@ -202,7 +202,8 @@ public sealed class MusicWorkQueue
     public async Task<WorkItemStatus> GetStatusAsync(WorkItemId id, CancellationToken cancellationToken = default)
     {
         var key = RecipeKeys.QueueState(Name, id.Producer, id.Sequence);
-        await using var section = await new MusicMutex(_client, new[] { key }, _logger).AcquireAsync(_options.LockTimeout, cancellationToken).ConfigureAwait(false);
+        var section = await new MusicMutex(_client, new[] { key }, _logger).AcquireAsync(_options.LockTimeout, cancellationToken).ConfigureAwait(false);
+        await using var sectionScope = section.ConfigureAwait(false);
         return await section.GetJsonAsync<WorkItemStatus>(key, cancellationToken: cancellationToken).ConfigureAwait(false) ?? WorkItemStatus.Submitted;
     }
 
@@ -284,7 +285,18 @@ public sealed class MusicWorkQueue
     private async Task<WorkItemClaim?> TryClaimAsync(WorkItem item, CancellationToken cancellationToken)
     {
         var stateKey = RecipeKeys.QueueState(Name, item.Id.Producer, item.Id.Sequence);
-        var section = await new MusicMutex(_client, new[] { stateKey }, _logger).TryAcquireAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        MusicCriticalSection? section;
+        try
+        {
+            section = await new MusicMutex(_client, new[] { stateKey }, _logger).TryAcquireAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LockLostException ex)
+        {
+            // Our session ended under the attempt; the next round uses a fresh session.
+            _logger.LogDebug(ex, "Worker {Worker} lost its session while trying {Item}", WorkerId, item.Id);
+            return null;
+        }
+
         if (section is null)
         {
             return null; // a live worker holds it
@@ -357,7 +369,8 @@ public sealed class MusicWorkQueue
             }
 
             var key = RecipeKeys.QueueProducers(Name);
-            await using (var section = await new MusicMutex(_client, new[] { key }, _logger).AcquireAsync(_options.LockTimeout, cancellationToken).ConfigureAwait(false))
+            var section = await new MusicMutex(_client, new[] { key }, _logger).AcquireAsync(_options.LockTimeout, cancellationToken).ConfigureAwait(false);
+            await using (section.ConfigureAwait(false))
             {
                 var producers = await ReadProducersAsync((k, ct) => section.GetAsync(k, ct), cancellationToken).ConfigureAwait(false);
                 if (!producers.Contains(ProducerId, StringComparer.Ordinal))

@@ -36,8 +36,8 @@ public abstract class MutexTestCases : RecipeTestBase
 
         var report = HistoryChecker.Check(history.Records, new Dictionary<string, long> { [key] = final });
         Assert.True(report.Violations.Count == 0, report.ToString());
-        Assert.Equal(Backend.SiteCount * ClientsPerSite * IncrementsPerClient, report.CompletedHolds);
-        Assert.Equal(report.CompletedHolds, final);
+        Assert.True(report.CompletedHolds >= Backend.SiteCount * ClientsPerSite * IncrementsPerClient, report.ToString());
+        Assert.True(final >= Backend.SiteCount * ClientsPerSite * IncrementsPerClient, $"final {final}");
     }
 
     [Fact]
@@ -155,23 +155,45 @@ public abstract class MutexTestCases : RecipeTestBase
         Assert.Throws<ArgumentException>(() => new MusicMutex(both.Client, Array.Empty<string>()));
     }
 
+    /// <summary>
+    /// Runs critical increments until <paramref name="count"/> of them completed cleanly. A hold lost to a session
+    /// expiry (possible on a loaded machine) is recorded as indeterminate and retried; the checker accounts for it.
+    /// </summary>
     private static async Task IncrementAsync(MusicMutex mutex, string name, string key, int count, CriticalSectionHistory history)
     {
-        for (var i = 0; i < count; i++)
+        var clean = 0;
+        while (clean < count)
         {
-            var section = await mutex.AcquireAsync(Patience);
-            var acquiredAt = Stopwatch.GetTimestamp();
-            var read = long.Parse(await section.GetStringAsync(key) ?? "0");
-            var outcome = HoldOutcome.Indeterminate;
+            MusicCriticalSection section;
             try
             {
-                await section.PutStringAsync(key, (read + 1).ToString());
+                section = await mutex.AcquireAsync(Patience);
+            }
+            catch (LockLostException)
+            {
+                continue;
+            }
+
+            var acquiredAt = Stopwatch.GetTimestamp();
+            long? read = null;
+            var outcome = HoldOutcome.Failed;
+            try
+            {
+                read = long.Parse(await section.GetStringAsync(key) ?? "0");
+                outcome = HoldOutcome.Indeterminate;
+                await section.PutStringAsync(key, (read + 1).ToString()!);
                 outcome = section.IsHeld ? HoldOutcome.Acknowledged : HoldOutcome.Indeterminate;
+            }
+            catch (LockLostException)
+            {
+                // Lost before the write was attempted (Failed) or while it was in flight (Indeterminate).
             }
             finally
             {
                 var releaseStartedAt = Stopwatch.GetTimestamp();
                 await section.DisposeAsync();
+                var completedCleanly = section.LossReason is null;
+                clean += completedCleanly && outcome == HoldOutcome.Acknowledged ? 1 : 0;
                 history.Add(new HoldRecord
                 {
                     Client = name,
@@ -179,7 +201,7 @@ public abstract class MutexTestCases : RecipeTestBase
                     Ordinal = section.FencingToken.Value,
                     AcquiredAt = acquiredAt,
                     ReleaseStartedAt = releaseStartedAt,
-                    CompletedCleanly = section.LossReason is null,
+                    CompletedCleanly = completedCleanly,
                     ValueRead = read,
                     ValueWritten = read + 1,
                     Outcome = outcome,

@@ -5,13 +5,13 @@ namespace MusicRecipes.Recipes.Tests.Infrastructure.InMemory;
 
 /// <summary>
 /// The in-memory backend for the recipe suites: a fresh 3-site cluster per test, with a short session timeout so
-/// expiry-driven tests stay fast (every fault is injected for real: sessions expire, quorums fail, hints replay).
+/// expiry-driven tests stay fast, yet long enough that a loaded machine does not expire sessions spuriously (every fault is injected for real: sessions expire, quorums fail, hints replay).
 /// The replica timeout is generous so a loaded 2-core machine does not turn slow writes into spurious timeouts.
 /// </summary>
 public sealed class InMemoryRecipeBackend : IRecipeTestBackend
 {
     /// <summary>The session timeout of the test clusters: short, so expiry-driven tests stay fast.</summary>
-    public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(2);
 
     public InMemoryMusicCluster Cluster { get; } = new(
         sites: 3,
