@@ -18,6 +18,9 @@ internal sealed record ReliabilityFindings(
 {
     public IReadOnlyList<string> Violations => Holds.Violations.Concat(StaleReads).Concat(Queue.Violations).ToList();
 
+    /// <summary>Items whose claim was lost and that another claim took over (the queue's recovery path).</summary>
+    public int ReclaimedItems { get; init; }
+
     public int Acknowledged(string kind) =>
         Operations.CountByKind().TryGetValue(kind, out var outcomes) ? outcomes[OperationOutcome.Acknowledged] : 0;
 
@@ -41,6 +44,7 @@ internal sealed record ReliabilityFindings(
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"Work queue (WorkQueueChecker): {Queue}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  items claimed more than once (recovered after a lost claim): {ReclaimedItems}");
         text.AppendLine(CultureInfo.InvariantCulture, $"VIOLATIONS: {Violations.Count}");
         if (historyFile is not null)
         {

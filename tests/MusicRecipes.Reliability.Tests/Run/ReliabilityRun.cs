@@ -86,7 +86,10 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
             _faults,
             HistoryChecker.Check(_holds.Records, finals),
             CriticalReadChecker.Check(_operations.Records),
-            WorkQueueChecker.Check(_queueHistory.Submissions, _queueHistory.Claims, done));
+            WorkQueueChecker.Check(_queueHistory.Submissions, _queueHistory.Claims, done))
+        {
+            ReclaimedItems = _queueHistory.Claims.GroupBy(c => c.Item, StringComparer.Ordinal).Count(g => g.Count() > 1),
+        };
     }
 
     public string WriteHistory() => HistoryDump.Write(settings.Seed, _clock, _operations, _faults);

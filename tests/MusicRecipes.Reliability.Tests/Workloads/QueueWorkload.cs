@@ -88,8 +88,8 @@ internal sealed class QueueWorkload(string queueName, WorkQueueHistory history, 
         Record(client, ClaimKind, item, invoked, OperationOutcome.Acknowledged, claim.FencingToken.Value);
         bool Valid() => claim.IsHeld && client.Session.UndisturbedSince(mark);
 
-        // "Processing".
-        await Task.Delay(random.Next(0, 20));
+        // "Processing": long enough that session faults sometimes land mid-item, so recovery by another worker runs.
+        await Task.Delay(random.Next(0, 150));
         var completeInvoked = RunClock.Now;
         var validAtStart = Valid();
         OperationOutcome completion;
