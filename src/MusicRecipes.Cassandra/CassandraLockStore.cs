@@ -62,6 +62,7 @@ public sealed class CassandraLockStore : ILockStore
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly ConcurrentDictionary<string, byte> _removedBySelf = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _aliveUntil = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<Orphan> _orphans = new();
     private LockStatements? _statements;
 
     /// <summary>Creates the store; the schema is created (if allowed) and the session opened on first use.</summary>
@@ -128,7 +129,24 @@ public sealed class CassandraLockStore : ILockStore
                 throw new InvalidOperationException($"The lock queues of {string.Join(", ", keys)} ran out of ordinals.");
             }
 
-            var outcomes = await Task.WhenAll(keys.Select((k, i) => EnterAsync(statements, k, ordinal, marks[i], ticketId, sessionId, keyList, cancellationToken))).ConfigureAwait(false);
+            EnterOutcome[] outcomes;
+            try
+            {
+                outcomes = await Task.WhenAll(keys.Select((k, i) => EnterAsync(statements, k, ordinal, marks[i], ticketId, sessionId, keyList, cancellationToken))).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is MusicException or OperationCanceledException)
+            {
+                // Some queues may hold the half-entered ticket of a session that stays alive: it would block them
+                // for good. Take it out now, or leave it to the heartbeat.
+                foreach (var key in keys)
+                {
+                    _orphans.Enqueue(new Orphan(key, ordinal, ticketId));
+                }
+
+                await RemoveOrphansAsync(statements, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+
             if (outcomes.All(o => o.Entered))
             {
                 var ticket = new LockTicket(ticketId, sessionId, keys.Select(k => new TicketPosition(k, ordinal)).ToList());
@@ -340,6 +358,7 @@ public sealed class CassandraLockStore : ILockStore
     private async Task VerifyTicketsAsync(IReadOnlyCollection<LockTicket> tickets, CancellationToken cancellationToken)
     {
         var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await RemoveOrphansAsync(statements, cancellationToken).ConfigureAwait(false);
         foreach (var ticket in tickets)
         {
             if (ticket.LossReason is not null || _removedBySelf.ContainsKey(ticket.Id))
@@ -359,6 +378,23 @@ public sealed class CassandraLockStore : ILockStore
                     _session.Untrack(ticket);
                     break;
                 }
+            }
+        }
+    }
+
+    /// <summary>Removes rows of enqueue attempts that failed half-way; those that still fail wait for the next heartbeat.</summary>
+    private async Task RemoveOrphansAsync(LockStatements statements, CancellationToken cancellationToken)
+    {
+        var count = _orphans.Count;
+        for (var i = 0; i < count && _orphans.TryDequeue(out var orphan); i++)
+        {
+            try
+            {
+                await RemoveEntryAsync(statements, orphan.Key, orphan.Ordinal, orphan.TicketId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is MusicException or OperationCanceledException)
+            {
+                _orphans.Enqueue(orphan);
             }
         }
     }
@@ -549,4 +585,6 @@ public sealed class CassandraLockStore : ILockStore
     }
 
     private readonly record struct EnterOutcome(bool Entered, long? CurrentMax);
+
+    private readonly record struct Orphan(string Key, long Ordinal, string TicketId);
 }

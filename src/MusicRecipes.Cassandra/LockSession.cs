@@ -171,7 +171,7 @@ internal sealed class LockSession : IAsyncDisposable
                     {
                         Volatile.Write(ref _lastRenewed, Stopwatch.GetTimestamp());
                         Interlocked.CompareExchange(ref _state, (int)LockSessionState.Reconnected, (int)LockSessionState.Suspended);
-                        if (VerifyTickets is { } verify && !_tickets.IsEmpty)
+                        if (VerifyTickets is { } verify)
                         {
                             try
                             {

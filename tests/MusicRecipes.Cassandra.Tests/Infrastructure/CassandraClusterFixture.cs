@@ -28,7 +28,11 @@ public sealed class CassandraClusterFixture : IAsyncLifetime
             NativePort = 19042,
             StoragePort = 17000,
         });
-        _session = await CqlSession.ConnectAsync(_cluster.CreateSessionOptions());
+        var options = _cluster.CreateSessionOptions();
+
+        // Read-your-writes across coordinators (tests write through one node and read through another).
+        options.DefaultConsistency = CqlConsistency.Quorum;
+        _session = await CqlSession.ConnectAsync(options);
         await _session.ExecuteAsync($"CREATE KEYSPACE IF NOT EXISTS {Keyspace} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 3}}");
         await _session.WaitForSchemaAgreementAsync(TimeSpan.FromSeconds(20));
     }
@@ -36,6 +40,7 @@ public sealed class CassandraClusterFixture : IAsyncLifetime
     public async Task<CqlSession> NewSessionAsync(Action<CqlSessionOptions>? configure = null)
     {
         var options = Cluster.CreateSessionOptions();
+        options.DefaultConsistency = CqlConsistency.Quorum;
         configure?.Invoke(options);
         return await CqlSession.ConnectAsync(options);
     }
