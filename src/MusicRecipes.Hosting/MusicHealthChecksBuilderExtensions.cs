@@ -18,7 +18,7 @@ public static class MusicHealthChecksBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.Add(new HealthCheckRegistration(
             name,
-            sp => new MusicHealthCheck(sp.GetRequiredService<IMusicClient>()),
+            sp => new MusicHealthCheck(sp),
             failureStatus,
             tags,
             timeout ?? TimeSpan.FromSeconds(5)));

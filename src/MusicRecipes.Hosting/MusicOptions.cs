@@ -27,13 +27,20 @@ namespace MusicRecipes.Hosting;
 public sealed class MusicOptions
 {
     /// <summary>
-    /// The backend by name, for configuration-only setups: <c>InMemory</c> is built in. Ignored when a factory was set
-    /// with one of the <c>Use…</c> methods.
+    /// The backend by name, for configuration-only setups: <c>InMemory</c>, <c>Cassandra</c> (data and locks on
+    /// Cassandra), <c>Cassandra+ZooKeeper</c> (data on Cassandra, locks on ZooKeeper). A half chosen in code with a
+    /// <c>Use…</c> method wins over this setting.
     /// </summary>
     public string? Backend { get; set; }
 
     /// <summary>Settings of the in-memory backend.</summary>
     public InMemoryBackendOptions InMemory { get; set; } = new();
+
+    /// <summary>Settings of the Cassandra data store and lock store (section <c>Music:Cassandra</c>).</summary>
+    public CassandraBackendOptions Cassandra { get; set; } = new();
+
+    /// <summary>Settings of the ZooKeeper lock store (section <c>Music:ZooKeeper</c>).</summary>
+    public ZooKeeperBackendOptions ZooKeeper { get; set; } = new();
 
     /// <summary>How long one hold may last (<see cref="MusicClientOptions.HoldLease"/>). Default none.</summary>
     public TimeSpan? HoldLease { get; set; }

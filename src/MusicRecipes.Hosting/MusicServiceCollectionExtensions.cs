@@ -37,7 +37,10 @@ public static class MusicServiceCollectionExtensions
             services.Configure(configure);
         }
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MusicOptions>, ConfiguredBackendSelector>());
         services.TryAddSingleton<InMemoryClusterHolder>();
+        services.TryAddSingleton<CassandraConnection>();
+        services.TryAddSingleton<ZooKeeperLockConnector>();
         services.TryAddSingleton(CreateClientOptions);
         services.TryAddSingleton(CreateClient);
         return new MusicBuilder(services);
@@ -71,7 +74,8 @@ public static class MusicServiceCollectionExtensions
             return new MusicClient(data(services), locks(services), clientOptions, logger);
         }
 
-        if (string.Equals(options.Backend, "InMemory", StringComparison.OrdinalIgnoreCase))
+        // Only when code chose no half: a data store alone must not silently fall back to in-memory locks.
+        if (options.DataStoreFactory is null && options.LockStoreFactory is null && string.Equals(options.Backend, "InMemory", StringComparison.OrdinalIgnoreCase))
         {
             var cluster = services.GetRequiredService<InMemoryClusterHolder>().Cluster;
             return cluster.CreateClient(options.InMemory.Site, clientOptions, logger);
@@ -80,7 +84,7 @@ public static class MusicServiceCollectionExtensions
         throw new InvalidOperationException(
             options.DataStoreFactory is not null || options.LockStoreFactory is not null
                 ? "MUSIC needs both a data store and a lock store: call both UseDataStore (e.g. UseCassandra) and UseLockStore (e.g. UseZooKeeperLocks)."
-                : "No MUSIC backend is configured: call UseInMemory (or a backend's Use… method) in AddMusic, or set Music:Backend to InMemory.");
+                : "No MUSIC backend is configured: call UseInMemory (or a backend's Use… method) in AddMusic, or set Music:Backend to InMemory, Cassandra or Cassandra+ZooKeeper.");
     }
 
     /// <summary>Binds the <c>Music</c> section when the container has a configuration (a host always does).</summary>

@@ -1,0 +1,28 @@
+namespace MusicRecipes.Hosting;
+
+/// <summary>Settings of the ZooKeeper lock store (section <c>Music:ZooKeeper</c>), used by <see cref="MusicOptionsZooKeeperExtensions.UseZooKeeperLocks(MusicOptions, string, Action{ZooKeeperBackendOptions}?)"/>.</summary>
+/// <example>
+/// <code>
+/// // appsettings.json: { "Music": { "ZooKeeper": { "ConnectionString": "zk1:2181,zk2:2181,zk3:2181/music", "SessionTimeout": "00:00:10" } } }
+/// </code>
+/// </example>
+public sealed class ZooKeeperBackendOptions
+{
+    /// <summary>Servers and optional chroot, e.g. "zk1:2181,zk2:2181,zk3:2181/music". The chroot node is created if missing.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Session timeout asked for (the server clamps it to its own bounds). A process that dies or is cut off keeps its
+    /// locks this long; a holder that is cut off learns it lost them after at most this long. Default 10 s.
+    /// </summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long resolving the client waits for the first session (and operations wait for a connection); after that
+    /// it fails with a <see cref="MusicUnavailableException"/> naming the servers. Default 15 s.
+    /// </summary>
+    public TimeSpan ConnectionTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Where the lock queues live, relative to the chroot; every client that shares locks uses the same root. Default "/musicrecipes/locks".</summary>
+    public string RootPath { get; set; } = "/musicrecipes/locks";
+}

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using MusicRecipes.Hosting;
+
+namespace MusicRecipes.Recipes.Tests.Hosting;
+
+/// <summary>AddMusic on real servers: UseCassandra + UseZooKeeperLocks / UseCassandraLocks, in code and from configuration.</summary>
+public sealed class RealBackendHostingTests(RealBackendServers servers) : IClassFixture<RealBackendServers>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    // A keyspace per test: tables and lock queues of one test never meet another's.
+    private static string NewKeyspace() => "hosting_" + Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task A_host_with_Cassandra_data_and_ZooKeeper_locks_runs_a_critical_section_and_reports_healthy()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddMusic(o => o
+            .UseCassandra(c =>
+            {
+                c.ContactPoints.Add("127.0.0.1");
+                c.Port = RealBackendServers.CassandraPort;
+                c.Keyspace = NewKeyspace();
+                c.ReplicationFactor = 1;
+            })
+            .UseZooKeeperLocks(servers.ZooKeeperConnectionString + "/hosting-tests", z => z.SessionTimeout = TimeSpan.FromSeconds(4)));
+        builder.Services.AddHealthChecks().AddMusicHealthChecks();
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var client = host.Services.GetRequiredService<IMusicClient>();
+        Assert.Equal("datacenter1", client.Site);
+        Assert.Equal(1, await IncrementAsync(client, "hosting:counter"));
+        Assert.Equal(2, await IncrementAsync(client, "hosting:counter"));
+
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        var entry = health.Entries["music"];
+        Assert.Equal(HealthStatus.Healthy, entry.Status);
+        Assert.Equal("1/1", entry.Data["cassandra.nodesUp"]);
+        Assert.StartsWith("0x", (string)entry.Data["zookeeper.session"], StringComparison.Ordinal);
+        await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("Cassandra+ZooKeeper")]
+    [InlineData("Cassandra")]
+    public async Task Configuration_selects_the_backend(string backend)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Music:Backend"] = backend,
+            ["Music:Cassandra:ContactPoints:0"] = "127.0.0.1",
+            ["Music:Cassandra:Port"] = RealBackendServers.CassandraPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Music:Cassandra:Keyspace"] = NewKeyspace(),
+            ["Music:Cassandra:ReplicationFactor"] = "1",
+            ["Music:Cassandra:LockSessionTimeout"] = "00:00:05",
+            ["Music:ZooKeeper:ConnectionString"] = servers.ZooKeeperConnectionString,
+            ["Music:ZooKeeper:RootPath"] = "/hosting-tests/config",
+        });
+        builder.Services.AddMusic();
+        builder.Services.AddHealthChecks().AddMusicHealthChecks();
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var client = host.Services.GetRequiredService<IMusicClient>();
+        Assert.Equal(1, await IncrementAsync(client, "config:counter"));
+        var health = (await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["music"];
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.Equal(backend.Contains("ZooKeeper", StringComparison.Ordinal), health.Data.ContainsKey("zookeeper.session"));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Unreachable_servers_fail_resolution_with_the_contact_points_and_make_the_health_check_unhealthy()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddMusic(o => o
+            .UseCassandra(c =>
+            {
+                c.ContactPoints.Add("127.0.0.1");
+                c.Port = 1; // nothing listens there
+                c.ConnectTimeout = TimeSpan.FromSeconds(2);
+            })
+            .UseZooKeeperLocks(servers.ZooKeeperConnectionString));
+        services.AddHealthChecks().AddMusicHealthChecks();
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<MusicUnavailableException>(() => provider.GetRequiredService<IMusicClient>());
+        Assert.Contains("127.0.0.1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("port 1", error.Message, StringComparison.Ordinal);
+
+        var health = (await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["music"];
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.Contains("could not start", health.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_backend_name_is_a_clear_error()
+    {
+        var services = new ServiceCollection();
+        services.AddMusic(o => o.Backend = "Cassandra+Etcd");
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IMusicClient>());
+        Assert.Contains("Cassandra+ZooKeeper", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>One critical section: read the counter at QUORUM, write it back incremented, release.</summary>
+    private static async Task<int> IncrementAsync(IMusicClient client, string key)
+    {
+        var lockRef = await client.CreateLockRefAsync([key]);
+        await client.WaitForLockAsync(lockRef, Patience);
+        var value = int.Parse(await client.CriticalGetStringAsync(lockRef, key) ?? "0", System.Globalization.CultureInfo.InvariantCulture) + 1;
+        await client.CriticalPutStringAsync(lockRef, key, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await client.ReleaseLockAsync(lockRef);
+        return value;
+    }
+}
