@@ -40,11 +40,11 @@ internal sealed record BenchSettings
             Clients = Arg(args, "--clients", 4),
             SectionSizes = [1, 5, 20],
             CaseDuration = TimeSpan.FromMilliseconds(Arg(args, "--case-ms", quick ? 300 : 5000)),
-            MaxSectionsPerClient = quick ? 2 : 5000,
+            MaxSectionsPerClient = quick ? 1 : 5000,
             WanOneWay = TimeSpan.FromMilliseconds(Arg(args, "--wan-ms", 10)),
-            HandOffs = Arg(args, "--handoffs", quick ? 3 : 20),
+            HandOffs = Arg(args, "--handoffs", quick ? 2 : 20),
             InMemoryLatency = TimeSpan.FromMilliseconds(Arg(args, "--latency-ms", 20)),
-            InMemoryIterations = Arg(args, "--iterations", quick ? 4 : 40),
+            InMemoryIterations = Arg(args, "--iterations", quick ? 2 : 40),
         };
     }
 
