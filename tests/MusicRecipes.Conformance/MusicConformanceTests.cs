@@ -268,6 +268,7 @@ public abstract class MusicConformanceTests : ConformanceTestBase
         var waiting = await waiter.CreateLockRefAsync([key]);
 
         await Assert.ThrowsAsync<TimeoutException>(() => waiter.WaitForLockAsync(waiting, TimeSpan.FromMilliseconds(300)));
+        await Assert.ThrowsAsync<TimeoutException>(() => waiter.WaitForLockAsync(waiting, TimeSpan.Zero));
         using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiter.WaitForLockAsync(waiting, Patience, cancel.Token));
@@ -275,6 +276,7 @@ public abstract class MusicConformanceTests : ConformanceTestBase
 
         await holder.ReleaseLockAsync(held);
         await waiter.WaitForLockAsync(waiting, Patience); // still queued, so it gets the lock next
+        await waiter.WaitForLockAsync(waiting, TimeSpan.Zero); // a zero timeout is a try-lock: held, so it returns
         await waiter.ReleaseLockAsync(waiting);
     }
 

@@ -250,6 +250,17 @@ public sealed class MusicClient : IMusicClient
         }
 
         EnsureUsable(lockRef);
+        if (timeout == TimeSpan.Zero)
+        {
+            // A zero timeout still gets one look at the queue (a try-lock), not an immediate timeout.
+            if (await AcquireLockAsync(lockRef, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            throw new TimeoutException($"Ticket {lockRef} is not at the head of its queues; it is still queued.");
+        }
+
         using var activity = MusicTelemetry.Source.StartActivity("music.wait_for_lock");
         activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
         var started = Stopwatch.GetTimestamp();
