@@ -7,7 +7,7 @@ namespace MusicRecipes.InMemory.Tests;
 /// <summary>The in-memory backend for the conformance suites: a fresh 3-site cluster per test class instance.</summary>
 public sealed class InMemoryTestBackend(InMemoryClusterOptions? options = null) : IMusicTestBackend, IPartialWriteFaults, IPartitionFaults, IAsyncDisposable
 {
-    public InMemoryMusicCluster Cluster { get; } = new(sites: 3, options ?? new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromSeconds(3), ReplicaTimeout = TimeSpan.FromMilliseconds(300) });
+    public InMemoryMusicCluster Cluster { get; } = new(sites: 3, options ?? new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromSeconds(3), ReplicaTimeout = TimeSpan.FromSeconds(1) });
 
     public int SiteCount => Cluster.SiteCount;
 
