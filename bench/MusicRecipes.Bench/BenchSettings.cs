@@ -8,7 +8,7 @@ internal sealed record BenchSettings
 {
     public required bool Quick { get; init; }
 
-    /// <summary>Concurrent clients per variant (each its own lock-service session).</summary>
+    /// <summary>Concurrent clients per variant (each its own lock-service session); at least 2, as the hand-off needs two.</summary>
     public required int Clients { get; init; }
 
     /// <summary>Operations per critical section.</summary>
@@ -37,7 +37,7 @@ internal sealed record BenchSettings
         return new BenchSettings
         {
             Quick = quick,
-            Clients = Arg(args, "--clients", 4),
+            Clients = Math.Max(2, Arg(args, "--clients", quick ? 2 : 4)),
             SectionSizes = [1, 5, 20],
             CaseDuration = TimeSpan.FromMilliseconds(Arg(args, "--case-ms", quick ? 300 : 5000)),
             MaxSectionsPerClient = quick ? 1 : 5000,
