@@ -90,6 +90,16 @@ internal sealed class QueueWorkload(string queueName, WorkQueueHistory history, 
 
         // "Processing": long enough that session faults sometimes land mid-item, so recovery by another worker runs.
         await Task.Delay(random.Next(0, 150));
+
+        // A careful worker does not finish an item while its session is suspended (ZooKeeperConnectionState: "pause
+        // work that must not run twice"): it waits to hear Reconnected (the claim survived) or Lost (another worker
+        // will recover the item). Without this wait a cut site still completes its items through Cassandra, and the
+        // queue's recovery path would never run.
+        for (var waited = 0; waited < 120 && client.Locks.Client.ConnectionState == MusicRecipes.ZooKeeper.ZooKeeperConnectionState.Suspended; waited++)
+        {
+            await Task.Delay(50);
+        }
+
         var completeInvoked = RunClock.Now;
         var validAtStart = Valid();
         OperationOutcome completion;
