@@ -8,6 +8,9 @@ public interface IPlacementBackend : IAsyncDisposable
     /// <summary>A short description for the report.</summary>
     string Description { get; }
 
+    /// <summary>What <see cref="CutOffAsync"/> really cuts, for the scenario's output.</summary>
+    string CutOffEffect { get; }
+
     Task<IMusicClient> CreateClientAsync(int site);
 
     /// <summary>The client's process dies: no more calls, no heartbeats, its locks stay until its session expires.</summary>

@@ -15,6 +15,8 @@ public sealed class InMemoryPlacementBackend(ScenarioOptions options) : IPlaceme
 
     public string Description => $"in-memory, {options.Sites} simulated sites, {options.InterSiteLatency.TotalMilliseconds} ms between sites";
 
+    public string CutOffEffect => "its clients keep local eventual puts; no locks, no quorum";
+
     public Task<IMusicClient> CreateClientAsync(int site) => Task.FromResult<IMusicClient>(_cluster.CreateClient(site));
 
     public Task CrashAsync(IMusicClient client)

@@ -102,7 +102,7 @@ public sealed class PlacementScenario(IPlacementBackend backend, ScenarioOptions
     {
         await Task.Delay(options.CutOffAt, cancellationToken);
         await backend.CutOffAsync(site);
-        output.WriteLine($"  t={clock.Elapsed.TotalSeconds,4:F1}s  CUT OFF site-{site} (its clients keep local eventual puts; no locks, no quorum)");
+        output.WriteLine($"  t={clock.Elapsed.TotalSeconds,4:F1}s  CUT OFF site-{site} ({backend.CutOffEffect})");
         await Task.Delay(options.CutOffFor, cancellationToken);
         await backend.HealAsync(site);
         output.WriteLine($"  t={clock.Elapsed.TotalSeconds,4:F1}s  HEALED site-{site}");

@@ -54,6 +54,8 @@ public sealed class RealPlacementBackend : IPlacementBackend
         $"Cassandra {string.Join(",", _settings.CassandraNodes)}:{_settings.CassandraPort} (keyspace {Keyspace}) + ZooKeeper {_settings.ZooKeeper}; "
         + $"site i coordinates on node i; lock session timeout {_settings.SessionTimeout.TotalSeconds:0.#} s; a cut-off cuts the site's ZooKeeper links";
 
+    public string CutOffEffect => "its ZooKeeper links are cut: no locks; its Cassandra traffic is not cut";
+
     /// <summary>
     /// Scenario timings for real servers: the cut-off outlasts the ZooKeeper session timeout, so the cut site's
     /// sessions really expire and its claims move to other sites; the deadline leaves room for real round trips.
