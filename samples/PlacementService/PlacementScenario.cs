@@ -40,7 +40,7 @@ public sealed class PlacementScenario(IPlacementBackend backend, ScenarioOptions
             await progress;
 
             var lost = submittedIds.Count(id => !_ledger.IsPlaced(id));
-            return new ScenarioReport(backend.Description, submittedIds.Count, _ledger.Placed, _ledger.PlacedPerSite(), crashed.IsCompleted, _ledger.Recovered, _ledger.Declined, _ledger.Duplicates, lost, clock.Elapsed);
+            return new ScenarioReport(backend.Description, submittedIds.Count, _ledger.Placed, _ledger.PlacedPerSite(), crashed.IsCompleted, _ledger.Recovered, _ledger.Declined, _ledger.Refused, _ledger.Duplicates, lost, clock.Elapsed);
         }
         finally
         {

@@ -70,6 +70,19 @@ internal sealed class PlacementWorker(WorkerProcess process, MusicWorkQueue queu
     private async Task<bool> HandleAsync(WorkItemClaim claim, CancellationToken cancellationToken)
     {
         var template = claim.Item.PayloadAsJson<Template>() ?? throw new InvalidDataException($"Item {claim.Item.Id} is not a template.");
+        if (ledger.IsPlaced(claim.Item.Id.ToString()))
+        {
+            // A previous claimer placed it but could not mark it done (it crashed, or was cut off right after):
+            // adopt the running placement instead of placing the template a second time.
+            if (claim.RecoveredFrom is not null)
+            {
+                ledger.RecordAdopted();
+            }
+
+            await claim.CompleteAsync(cancellationToken);
+            return false;
+        }
+
         if (capacity.CanNeverFit(template))
         {
             ledger.RecordDeclined();
@@ -93,7 +106,11 @@ internal sealed class PlacementWorker(WorkerProcess process, MusicWorkQueue queu
                 return false;
             }
 
-            ledger.RecordPlacement(claim.Item.Id.ToString(), $"site-{process.Site}", process.Name, claim.FencingToken.Value, claim.RecoveredFrom is not null);
+            if (!ledger.TryPlace(claim.Item.Id.ToString(), $"site-{process.Site}", process.Name, claim.FencingToken.Value, claim.RecoveredFrom is not null))
+            {
+                return false; // refused: a newer claim placed it already
+            }
+
             placed = true;
             await claim.CompleteAsync(cancellationToken);
             _ = Task.Delay(options.AppLifetime, CancellationToken.None).ContinueWith(_ => capacity.Free(template.Cpu), TaskScheduler.Default);
