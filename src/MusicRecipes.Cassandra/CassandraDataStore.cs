@@ -24,8 +24,7 @@ public sealed class CassandraDataStore : IDataStore
     private readonly CqlSession _session;
     private readonly CassandraDataStoreOptions _options;
     private readonly string _table;
-    private readonly SemaphoreSlim _initLock = new(1, 1);
-    private Statements? _statements;
+    private readonly AsyncInitializer<Statements> _statements;
 
     /// <summary>Creates the store; the schema is created (if allowed) on first use.</summary>
     public CassandraDataStore(CqlSession session, CassandraDataStoreOptions? options = null)
@@ -37,6 +36,7 @@ public sealed class CassandraDataStore : IDataStore
         Keyspace = CassandraIdentifier.Validate(_options.Keyspace, nameof(options));
         _table = $"{Keyspace}.{CassandraIdentifier.Validate(_options.Table, nameof(options))}";
         Site = _options.Site ?? session.LocalDataCenter ?? "datacenter1";
+        _statements = new AsyncInitializer<Statements>(CreateSchemaAndPrepareAsync);
     }
 
     /// <summary>The keyspace holding the data table.</summary>
@@ -52,7 +52,7 @@ public sealed class CassandraDataStore : IDataStore
     public static async Task<CassandraDataStore> CreateAsync(CqlSession session, CassandraDataStoreOptions? options = null, CancellationToken cancellationToken = default)
     {
         var store = new CassandraDataStore(session, options);
-        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await store._statements.GetAsync(cancellationToken).ConfigureAwait(false);
         return store;
     }
 
@@ -62,7 +62,7 @@ public sealed class CassandraDataStore : IDataStore
         ArgumentNullException.ThrowIfNull(key);
         return CassandraErrors.Guard<StoredValue?>($"Read of '{key}' at {consistency}", async () =>
         {
-            var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+            var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
             var result = await _session.ExecuteAsync(
                 new CqlBoundStatement(statements.Read, key) { Consistency = Map(consistency), IsIdempotent = true },
                 cancellationToken).ConfigureAwait(false);
@@ -88,7 +88,7 @@ public sealed class CassandraDataStore : IDataStore
 
         return CassandraErrors.Guard($"Write of '{key}' at {consistency}", async () =>
         {
-            var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+            var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
 
             // UPDATE rather than INSERT: no row marker, so a deleted value leaves no visible row behind.
             // Idempotent: the same value with the same explicit timestamp has the same effect however often it lands.
@@ -107,43 +107,23 @@ public sealed class CassandraDataStore : IDataStore
         _ => throw new ArgumentOutOfRangeException(nameof(consistency), consistency, null),
     };
 
-    private async Task<Statements> InitializeAsync(CancellationToken cancellationToken)
+    private async Task<Statements> CreateSchemaAndPrepareAsync(CancellationToken cancellationToken)
     {
-        if (_statements is { } ready)
+        if (_options.CreateSchema)
         {
-            return ready;
+            await CassandraSchema.EnsureAsync(
+                _session,
+                Keyspace,
+                _options.Replication,
+                new[] { $"CREATE TABLE IF NOT EXISTS {_table} (key text PRIMARY KEY, value blob)" },
+                _options.SchemaAgreementTimeout,
+                cancellationToken).ConfigureAwait(false);
         }
 
-        await _initLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_statements is { } raced)
-            {
-                return raced;
-            }
-
-            if (_options.CreateSchema)
-            {
-                await CassandraSchema.EnsureAsync(
-                    _session,
-                    Keyspace,
-                    _options.Replication,
-                    new[] { $"CREATE TABLE IF NOT EXISTS {_table} (key text PRIMARY KEY, value blob)" },
-                    _options.SchemaAgreementTimeout,
-                    cancellationToken).ConfigureAwait(false);
-            }
-
-            var statements = new Statements(
-                await _session.PrepareAsync($"SELECT value, WRITETIME(value) FROM {_table} WHERE key = ?", cancellationToken).ConfigureAwait(false),
-                await _session.PrepareAsync($"UPDATE {_table} USING TIMESTAMP ? SET value = ? WHERE key = ?", cancellationToken).ConfigureAwait(false),
-                await _session.PrepareAsync($"DELETE value FROM {_table} USING TIMESTAMP ? WHERE key = ?", cancellationToken).ConfigureAwait(false));
-            _statements = statements;
-            return statements;
-        }
-        finally
-        {
-            _initLock.Release();
-        }
+        return new Statements(
+            await _session.PrepareAsync($"SELECT value, WRITETIME(value) FROM {_table} WHERE key = ?", cancellationToken).ConfigureAwait(false),
+            await _session.PrepareAsync($"UPDATE {_table} USING TIMESTAMP ? SET value = ? WHERE key = ?", cancellationToken).ConfigureAwait(false),
+            await _session.PrepareAsync($"DELETE value FROM {_table} USING TIMESTAMP ? WHERE key = ?", cancellationToken).ConfigureAwait(false));
     }
 
     private sealed record Statements(CqlPreparedStatement Read, CqlPreparedStatement Write, CqlPreparedStatement Delete);

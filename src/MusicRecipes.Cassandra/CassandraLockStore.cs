@@ -59,11 +59,10 @@ public sealed class CassandraLockStore : ILockStore
     private readonly LwtRunner _lwt;
     private readonly LockSession _session;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly ConcurrentDictionary<string, byte> _removedBySelf = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _aliveUntil = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<Orphan> _orphans = new();
-    private LockStatements? _statements;
+    private readonly AsyncInitializer<LockStatements> _statements;
 
     /// <summary>Creates the store; the schema is created (if allowed) and the session opened on first use.</summary>
     public CassandraLockStore(CqlSession session, CassandraLockStoreOptions? options = null, ILogger<CassandraLockStore>? logger = null)
@@ -87,7 +86,8 @@ public sealed class CassandraLockStore : ILockStore
         _sessionTable = $"{_keyspace}.{prefix}_sessions";
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _lwt = new LwtRunner(session, _options.SerialConsistency);
-        _session = new LockSession(session, InitializeAsync, _lwt, _options, _logger) { VerifyTickets = VerifyTicketsAsync };
+        _statements = new AsyncInitializer<LockStatements>(CreateSchemaAndPrepareAsync);
+        _session = new LockSession(session, _statements.GetAsync, _lwt, _options, _logger) { VerifyTickets = VerifyTicketsAsync };
     }
 
     /// <summary>The current lock-service session id, or null before the first ticket.</summary>
@@ -114,7 +114,7 @@ public sealed class CassandraLockStore : ILockStore
             throw new ArgumentException("A ticket needs at least one key.", nameof(keys));
         }
 
-        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         var sessionId = await _session.EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
         var ticketId = Guid.NewGuid().ToString("N");
         var keyList = keys.ToList();
@@ -263,7 +263,7 @@ public sealed class CassandraLockStore : ILockStore
     public async Task<KeyLockState> GetKeyStateAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         var rows = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadState, key), $"Read lock state of '{key}'", cancellationToken).ConfigureAwait(false);
         if (rows.Rows.Count == 0)
         {
@@ -277,7 +277,7 @@ public sealed class CassandraLockStore : ILockStore
     /// <inheritdoc />
     public async Task RecordAcquiredAsync(string key, long ordinal, CancellationToken cancellationToken)
     {
-        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < MaxEnqueueAttempts; attempt++)
         {
             var state = await GetKeyStateAsync(key, cancellationToken).ConfigureAwait(false);
@@ -303,7 +303,7 @@ public sealed class CassandraLockStore : ILockStore
     /// <inheritdoc />
     public async Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken)
     {
-        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         var result = await _lwt.TryAsync(
             _lwt.Conditional(statements.RecordClean, ordinal, key, ordinal),
             $"Record clean release of '{key}'", cancellationToken).ConfigureAwait(false);
@@ -320,7 +320,7 @@ public sealed class CassandraLockStore : ILockStore
     public async Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         _removedBySelf[ticket.Id] = 0;
         await Task.WhenAll(ticket.Positions.Select(p => RemoveEntryAsync(statements, p.Key, p.Ordinal, ticket.Id, cancellationToken))).ConfigureAwait(false);
         _session.Untrack(ticket);
@@ -330,7 +330,7 @@ public sealed class CassandraLockStore : ILockStore
     public async Task<IReadOnlyList<QueueEntry>> ReadQueueAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         var rows = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadQueue, key), $"Read lock queue of '{key}'", cancellationToken).ConfigureAwait(false);
         return ToEntries(key, rows);
     }
@@ -339,7 +339,7 @@ public sealed class CassandraLockStore : ILockStore
     public async Task<bool> ForceRemoveAsync(QueueEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
 
         // Every queue of the ticket holds it at the same ordinal (see the class remarks).
         var removed = await Task.WhenAll(entry.Keys.Select(k => RemoveEntryAsync(statements, k, entry.Position.Ordinal, entry.TicketId, cancellationToken))).ConfigureAwait(false);
@@ -351,13 +351,13 @@ public sealed class CassandraLockStore : ILockStore
     public async ValueTask DisposeAsync()
     {
         await _session.DisposeAsync().ConfigureAwait(false);
-        _initLock.Dispose();
+        _statements.Dispose();
     }
 
     /// <summary>Signals lost every ticket of ours that someone else removed from one of its queues.</summary>
     private async Task VerifyTicketsAsync(IReadOnlyCollection<LockTicket> tickets, CancellationToken cancellationToken)
     {
-        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         await RemoveOrphansAsync(statements, cancellationToken).ConfigureAwait(false);
         foreach (var ticket in tickets)
         {
@@ -462,7 +462,7 @@ public sealed class CassandraLockStore : ILockStore
     /// </summary>
     private async Task<IReadOnlyList<QueueEntry>?> ReadBlockersAsync(LockTicket ticket, bool serial, CancellationToken cancellationToken)
     {
-        var statements = await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         var prefixes = await Task.WhenAll(ticket.Positions.Select(async p =>
         {
             var statement = serial
@@ -551,37 +551,18 @@ public sealed class CassandraLockStore : ILockStore
         return entries;
     }
 
-    private async Task<LockStatements> InitializeAsync(CancellationToken cancellationToken)
+    private async Task<LockStatements> CreateSchemaAndPrepareAsync(CancellationToken cancellationToken)
     {
-        if (_statements is { } ready)
+        if (_options.CreateSchema)
         {
-            return ready;
-        }
-
-        await _initLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_statements is { } raced)
+            await CassandraErrors.Guard("Create lock tables", async () =>
             {
-                return raced;
-            }
-
-            if (_options.CreateSchema)
-            {
-                await CassandraErrors.Guard("Create lock tables", async () =>
-                {
-                    await CassandraSchema.EnsureAsync(_cql, _keyspace, _options.Replication, LockStatements.CreateTables(_queueTable, _sessionTable), _options.SchemaAgreementTimeout, cancellationToken).ConfigureAwait(false);
-                    return true;
-                }).ConfigureAwait(false);
-            }
-
-            _statements = await CassandraErrors.Guard("Prepare lock statements", () => LockStatements.PrepareAsync(_cql, _queueTable, _sessionTable, cancellationToken)).ConfigureAwait(false);
-            return _statements;
+                await CassandraSchema.EnsureAsync(_cql, _keyspace, _options.Replication, LockStatements.CreateTables(_queueTable, _sessionTable), _options.SchemaAgreementTimeout, cancellationToken).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
         }
-        finally
-        {
-            _initLock.Release();
-        }
+
+        return await CassandraErrors.Guard("Prepare lock statements", () => LockStatements.PrepareAsync(_cql, _queueTable, _sessionTable, cancellationToken)).ConfigureAwait(false);
     }
 
     private readonly record struct EnterOutcome(bool Entered, long? CurrentMax);

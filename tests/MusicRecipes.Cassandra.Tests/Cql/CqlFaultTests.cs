@@ -61,7 +61,22 @@ public sealed class CqlFaultTests(CassandraClusterFixture fixture)
     {
         var table = await fixture.CreateTableAsync("k int PRIMARY KEY, v int");
         await using var session = await fixture.NewSessionAsync();
-        await session.ExecuteAsync(new CqlQuery($"INSERT INTO {table} (k, v) VALUES (1, 1)") { Consistency = CqlConsistency.All });
+        // A write at ALL coordinated by node 1 proves node 1 sees both peers alive (an earlier fault test may have left
+        // its gossip view behind); only then does pausing them produce timeouts rather than Unavailable.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                await session.ExecuteAsync(new CqlQuery($"INSERT INTO {table} (k, v) VALUES (1, 1)") { Consistency = CqlConsistency.All, Host = fixture.Cluster.EndPointOf(1) });
+                break;
+            }
+            catch (CqlException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+        }
+
         try
         {
             await fixture.Cluster.PauseAsync(2);
