@@ -159,9 +159,14 @@ public abstract class RandomizedConcurrencyTests : ConformanceTestBase
         }
     }
 
+    /// <summary>
+    /// Releases, retrying while the lock service is out of reach (a cut site, a reconnecting session). A ticket whose
+    /// release was given up on would stay queued for as long as its session lives and block the key: MusicClient
+    /// keeps the ticket so the caller can retry, and a well-behaved caller does, as here (up to 30 s).
+    /// </summary>
     private static async Task<bool> ReleaseQuietlyAsync(IMusicClient client, LockRef lockRef)
     {
-        for (var attempt = 0; attempt < 20; attempt++)
+        for (var attempt = 0; attempt < 300; attempt++)
         {
             try
             {

@@ -25,7 +25,9 @@ public sealed class LeaderFailoverTests(ZooKeeperEnsembleFixture fixture) : IAsy
         try
         {
             await fixture.Ensemble.KillAsync(leader);
-            var wake = waiter.WaitForChangeAsync(waiting, default);
+            // During the election a call may fail with ConnectionLoss (surfaced as MusicUnavailableException), as
+            // the ILockStore contract allows; MusicClient's waiter retries, and so does this test.
+            var wake = RetryWhileUnavailableAsync(() => waiter.WaitForChangeAsync(waiting, default));
             await Eventually.TrueAsync(
                 () => fixture.Ensemble.LeaderIndexAsync().GetAwaiter().GetResult() is var l && l >= 0 && l != leader,
                 TimeSpan.FromSeconds(30),
