@@ -64,6 +64,7 @@ public sealed class ZooKeeperLockStore : ILockStore
     private readonly ConcurrentDictionary<string, byte> _knownKeyNodes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _orphans = new(StringComparer.Ordinal);
     private readonly RecentlyRemoved _removedByUs = new(capacity: 4096);
+    private static readonly TimeSpan OrphanRetryDelay = TimeSpan.FromMilliseconds(500);
     private int _cleaning;
     private int _disposed;
 
@@ -377,7 +378,10 @@ public sealed class ZooKeeperLockStore : ILockStore
                 }
                 else
                 {
+                    // The multi may still have committed: clean up now (and keep retrying), so no orphan ticket blocks
+                    // the queues for the rest of the session even if this store is never called again.
                     _orphans[ticketId] = keys;
+                    _ = Task.Run(() => CleanOrphansAsync(CancellationToken.None));
                     throw;
                 }
             }
@@ -509,11 +513,17 @@ public sealed class ZooKeeperLockStore : ILockStore
         }
         catch (Exception e) when (e is KeeperException or OperationCanceledException)
         {
-            // Tried again on the next enqueue or reconnect.
+            // Tried again on the next enqueue or reconnect, and by the retry below: an orphan must not wait for a
+            // call that may never come.
         }
         finally
         {
             Volatile.Write(ref _cleaning, 0);
+        }
+
+        if (!_orphans.IsEmpty && Volatile.Read(ref _disposed) == 0)
+        {
+            _ = Task.Delay(OrphanRetryDelay).ContinueWith(_ => CleanOrphansAsync(CancellationToken.None), TaskScheduler.Default).Unwrap();
         }
     }
 
