@@ -76,6 +76,13 @@ public abstract class RandomizedConcurrencyTests : ConformanceTestBase
             await Partitions.HealAsync(site);
         }
 
+        // The workers are done: close their sessions before the audit, as processes that exit would. The audit checks
+        // the history (safety); a ticket a worker left queued would otherwise block it until the test ends.
+        foreach (var (client, _) in clients)
+        {
+            await client.DisposeAsync();
+        }
+
         var finals = new Dictionary<string, long>();
         var auditor = await ClientAsync(0);
         foreach (var counter in counters)
