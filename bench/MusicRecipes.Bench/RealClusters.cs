@@ -15,59 +15,26 @@ internal sealed class RealClusters : IAsyncDisposable
     public const int ZooKeeperQuorumPort = 32888;
     public const int ZooKeeperElectionPort = 33888;
 
-    private RealClusters(CassandraTestCluster cassandra, ZooKeeperTestEnsemble zooKeeper)
-    {
-        Cassandra = cassandra;
-        ZooKeeper = zooKeeper;
-    }
+    private readonly MusicTestServers _servers;
 
-    public CassandraTestCluster Cassandra { get; }
+    private RealClusters(MusicTestServers servers) => _servers = servers;
 
-    public ZooKeeperTestEnsemble ZooKeeper { get; }
+    public CassandraTestCluster Cassandra => _servers.Cassandra;
 
-    public static async Task<RealClusters> StartAsync(CancellationToken cancellationToken)
-    {
-        // Both start at once: ZooKeeper is ready long before Cassandra's nodes have joined, so this costs nothing.
-        var cassandra = CassandraTestCluster.StartAsync(new CassandraTestClusterOptions
-        {
-            NodeCount = 3,
-            NativePort = CassandraNativePort,
-            StoragePort = CassandraStoragePort,
-        }, cancellationToken);
-        var zooKeeper = ZooKeeperTestEnsemble.StartAsync(new ZooKeeperTestEnsembleOptions
-        {
-            ServerCount = 3,
-            BaseClientPort = ZooKeeperClientPort,
-            BaseQuorumPort = ZooKeeperQuorumPort,
-            BaseElectionPort = ZooKeeperElectionPort,
-            TickTimeMs = 200,
-        }, cancellationToken);
-        try
-        {
-            await Task.WhenAll(cassandra, zooKeeper).ConfigureAwait(false);
-        }
-        catch
-        {
-            // Whichever did start must not outlive the failed run.
-            if (cassandra.IsCompletedSuccessfully)
+    public ZooKeeperTestEnsemble ZooKeeper => _servers.ZooKeeper;
+
+    public static async Task<RealClusters> StartAsync(CancellationToken cancellationToken) =>
+        new(await MusicTestServers.StartAsync(
+            new CassandraTestClusterOptions { NodeCount = 3, NativePort = CassandraNativePort, StoragePort = CassandraStoragePort },
+            new ZooKeeperTestEnsembleOptions
             {
-                await cassandra.Result.DisposeAsync().ConfigureAwait(false);
-            }
+                ServerCount = 3,
+                BaseClientPort = ZooKeeperClientPort,
+                BaseQuorumPort = ZooKeeperQuorumPort,
+                BaseElectionPort = ZooKeeperElectionPort,
+                TickTimeMs = 200,
+            },
+            cancellationToken).ConfigureAwait(false));
 
-            if (zooKeeper.IsCompletedSuccessfully)
-            {
-                await zooKeeper.Result.DisposeAsync().ConfigureAwait(false);
-            }
-
-            throw;
-        }
-
-        return new RealClusters(cassandra.Result, zooKeeper.Result);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await ZooKeeper.DisposeAsync().ConfigureAwait(false);
-        await Cassandra.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _servers.DisposeAsync();
 }

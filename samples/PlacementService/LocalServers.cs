@@ -1,4 +1,3 @@
-using System.Globalization;
 using MusicRecipes.Testing;
 
 namespace PlacementService;
@@ -10,71 +9,42 @@ namespace PlacementService;
 /// </summary>
 public sealed class LocalServers : IAsyncDisposable
 {
-    private readonly CassandraTestCluster _cassandra;
-    private readonly ZooKeeperTestEnsemble _zooKeeper;
+    private readonly MusicTestServers _servers;
 
-    private LocalServers(CassandraTestCluster cassandra, ZooKeeperTestEnsemble zooKeeper)
-    {
-        _cassandra = cassandra;
-        _zooKeeper = zooKeeper;
-    }
+    private LocalServers(MusicTestServers servers) => _servers = servers;
 
     /// <summary>Settings pointing the real backend at these servers.</summary>
     public RealBackendSettings Settings(TimeSpan sessionTimeout) => new()
     {
-        CassandraNodes = _cassandra.ContactPoints,
-        CassandraPort = _cassandra.NativePort,
-        DataCenters = Enumerable.Range(0, _cassandra.NodeCount).Select(DataCenterOf).ToArray(),
-        ZooKeeper = _zooKeeper.ConnectionString,
+        CassandraNodes = _servers.Cassandra.ContactPoints,
+        CassandraPort = _servers.Cassandra.NativePort,
+        DataCenters = Enumerable.Range(0, _servers.Cassandra.NodeCount).Select(DataCenterOf).ToArray(),
+        ZooKeeper = _servers.ZooKeeper.ConnectionString,
         SessionTimeout = sessionTimeout,
     };
 
-    public static string DataCenterOf(int site) => "site" + site.ToString(CultureInfo.InvariantCulture);
+    public static string DataCenterOf(int site) => MusicTestServers.DataCenterOf(site);
 
     /// <summary>Starts both side by side (ZooKeeper is ready long before Cassandra).</summary>
-    public static async Task<LocalServers> StartAsync(LocalServerOptions options, CancellationToken cancellationToken = default)
-    {
-        var zooKeeper = ZooKeeperTestEnsemble.StartAsync(new ZooKeeperTestEnsembleOptions
-        {
-            ServerCount = options.ZooKeeperServers,
-            BaseClientPort = options.ZooKeeperClientPort,
-            BaseQuorumPort = options.ZooKeeperQuorumPort,
-            BaseElectionPort = options.ZooKeeperElectionPort,
-        }, cancellationToken);
-        var cassandra = CassandraTestCluster.StartAsync(new CassandraTestClusterOptions
-        {
-            NodeCount = options.CassandraNodes,
-            NativePort = options.CassandraNativePort,
-            StoragePort = options.CassandraStoragePort,
-            DataCenters = Enumerable.Range(0, options.CassandraNodes).Select(DataCenterOf).ToArray(),
-        }, cancellationToken);
-        try
-        {
-            await Task.WhenAll(zooKeeper, cassandra);
-            return new LocalServers(cassandra.Result, zooKeeper.Result);
-        }
-        catch
-        {
-            // A start that failed cleans up after itself; the other one may have succeeded.
-            if (zooKeeper.IsCompletedSuccessfully)
+    public static async Task<LocalServers> StartAsync(LocalServerOptions options, CancellationToken cancellationToken = default) =>
+        new(await MusicTestServers.StartAsync(
+            new CassandraTestClusterOptions
             {
-                await zooKeeper.Result.DisposeAsync();
-            }
-
-            if (cassandra.IsCompletedSuccessfully)
+                NodeCount = options.CassandraNodes,
+                NativePort = options.CassandraNativePort,
+                StoragePort = options.CassandraStoragePort,
+                DataCenters = Enumerable.Range(0, options.CassandraNodes).Select(DataCenterOf).ToArray(),
+            },
+            new ZooKeeperTestEnsembleOptions
             {
-                await cassandra.Result.DisposeAsync();
-            }
+                ServerCount = options.ZooKeeperServers,
+                BaseClientPort = options.ZooKeeperClientPort,
+                BaseQuorumPort = options.ZooKeeperQuorumPort,
+                BaseElectionPort = options.ZooKeeperElectionPort,
+            },
+            cancellationToken));
 
-            throw;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _cassandra.DisposeAsync();
-        await _zooKeeper.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _servers.DisposeAsync();
 }
 
 /// <summary>How many servers <see cref="LocalServers"/> starts, and on which ports (defaults: the servers' usual ports).</summary>

@@ -12,42 +12,22 @@ public sealed class RealBackendServers : IAsyncLifetime
     public const int CassandraPort = 49042;
     public const int ZooKeeperPort = 52181;
 
-    private CassandraTestCluster? _cassandra;
-    private ZooKeeperTestEnsemble? _zooKeeper;
+    private MusicTestServers? _servers;
 
     public string ZooKeeperConnectionString => $"127.0.0.1:{ZooKeeperPort}";
 
     public async Task InitializeAsync()
     {
-        var zooKeeper = ZooKeeperTestEnsemble.StartAsync(new ZooKeeperTestEnsembleOptions
-        {
-            ServerCount = 1,
-            BaseClientPort = ZooKeeperPort,
-            BaseQuorumPort = 52888,
-            BaseElectionPort = 53888,
-        });
-        var cassandra = CassandraTestCluster.StartAsync(new CassandraTestClusterOptions { NodeCount = 1, NativePort = CassandraPort, StoragePort = 47000 });
-        try
-        {
-            await Task.WhenAll(zooKeeper, cassandra);
-        }
-        finally
-        {
-            _zooKeeper = zooKeeper.IsCompletedSuccessfully ? zooKeeper.Result : null;
-            _cassandra = cassandra.IsCompletedSuccessfully ? cassandra.Result : null;
-        }
+        _servers = await MusicTestServers.StartAsync(
+            new CassandraTestClusterOptions { NodeCount = 1, NativePort = CassandraPort, StoragePort = 47000 },
+            new ZooKeeperTestEnsembleOptions { ServerCount = 1, BaseClientPort = ZooKeeperPort, BaseQuorumPort = 52888, BaseElectionPort = 53888 });
     }
 
     public async Task DisposeAsync()
     {
-        if (_cassandra is not null)
+        if (_servers is not null)
         {
-            await _cassandra.DisposeAsync();
-        }
-
-        if (_zooKeeper is not null)
-        {
-            await _zooKeeper.DisposeAsync();
+            await _servers.DisposeAsync();
         }
     }
 }

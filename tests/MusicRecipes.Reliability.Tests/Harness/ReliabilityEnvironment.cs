@@ -42,38 +42,30 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
 
     public IReadOnlyList<SiteClient> Clients => _clients;
 
-    public static string DataCenterOf(int site) => "site" + site.ToString(CultureInfo.InvariantCulture);
+    public static string DataCenterOf(int site) => MusicTestServers.DataCenterOf(site);
 
     /// <summary>Starts both clusters side by side (ZooKeeper is ready long before Cassandra) and creates the schema.</summary>
     public static async Task<ReliabilityEnvironment> StartAsync(CancellationToken cancellationToken)
     {
-        var zooKeeperStart = ZooKeeperTestEnsemble.StartAsync(new ZooKeeperTestEnsembleOptions
-        {
-            ServerCount = 3,
-            BaseClientPort = ReliabilitySettings.ZooKeeperClientPort,
-            BaseQuorumPort = ReliabilitySettings.ZooKeeperQuorumPort,
-            BaseElectionPort = ReliabilitySettings.ZooKeeperElectionPort,
-            TickTimeMs = 200,
-        }, cancellationToken);
-        var cassandraStart = CassandraTestCluster.StartAsync(new CassandraTestClusterOptions
-        {
-            NodeCount = ReliabilitySettings.Sites,
-            NativePort = ReliabilitySettings.CassandraNativePort,
-            StoragePort = ReliabilitySettings.CassandraStoragePort,
-            DataCenters = Enumerable.Range(0, ReliabilitySettings.Sites).Select(DataCenterOf).ToArray(),
-        }, cancellationToken);
-        try
-        {
-            await Task.WhenAll(zooKeeperStart, cassandraStart);
-        }
-        catch
-        {
-            await DisposeStartedAsync(zooKeeperStart);
-            await DisposeStartedAsync(cassandraStart);
-            throw;
-        }
+        var servers = await MusicTestServers.StartAsync(
+            new CassandraTestClusterOptions
+            {
+                NodeCount = ReliabilitySettings.Sites,
+                NativePort = ReliabilitySettings.CassandraNativePort,
+                StoragePort = ReliabilitySettings.CassandraStoragePort,
+                DataCenters = Enumerable.Range(0, ReliabilitySettings.Sites).Select(DataCenterOf).ToArray(),
+            },
+            new ZooKeeperTestEnsembleOptions
+            {
+                ServerCount = 3,
+                BaseClientPort = ReliabilitySettings.ZooKeeperClientPort,
+                BaseQuorumPort = ReliabilitySettings.ZooKeeperQuorumPort,
+                BaseElectionPort = ReliabilitySettings.ZooKeeperElectionPort,
+                TickTimeMs = 200,
+            },
+            cancellationToken);
 
-        var cassandra = cassandraStart.Result;
+        var cassandra = servers.Cassandra;
         var sessions = new List<CqlSession>();
         var stores = new CassandraDataStore[ReliabilitySettings.Sites];
         try
@@ -108,12 +100,11 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
                 await session.DisposeAsync();
             }
 
-            await cassandra.DisposeAsync();
-            await zooKeeperStart.Result.DisposeAsync();
+            await servers.DisposeAsync();
             throw;
         }
 
-        return new ReliabilityEnvironment(cassandra, zooKeeperStart.Result, stores, sessions);
+        return new ReliabilityEnvironment(cassandra, servers.ZooKeeper, stores, sessions);
     }
 
     /// <summary>A new client at <paramref name="site"/> with a ZooKeeper session of its own through the site's proxies.</summary>
@@ -210,25 +201,5 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
 
         await Cassandra.DisposeAsync();
         await ZooKeeper.DisposeAsync();
-    }
-
-    private static async Task DisposeStartedAsync<T>(Task<T> start)
-        where T : IAsyncDisposable
-    {
-        if (start.IsCompletedSuccessfully)
-        {
-            await start.Result.DisposeAsync();
-        }
-        else
-        {
-            try
-            {
-                await start;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // Its own failure is already reported by the caller's exception; a failed start disposes itself.
-            }
-        }
     }
 }
