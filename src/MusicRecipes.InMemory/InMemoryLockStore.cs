@@ -222,14 +222,16 @@ internal sealed class InMemoryLockStore : ILockStore
                     _state = LockSessionState.Lost;
                 }
             }
-            else if (_options.TimeProvider.GetElapsedTime(_lastHeartbeatOk) > _options.SessionTimeout)
+            else if (_state is LockSessionState.Connected or LockSessionState.Reconnected)
+            {
+                // A lost connection is always reported as Suspended first, as a ZooKeeper client does, even when a
+                // starved timer only notices it after the session timeout: holders get their warning.
+                _state = LockSessionState.Suspended;
+            }
+            else if (_state == LockSessionState.Suspended && _options.TimeProvider.GetElapsedTime(_lastHeartbeatOk) > _options.SessionTimeout)
             {
                 _state = LockSessionState.Lost;
                 lostSession = _session;
-            }
-            else
-            {
-                _state = LockSessionState.Suspended;
             }
         }
 
