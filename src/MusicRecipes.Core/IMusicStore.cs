@@ -65,5 +65,13 @@ public interface IMusicStore
     /// Leaves every queue of the ticket. A clean release (every critical put acknowledged) lets the next holder
     /// skip the sync step. Releasing a released ticket does nothing.
     /// </summary>
+    /// <remarks>
+    /// A release is guaranteed: when the lock service cannot confirm it (unreachable, electing a leader, timed out,
+    /// or <paramref name="cancellationToken"/> cancelled), this throws so the caller knows the keys may still be
+    /// taken, and the client keeps removing the ticket in the background until the service confirms it, the session
+    /// ends, or the client is disposed. Calling it again is allowed and idempotent.
+    /// </remarks>
+    /// <exception cref="MusicUnavailableException">The lock service could not confirm the release; it is retried in the background.</exception>
+    /// <exception cref="TimeoutException">The lock service did not answer in time; the release is retried in the background.</exception>
     Task ReleaseLockAsync(LockRef lockRef, CancellationToken cancellationToken = default);
 }

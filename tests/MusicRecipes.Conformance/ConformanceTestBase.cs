@@ -31,6 +31,17 @@ public abstract class ConformanceTestBase : IAsyncLifetime
         return lockRef;
     }
 
+    /// <summary>Polls a condition that an asynchronous notification will make true (test-side only).</summary>
+    protected static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
+            await Task.Delay(10);
+        }
+    }
+
     /// <inheritdoc />
     public virtual Task InitializeAsync() => Task.CompletedTask;
 

@@ -45,3 +45,18 @@ public sealed class InMemoryRandomizedConcurrencyTests(ITestOutputHelper output)
         await _backend.DisposeAsync();
     }
 }
+
+public sealed class InMemoryGuaranteedReleaseTests : GuaranteedReleaseConformanceTests
+{
+    private readonly InMemoryTestBackend _backend = new();
+
+    protected override IMusicTestBackend Backend => _backend;
+
+    protected override IPartitionFaults Partitions => _backend;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+}

@@ -16,8 +16,10 @@ namespace MusicRecipes.Recipes.Locks;
 /// can reject a holder that lost the lock but has not noticed yet.</para>
 /// <para>Release failures are never swallowed: if the lock service cannot be reached while the hold is still valid,
 /// <see cref="ReleaseAsync"/> and <see cref="DisposeAsync"/> throw and the section stays releasable, so the caller
-/// can retry; a failed disposal is also retried in the background, since its caller cannot. Releasing a hold that was already
-/// lost needs nothing from the lock service, which removed the ticket itself.</para>
+/// can retry. The client itself also keeps removing the ticket in the background
+/// (<see cref="IMusicStore.ReleaseLockAsync"/> is a guaranteed release), so a failed disposal — whose caller cannot
+/// retry — never leaves the keys taken while the session lives. Releasing a hold that was already lost needs nothing
+/// from the lock service, which removed the ticket itself.</para>
 /// <example>
 /// <code>
 /// await using var section = await mutex.AcquireAsync(TimeSpan.FromSeconds(5), ct);
@@ -126,26 +128,11 @@ public sealed class MusicCriticalSection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Releases the hold (see <see cref="ReleaseAsync"/>). A failure is thrown, not swallowed; because a disposal
-    /// cannot be retried by its caller, the release is also retried in the background until it succeeds or the hold
-    /// is gone, so the lock never stays taken while the session lives.
+    /// Releases the hold (see <see cref="ReleaseAsync"/>). A failure is thrown, not swallowed; the client keeps
+    /// removing the ticket in the background (a guaranteed release), so the lock never stays taken while the session
+    /// lives even though the caller of a disposal cannot retry.
     /// </summary>
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException)
-        {
-            ReleaseRetrier.Start(
-                () => ReleaseAsync(CancellationToken.None),
-                () => _released || LockRef.LossReason is LockLossReason.SessionExpired or LockLossReason.ForciblyReleased or LockLossReason.ClientClosed,
-                _logger,
-                LockRef.ToString());
-            throw;
-        }
-    }
+    public async ValueTask DisposeAsync() => await ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
 
     /// <inheritdoc />
     public override string ToString() => $"MusicCriticalSection({LockRef}, held: {IsHeld})";

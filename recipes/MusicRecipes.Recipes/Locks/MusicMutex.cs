@@ -154,10 +154,9 @@ public sealed class MusicMutex
         }
         catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException)
         {
-            // The ticket may still be queued; the session's end removes it at the latest. Say so rather than hide it.
+            // The ticket may still be queued; the client keeps removing it in the background (guaranteed release).
             withdrawFailure = ex;
-            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket} after it timed out; retrying in the background", lockRef);
-            RetryWithdrawal(lockRef);
+            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket} after it timed out; the client retries in the background", lockRef);
         }
 
         if (timeoutToReport is { } timeout)
@@ -183,19 +182,11 @@ public sealed class MusicMutex
         }
         catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException)
         {
-            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket}; retrying in the background", lockRef);
-            RetryWithdrawal(lockRef);
+            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket}; the client retries in the background", lockRef);
         }
         catch (ObjectDisposedException ex)
         {
             _logger.LogDebug(ex, "Client closed; its session end removes ticket {Ticket}", lockRef);
         }
     }
-
-    private void RetryWithdrawal(LockRef lockRef) =>
-        ReleaseRetrier.Start(
-            () => _client.ReleaseLockAsync(lockRef, CancellationToken.None),
-            () => lockRef.IsReleased || lockRef.LossReason is not null,
-            _logger,
-            lockRef.ToString());
 }

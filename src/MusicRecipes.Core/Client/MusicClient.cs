@@ -36,6 +36,8 @@ public sealed class MusicClient : IMusicClient
     private readonly KeySynchronizer _synchronizer;
     private readonly ConcurrentDictionary<string, LockRef> _outstanding = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ITimer> _leaseTimers = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly TicketRemover _remover;
     private int _disposed;
 
     /// <summary>Creates a client over a data store and a lock-store session. The client owns both and disposes them.</summary>
@@ -49,6 +51,7 @@ public sealed class MusicClient : IMusicClient
         _locks = lockStore;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _synchronizer = new KeySynchronizer(dataStore, _options.Resilience);
+        _remover = new TicketRemover(lockStore, _logger, _closing.Token);
     }
 
     /// <inheritdoc />
@@ -198,9 +201,14 @@ public sealed class MusicClient : IMusicClient
     }
 
     /// <inheritdoc />
-    public async Task ReleaseLockAsync(LockRef lockRef, CancellationToken cancellationToken = default)
+    public Task ReleaseLockAsync(LockRef lockRef, CancellationToken cancellationToken = default)
     {
         EnsureOwned(lockRef);
+        return ReleaseCoreAsync(lockRef, cancellationToken);
+    }
+
+    private async Task ReleaseCoreAsync(LockRef lockRef, CancellationToken cancellationToken)
+    {
         if (lockRef.IsReleased)
         {
             return;
@@ -229,10 +237,26 @@ public sealed class MusicClient : IMusicClient
 
         activity?.SetTag("music.clean", clean);
 
-        // If this throws the ticket stays outstanding and the caller may retry the release: local state is kept.
-        await _options.Resilience.ExecuteAsync(
-            static async (state, ct) => await state.Locks.RemoveAsync(state.Ticket, ct).ConfigureAwait(false),
-            (Locks: _locks, lockRef.Ticket), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _options.Resilience.ExecuteAsync(
+                static async (state, ct) => await state.Locks.RemoveAsync(state.Ticket, ct).ConfigureAwait(false),
+                (Locks: _locks, lockRef.Ticket), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException && Volatile.Read(ref _disposed) == 0)
+        {
+            // Not confirmed: the ticket may still be queued, and would block the keys for as long as this session
+            // lives. The client keeps removing it in the background (guaranteed release); the caller still learns
+            // that the release is unconfirmed, and may retry it too — removal is idempotent.
+            _remover.RemoveInBackground(lockRef, () => CompleteRelease(lockRef, clean));
+            throw;
+        }
+
+        CompleteRelease(lockRef, clean);
+    }
+
+    private void CompleteRelease(LockRef lockRef, bool clean)
+    {
         if (lockRef.MarkReleased())
         {
             _outstanding.TryRemove(lockRef.Id, out _);
@@ -295,12 +319,14 @@ public sealed class MusicClient : IMusicClient
             return;
         }
 
+        await _closing.CancelAsync().ConfigureAwait(false);
+
         foreach (var lockRef in _outstanding.Values)
         {
             try
             {
                 using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await ReleaseLockAsync(lockRef, cleanup.Token).ConfigureAwait(false);
+                await ReleaseCoreAsync(lockRef, cleanup.Token).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -308,7 +334,10 @@ public sealed class MusicClient : IMusicClient
                 _logger.LogDebug(ex, "Could not release {Ticket} on dispose", lockRef);
             }
 
-            lockRef.Ticket.SignalLost(LockLossReason.ClientClosed);
+            if (!lockRef.IsReleased)
+            {
+                lockRef.Ticket.SignalLost(LockLossReason.ClientClosed);
+            }
         }
 
         foreach (var timer in _leaseTimers.Values)
@@ -317,6 +346,7 @@ public sealed class MusicClient : IMusicClient
         }
 
         await _locks.DisposeAsync().ConfigureAwait(false);
+        _closing.Dispose();
         if (_data is IAsyncDisposable disposableData)
         {
             await disposableData.DisposeAsync().ConfigureAwait(false);

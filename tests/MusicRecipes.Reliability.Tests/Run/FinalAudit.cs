@@ -14,26 +14,44 @@ internal static class FinalAudit
 {
     private const int Attempts = 8;
 
-    public static async Task<Dictionary<string, long>> CountersAsync(SiteClient auditor, IEnumerable<string> counters, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, long>> CountersAsync(SiteClient auditor, IReadOnlyList<SiteClient> clients, IEnumerable<string> counters, CancellationToken cancellationToken)
     {
         var finals = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var counter in counters)
         {
-            finals[counter] = await RetryAsync(async () =>
+            try
             {
-                var hold = await RawCounterHold.AcquireAsync(auditor.Music, counter, TimeSpan.FromSeconds(10), cancellationToken);
-                try
-                {
-                    return CounterCodec.Decode(await hold.GetAsync(cancellationToken));
-                }
-                finally
-                {
-                    await Releaser.ReleaseAsync(() => hold.ReleaseAsync(CancellationToken.None));
-                }
-            }, cancellationToken);
+                finals[counter] = await ReadCounterAsync(auditor, counter, cancellationToken);
+            }
+            catch (TimeoutException ex)
+            {
+                // A key that stays taken after every fault was repaired is a liveness failure: say who holds it.
+                throw new InvalidOperationException($"The audit could not lock {counter}: {await DescribeQueueAsync(auditor, clients, counter)}", ex);
+            }
         }
 
         return finals;
+    }
+
+    private static Task<long> ReadCounterAsync(SiteClient auditor, string counter, CancellationToken cancellationToken) =>
+        RetryAsync(async () =>
+        {
+            var hold = await RawCounterHold.AcquireAsync(auditor.Music, counter, TimeSpan.FromSeconds(10), cancellationToken);
+            try
+            {
+                return CounterCodec.Decode(await hold.GetAsync(cancellationToken));
+            }
+            finally
+            {
+                await Releaser.ReleaseAsync(() => hold.ReleaseAsync(CancellationToken.None));
+            }
+        }, cancellationToken);
+
+    private static async Task<string> DescribeQueueAsync(SiteClient auditor, IReadOnlyList<SiteClient> clients, string key)
+    {
+        var owners = clients.ToDictionary(c => ZooKeeper.ZooKeeperLockStore.FormatSessionId(c.Locks.Client.SessionId), c => c.Name, StringComparer.Ordinal);
+        var queue = await auditor.Locks.ReadQueueAsync(key, CancellationToken.None);
+        return "queue [" + string.Join(", ", queue.Select(e => $"{e.Position.Ordinal} ticket {e.TicketId} of session {e.SessionId} ({owners.GetValueOrDefault(e.SessionId, "no live client")})")) + "]";
     }
 
     public static async Task<Dictionary<string, bool>> ItemsDoneAsync(MusicWorkQueue queue, IEnumerable<string> items, CancellationToken cancellationToken)

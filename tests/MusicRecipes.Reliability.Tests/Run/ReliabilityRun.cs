@@ -74,7 +74,7 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
         _phases["drain"] = phase.Elapsed;
 
         phase.Restart();
-        var finals = await FinalAudit.CountersAsync(auditor, counters, CancellationToken.None);
+        var finals = await FinalAudit.CountersAsync(auditor, environment.Clients, counters, CancellationToken.None);
         var done = await FinalAudit.ItemsDoneAsync(auditQueue, _queueHistory.Items, CancellationToken.None);
         _phases["audit"] = phase.Elapsed;
 

@@ -1,8 +1,9 @@
 namespace MusicRecipes.Reliability.Tests.Workloads;
 
 /// <summary>
-/// Releases with retries: a release fails while the site is cut off, and a ticket left queued blocks the key until
-/// the session ends. Gives up after ~3 s (the 4 s session timeout then frees the key at the latest).
+/// Releases with retries, so the history records when a release was confirmed: a release fails while the site is
+/// cut off or ZooKeeper elects a leader. Gives up after ~3 s; the client keeps removing the ticket in the background
+/// after that (a guaranteed release, <see cref="IMusicStore.ReleaseLockAsync"/>), so the key is not left taken.
 /// </summary>
 internal static class Releaser
 {

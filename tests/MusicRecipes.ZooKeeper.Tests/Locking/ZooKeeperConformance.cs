@@ -155,3 +155,19 @@ public sealed class ZooKeeperRandomizedConcurrencyTests(ZooKeeperEnsembleFixture
         await _backend.DisposeAsync();
     }
 }
+
+[Collection(ZooKeeperCollection.Name)]
+public sealed class ZooKeeperGuaranteedReleaseTests(ZooKeeperEnsembleFixture fixture) : GuaranteedReleaseConformanceTests
+{
+    private readonly ZooKeeperTestBackend _backend = new(fixture);
+
+    protected override IMusicTestBackend Backend => _backend;
+
+    protected override IPartitionFaults Partitions => _backend;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+}
