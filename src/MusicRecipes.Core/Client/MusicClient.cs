@@ -217,42 +217,49 @@ public sealed class MusicClient : IMusicClient
         using var activity = MusicTelemetry.Source.StartActivity("music.release_lock");
         activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
         var clean = lockRef.IsAcquired && lockRef.LossReason is null && lockRef.IsClean;
-        if (clean)
-        {
-            // Rule 3: recording the clean release BEFORE leaving the queue means a crash in between still counts as
-            // clean, which is true — every write of the hold was acknowledged at QUORUM.
-            foreach (var position in lockRef.Ticket.Positions)
-            {
-                try
-                {
-                    await _locks.RecordCleanReleaseAsync(position.Key, position.Ordinal, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is MusicException or TimeoutException)
-                {
-                    // Not recorded means unclean: the next holder syncs. Safe, only slower.
-                    _logger.LogDebug(ex, "Could not record a clean release of {Key} by {Ticket}", position.Key, lockRef);
-                }
-            }
-        }
-
         activity?.SetTag("music.clean", clean);
-
         try
         {
+            if (clean)
+            {
+                await RecordCleanReleaseAsync(lockRef, cancellationToken).ConfigureAwait(false);
+            }
+
             await _options.Resilience.ExecuteAsync(
                 static async (state, ct) => await state.Locks.RemoveAsync(state.Ticket, ct).ConfigureAwait(false),
                 (Locks: _locks, lockRef.Ticket), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException && Volatile.Read(ref _disposed) == 0)
         {
-            // Not confirmed: the ticket may still be queued, and would block the keys for as long as this session
-            // lives. The client keeps removing it in the background (guaranteed release); the caller still learns
-            // that the release is unconfirmed, and may retry it too — removal is idempotent.
-            _remover.RemoveInBackground(lockRef, () => CompleteRelease(lockRef, clean));
+            // Not confirmed (or cancelled by the caller at any step): the ticket may still be queued, and would block
+            // the keys for as long as this session lives. The client keeps removing it in the background (guaranteed
+            // release); the caller still learns that the release is unconfirmed, and may retry it too — removal is
+            // idempotent. The background removal records no clean release: unclean is always safe.
+            _remover.RemoveInBackground(lockRef, () => CompleteRelease(lockRef, clean: false));
             throw;
         }
 
         CompleteRelease(lockRef, clean);
+    }
+
+    /// <summary>
+    /// Rule 3: recording the clean release BEFORE leaving the queue means a crash in between still counts as clean,
+    /// which is true — every write of the hold was acknowledged at QUORUM.
+    /// </summary>
+    private async Task RecordCleanReleaseAsync(LockRef lockRef, CancellationToken cancellationToken)
+    {
+        foreach (var position in lockRef.Ticket.Positions)
+        {
+            try
+            {
+                await _locks.RecordCleanReleaseAsync(position.Key, position.Ordinal, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is MusicException or TimeoutException)
+            {
+                // Not recorded means unclean: the next holder syncs. Safe, only slower.
+                _logger.LogDebug(ex, "Could not record a clean release of {Key} by {Ticket}", position.Key, lockRef);
+            }
+        }
     }
 
     private void CompleteRelease(LockRef lockRef, bool clean)
