@@ -251,7 +251,7 @@ public sealed partial class ZooKeeperClient
             throw new PacketTooLargeException(path, size, _options.MaxPacketSize);
         }
 
-        var connection = await ConnectionAsync(path, cancellationToken).ConfigureAwait(false);
+        var connection = await ConnectionAsync(path, failOnSessionLoss: true, cancellationToken).ConfigureAwait(false);
         var reply = await connection.SendAsync(opCode, body, watch, path, cancellationToken).ConfigureAwait(false);
         if (reply.Error != KeeperErrorCode.Ok && reply.Error != allowedError && allowedError != AnyError)
         {

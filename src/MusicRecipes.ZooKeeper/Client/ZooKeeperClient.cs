@@ -49,6 +49,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
     private readonly object _gate = new();
     private ZooKeeperConnection? _connection;
     private TaskCompletionSource _connected = NewSignal();
+    private TaskCompletionSource _sessionLost = NewSignal();
     private long _sessionId;
     private byte[] _password = new byte[16];
     private int _negotiatedTimeoutMs;
@@ -158,7 +159,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
     /// <summary>Waits until the client is connected (at most <see cref="ZooKeeperClientOptions.ConnectionTimeout"/>).</summary>
     /// <exception cref="ConnectionLossException">Not connected in time.</exception>
     public async Task WaitUntilConnectedAsync(CancellationToken cancellationToken = default) =>
-        await ConnectionAsync(null, cancellationToken).ConfigureAwait(false);
+        await ConnectionAsync(null, failOnSessionLoss: false, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Closes the session (its ephemeral nodes go at once), the connection and the dispatcher. Pending watchers get
@@ -235,13 +236,19 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The live connection, waiting for one up to the connection timeout.</summary>
-    private async ValueTask<ZooKeeperConnection> ConnectionAsync(string? path, CancellationToken cancellationToken)
+    /// <summary>
+    /// The live connection, waiting for one up to the connection timeout. A request that started waiting in a
+    /// session fails with <see cref="SessionExpiredException"/> as soon as that session is lost
+    /// (<paramref name="failOnSessionLoss"/>), as ZooKeeper's own clients do: it is not sent in the next session, and
+    /// its caller learns at once, not after the whole connection timeout, that whatever it held is gone.
+    /// </summary>
+    private async ValueTask<ZooKeeperConnection> ConnectionAsync(string? path, bool failOnSessionLoss, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         while (true)
         {
             Task signal;
+            Task? lost;
             lock (_gate)
             {
                 if (_connection is { IsAborted: false } live)
@@ -250,11 +257,17 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
                 }
 
                 signal = _connected.Task;
+                lost = failOnSessionLoss && _sessionId != 0 ? _sessionLost.Task : null;
             }
 
             try
             {
-                await signal.WaitAsync(_options.ConnectionTimeout, cancellationToken).ConfigureAwait(false);
+                var woken = lost is null ? signal : await Task.WhenAny(signal, lost).WaitAsync(_options.ConnectionTimeout, cancellationToken).ConfigureAwait(false);
+                await woken.WaitAsync(_options.ConnectionTimeout, cancellationToken).ConfigureAwait(false);
+                if (woken == lost)
+                {
+                    throw new SessionExpiredException(path, "The session expired while the request waited for a connection; the request was not sent.");
+                }
             }
             catch (TimeoutException)
             {
@@ -416,6 +429,8 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             _sessionId = 0;
             _password = new byte[16];
             _disconnectedSince = 0;
+            _sessionLost.TrySetResult();
+            _sessionLost = NewSignal();
         }
 
         _logger.LogWarning("ZooKeeper session 0x{Session:x} lost: {Why}.", session, why);

@@ -352,6 +352,25 @@ public sealed class ZooKeeperLockStore : ILockStore
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await CleanOrphansAsync(cancellationToken).ConfigureAwait(false);
         var ticketId = Guid.NewGuid().ToString("N");
+        var sent = false;
+        try
+        {
+            return await EnqueueAttemptsAsync(ticketId, keys, () => sent = true, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (sent)
+        {
+            // Whatever failed after a multi was sent — its reply lost, the search for it cut short, the caller
+            // cancelling, the adoption's own reads failing — the ticket may exist in a session that lives on, and its
+            // caller never got it. Remove it now and keep retrying, even if this store is never called again: an
+            // orphan would block the queues for the rest of the session (DESIGN.md §2 rule 6).
+            _orphans[ticketId] = keys;
+            _ = Task.Run(() => CleanOrphansAsync(CancellationToken.None));
+            throw;
+        }
+    }
+
+    private async Task<LockTicket> EnqueueAttemptsAsync(string ticketId, IReadOnlyList<string> keys, Action onSend, CancellationToken cancellationToken)
+    {
         var data = new TicketRecord(ticketId, keys).Encode();
         for (var attempt = 1; ; attempt++)
         {
@@ -361,6 +380,7 @@ public sealed class ZooKeeperLockStore : ILockStore
             try
             {
                 ThrowInjectedFault(attempt, committed: false);
+                onSend();
                 var results = await _client.MultiAsync(ops, cancellationToken).ConfigureAwait(false);
                 ThrowInjectedFault(attempt, committed: true);
                 created = results.Select(r => r.Path!).ToArray();
@@ -378,10 +398,6 @@ public sealed class ZooKeeperLockStore : ILockStore
                 }
                 else
                 {
-                    // The multi may still have committed: clean up now (and keep retrying), so no orphan ticket blocks
-                    // the queues for the rest of the session even if this store is never called again.
-                    _orphans[ticketId] = keys;
-                    _ = Task.Run(() => CleanOrphansAsync(CancellationToken.None));
                     throw;
                 }
             }
@@ -393,13 +409,6 @@ public sealed class ZooKeeperLockStore : ILockStore
             {
                 _knownKeyNodes.Clear(); // someone deleted a key node; recreate it
                 continue;
-            }
-            catch (OperationCanceledException)
-            {
-                // We stopped waiting, but the multi may still commit: make sure no orphan ticket blocks the queues.
-                _orphans[ticketId] = keys;
-                _ = Task.Run(() => CleanOrphansAsync(CancellationToken.None));
-                throw;
             }
 
             return await AdoptAsync(ticketId, keys, created, cancellationToken).ConfigureAwait(false);
