@@ -129,8 +129,20 @@ public abstract class MutexTestCases : RecipeTestBase
         var section = await mutex.AcquireAsync(Patience);
 
         await Backend.CutOffAsync(2);
-        await Assert.ThrowsAnyAsync<MusicException>(async () => await section.DisposeAsync());
-        Assert.False(section.IsReleased);
+        var failure = await Record.ExceptionAsync(async () => await section.DisposeAsync());
+        if (failure is null)
+        {
+            // On a real network the release may beat the cut, or a client that waits for a connection (ZooKeeper)
+            // may outlive its session meanwhile, so the service dropped the ticket itself: either way nothing is
+            // left to release. A failure that was swallowed would leave the section unreleased.
+            Assert.True(section.IsReleased, $"no error, yet not released (lost: {section.LossReason})");
+        }
+        else
+        {
+            Assert.IsAssignableFrom<MusicException>(failure);
+            Assert.False(section.IsReleased);
+        }
+
         await Backend.HealAsync(2);
 
         // Either the retry releases, or the session expired meanwhile and the lock service already dropped the ticket.

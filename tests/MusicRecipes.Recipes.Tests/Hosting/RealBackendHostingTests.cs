@@ -3,11 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using MusicRecipes.Hosting;
+using MusicRecipes.Recipes.Tests.Infrastructure.Real;
 
 namespace MusicRecipes.Recipes.Tests.Hosting;
 
 /// <summary>AddMusic on real servers: UseCassandra + UseZooKeeperLocks / UseCassandraLocks, in code and from configuration.</summary>
-public sealed class RealBackendHostingTests(RealBackendServers servers) : IClassFixture<RealBackendServers>
+[Collection(RealBackendCollection.Name)]
+public sealed class RealBackendHostingTests(RealBackendServers servers)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 

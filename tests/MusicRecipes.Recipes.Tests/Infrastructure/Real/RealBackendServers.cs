@@ -1,27 +1,47 @@
+using MusicRecipes.Cassandra;
+using MusicRecipes.Cql;
 using MusicRecipes.Testing;
 
-namespace MusicRecipes.Recipes.Tests.Hosting;
+namespace MusicRecipes.Recipes.Tests.Infrastructure.Real;
 
 /// <summary>
-/// A 1-node Cassandra and a standalone ZooKeeper for the hosting tests: enough to prove the wiring, and quick to
-/// start (about 10 s). Ports are this fixture's own (Cassandra 49042/47000, ZooKeeper 52181), so other suites'
-/// clusters can run at the same time.
+/// A 1-node Cassandra and a standalone ZooKeeper, started once for every test of the project that needs real servers
+/// (the hosting wiring and the recipe suites, <see cref="RealBackendCollection"/>): quick to start (about 10 s), and
+/// real processes behind every call. Ports are this fixture's own (Cassandra 49042/47000, ZooKeeper 52181), so other
+/// suites' clusters can run at the same time.
 /// </summary>
 public sealed class RealBackendServers : IAsyncLifetime
 {
     public const int CassandraPort = 49042;
     public const int ZooKeeperPort = 52181;
 
+    /// <summary>The keyspace of the recipe suites' data, created once here (concurrent DDL could disagree).</summary>
+    public const string RecipeKeyspace = "recipe_suites";
+
     private MusicTestServers? _servers;
 
     public string ZooKeeperConnectionString => $"127.0.0.1:{ZooKeeperPort}";
+
+    /// <summary>The running servers (to expire a ZooKeeper session, for example).</summary>
+    public MusicTestServers Servers => _servers ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync()
     {
         _servers = await MusicTestServers.StartAsync(
             new CassandraTestClusterOptions { NodeCount = 1, NativePort = CassandraPort, StoragePort = 47000 },
             new ZooKeeperTestEnsembleOptions { ServerCount = 1, BaseClientPort = ZooKeeperPort, BaseQuorumPort = 52888, BaseElectionPort = 53888 });
+        await using var session = await CqlSession.ConnectAsync(_servers.Cassandra.CreateSessionOptions());
+        await CassandraDataStore.CreateAsync(session, RecipeDataOptions(site: null));
     }
+
+    /// <summary>The data-store options of a recipe-suite client at <paramref name="site"/> (one replica: one node).</summary>
+    public static CassandraDataStoreOptions RecipeDataOptions(string? site) => new()
+    {
+        Keyspace = RecipeKeyspace,
+        Replication = CassandraReplication.Simple(1),
+        CreateSchema = site is null,
+        Site = site,
+    };
 
     public async Task DisposeAsync()
     {

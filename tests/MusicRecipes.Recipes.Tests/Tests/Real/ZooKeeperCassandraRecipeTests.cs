@@ -1,0 +1,34 @@
+using MusicRecipes.Recipes.Tests.AbstractTestCases;
+using MusicRecipes.Recipes.Tests.Infrastructure.Real;
+
+namespace MusicRecipes.Recipes.Tests.Tests.Real;
+
+[Collection(RealBackendCollection.Name)]
+public sealed class ZooKeeperCassandraMutexTests(RealBackendServers servers) : MutexTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new ZooKeeperCassandraRecipeBackend(servers));
+}
+
+[Collection(RealBackendCollection.Name)]
+public sealed class ZooKeeperCassandraLeaderElectionTests(RealBackendServers servers) : LeaderElectionTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new ZooKeeperCassandraRecipeBackend(servers));
+}
+
+[Collection(RealBackendCollection.Name)]
+public sealed class ZooKeeperCassandraActivePassiveTests(RealBackendServers servers) : ActivePassiveTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new ZooKeeperCassandraRecipeBackend(servers));
+}
+
+[Collection(RealBackendCollection.Name)]
+public sealed class ZooKeeperCassandraBarrierTests(RealBackendServers servers) : BarrierTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new ZooKeeperCassandraRecipeBackend(servers));
+}
+
+[Collection(RealBackendCollection.Name)]
+public sealed class ZooKeeperCassandraWorkQueueTests(RealBackendServers servers) : WorkQueueTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new ZooKeeperCassandraRecipeBackend(servers));
+}
