@@ -59,6 +59,13 @@ public sealed class CqlSessionOptions
     /// </summary>
     public string? LocalDataCenter { get; set; }
 
+    /// <summary>
+    /// Whether nodes found in system.peers join the query plan. Default true. False keeps every request on the
+    /// contact points: a client that may only reach some nodes (behind a proxy or a firewall), or a test that must
+    /// know which node coordinates its requests.
+    /// </summary>
+    public bool DiscoverPeers { get; set; } = true;
+
     /// <summary>Keyspace to USE on every connection, or null.</summary>
     public string? Keyspace { get; set; }
 

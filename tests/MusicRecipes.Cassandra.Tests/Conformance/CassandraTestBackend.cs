@@ -9,18 +9,23 @@ namespace MusicRecipes.Cassandra.Tests.Conformance;
 /// <summary>
 /// Conformance backends on the shared 3-node cluster: the Cassandra data store with either the Cassandra lock
 /// store or an in-memory lock service. The three "sites" are views named site-0..2 over the one data centre
-/// (Cassandra 2.1 here runs one data centre; NetworkTopologyStrategy is exercised in docs, not in CI).
+/// (Cassandra 2.1 here runs one data centre; NetworkTopologyStrategy is exercised in docs, not in CI). With
+/// <paramref name="sites"/>, each site's data goes through a coordinator of its own (<see cref="SiteCoordinators"/>);
+/// without, through the shared session. <paramref name="lockSessionTimeout"/> is the Cassandra lock sessions' lease.
 /// </summary>
-public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool cassandraLocks) : IMusicTestBackend, IAsyncDisposable
+public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool cassandraLocks, SiteCoordinators? sites = null, TimeSpan? lockSessionTimeout = null)
+    : IMusicTestBackend, IAsyncDisposable
 {
     private readonly Dictionary<IMusicClient, Func<Task>> _expirers = new();
-    private readonly InMemoryMusicCluster _locks = new(sites: 3, new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromMilliseconds(1500) });
 
     public int SiteCount => 3;
 
-    public Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null)
+    /// <summary>The in-memory lock service the clients use unless the backend has Cassandra locks.</summary>
+    public InMemoryMusicCluster LockService { get; } = new(sites: 3, new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromMilliseconds(1500) });
+
+    public async Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null)
     {
-        var data = DataStore(site);
+        var data = await DataStoreAsync(site);
         IMusicClient client;
         Func<Task> expire;
         if (cassandraLocks)
@@ -28,7 +33,7 @@ public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool c
             var store = new CassandraLockStore(fixture.Session, new CassandraLockStoreOptions
             {
                 Keyspace = "conformance",
-                SessionTimeout = TimeSpan.FromSeconds(3),
+                SessionTimeout = lockSessionTimeout ?? TimeSpan.FromSeconds(3),
                 PollMaxDelay = TimeSpan.FromMilliseconds(100),
             });
             client = new MusicClient(data, store, options);
@@ -39,7 +44,7 @@ public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool c
         }
         else
         {
-            var store = new ExpirableLockStore(_locks, site);
+            var store = new ExpirableLockStore(LockService, site);
             client = new MusicClient(data, store, options);
             expire = store.ExpireAsync;
         }
@@ -49,10 +54,10 @@ public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool c
             _expirers[client] = expire;
         }
 
-        return Task.FromResult(client);
+        return client;
     }
 
-    public Task<IDataStore> CreateDataStoreAsync(int site) => Task.FromResult<IDataStore>(DataStore(site));
+    public async Task<IDataStore> CreateDataStoreAsync(int site) => await DataStoreAsync(site);
 
     public Task ExpireSessionAsync(IMusicClient client)
     {
@@ -65,9 +70,9 @@ public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool c
         return expire();
     }
 
-    public ValueTask DisposeAsync() => _locks.DisposeAsync();
+    public ValueTask DisposeAsync() => LockService.DisposeAsync();
 
-    private CassandraDataStore DataStore(int site) => new(fixture.Session, new CassandraDataStoreOptions
+    private async Task<CassandraDataStore> DataStoreAsync(int site) => new(sites is null ? fixture.Session : await sites.SessionOfAsync(site), new CassandraDataStoreOptions
     {
         Keyspace = "conformance",
         Table = "music_data",

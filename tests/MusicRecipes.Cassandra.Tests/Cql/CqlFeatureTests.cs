@@ -25,6 +25,26 @@ public sealed class CqlFeatureTests(CassandraClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Without_peer_discovery_the_contact_point_coordinates_every_request()
+    {
+        await using var session = await fixture.NewSessionAsync(o =>
+        {
+            o.ContactPoints.Clear();
+            o.ContactPoints.Add("127.0.0.2");
+            o.DiscoverPeers = false;
+        });
+
+        var host = Assert.Single(session.Hosts);
+        Assert.Equal("datacenter1", host.DataCenter);
+        for (var i = 0; i < 6; i++)
+        {
+            // system.local is the coordinator's own row.
+            var rows = await session.ExecuteAsync("SELECT listen_address FROM system.local");
+            Assert.Equal("127.0.0.2", rows.Rows[0].Get<System.Net.IPAddress>("listen_address")!.ToString());
+        }
+    }
+
+    [Fact]
     public async Task Lightweight_transactions_report_applied_as_the_first_column()
     {
         var table = await fixture.CreateTableAsync("k text PRIMARY KEY, v int");
