@@ -38,9 +38,10 @@ public sealed class CqlFeatureTests(CassandraClusterFixture fixture)
         Assert.Equal("datacenter1", host.DataCenter);
         for (var i = 0; i < 6; i++)
         {
-            // system.local is the coordinator's own row.
-            var rows = await session.ExecuteAsync("SELECT listen_address FROM system.local");
-            Assert.Equal("127.0.0.2", rows.Rows[0].Get<System.Net.IPAddress>("listen_address")!.ToString());
+            // system.peers lists every node but the coordinator.
+            var rows = await session.ExecuteAsync("SELECT peer FROM system.peers");
+            var peers = rows.Rows.Select(r => r.Get<System.Net.IPAddress>("peer")!.ToString()).Order().ToArray();
+            Assert.Equal(new[] { "127.0.0.1", "127.0.0.3" }, peers);
         }
     }
 
