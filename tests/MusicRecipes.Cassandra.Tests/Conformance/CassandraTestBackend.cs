@@ -11,12 +11,14 @@ namespace MusicRecipes.Cassandra.Tests.Conformance;
 /// store or an in-memory lock service. The three "sites" are views named site-0..2 over the one data centre
 /// (Cassandra 2.1 here runs one data centre; NetworkTopologyStrategy is exercised in docs, not in CI). With
 /// <paramref name="sites"/>, each site's data goes through a coordinator of its own (<see cref="SiteCoordinators"/>);
-/// without, through the shared session. <paramref name="lockSessionTimeout"/> is the Cassandra lock sessions' lease.
+/// without, through the shared session (as Cassandra locks always do). <paramref name="lockSessionTimeout"/> is the
+/// Cassandra lock sessions' lease.
 /// </summary>
 public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool cassandraLocks, SiteCoordinators? sites = null, TimeSpan? lockSessionTimeout = null)
     : IMusicTestBackend, IAsyncDisposable
 {
     private readonly Dictionary<IMusicClient, Func<Task>> _expirers = new();
+    private readonly Lazy<Task> _schema = new(() => CassandraDataStore.CreateAsync(fixture.Session, DataOptions(0)));
 
     public int SiteCount => 3;
 
@@ -37,7 +39,8 @@ public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool c
                 PollMaxDelay = TimeSpan.FromMilliseconds(100),
             });
             client = new MusicClient(data, store, options);
-            expire = () => fixture.Session.ExecuteAsync(new CqlQuery($"DELETE FROM {store.SessionTable} WHERE session_id = ?", store.SessionId)
+            // A store that has not opened its session yet has nothing to expire (and maybe no table yet).
+            expire = () => store.SessionId is not { } id ? Task.CompletedTask : fixture.Session.ExecuteAsync(new CqlQuery($"DELETE FROM {store.SessionTable} WHERE session_id = ?", id)
             {
                 Consistency = CqlConsistency.Quorum,
             });
@@ -72,10 +75,26 @@ public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool c
 
     public ValueTask DisposeAsync() => LockService.DisposeAsync();
 
-    private async Task<CassandraDataStore> DataStoreAsync(int site) => new(sites is null ? fixture.Session : await sites.SessionOfAsync(site), new CassandraDataStoreOptions
+    private async Task<CassandraDataStore> DataStoreAsync(int site) => new(await SessionOfAsync(site), DataOptions(site));
+
+    private async Task<CqlSession> SessionOfAsync(int site)
+    {
+        if (sites is null)
+        {
+            return fixture.Session;
+        }
+
+        // A site's session knows only its own coordinator, so its schema agreement covers that node alone, and two
+        // sites creating the table at once on different coordinators could race ("Column family ID mismatch"). So
+        // the table is created first, once, through the shared session, which waits for every node.
+        await _schema.Value;
+        return await sites.SessionOfAsync(site);
+    }
+
+    private static CassandraDataStoreOptions DataOptions(int site) => new()
     {
         Keyspace = "conformance",
         Table = "music_data",
         Site = InMemoryMusicCluster.SiteName(site),
-    });
+    };
 }
