@@ -59,6 +59,14 @@ public sealed class CqlSessionOptions
     /// </summary>
     public string? LocalDataCenter { get; set; }
 
+    /// <summary>
+    /// Whether nodes found in system.peers join the query plan. Default true. False keeps every request on the
+    /// contact points: a client that may only reach some nodes (behind a proxy or a firewall), or a test that must
+    /// know which node coordinates its requests. Schema agreement then covers the contact points only: create the
+    /// schema through a session that knows every node, or at deployment.
+    /// </summary>
+    public bool DiscoverPeers { get; set; } = true;
+
     /// <summary>Keyspace to USE on every connection, or null.</summary>
     public string? Keyspace { get; set; }
 

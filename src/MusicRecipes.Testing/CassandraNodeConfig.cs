@@ -48,6 +48,7 @@ internal static class CassandraNodeConfig
             counter_write_request_timeout_in_ms: {Int(options.WriteRequestTimeoutMs)}
             range_request_timeout_in_ms: {Int(options.ReadRequestTimeoutMs * 2)}
             cas_contention_timeout_in_ms: 1000
+            cross_node_timeout: {(options.CrossNodeTimeout ? "true" : "false")}
             truncate_request_timeout_in_ms: 60000
             request_timeout_in_ms: {Int(Math.Max(options.ReadRequestTimeoutMs, options.WriteRequestTimeoutMs) * 2)}
             concurrent_reads: 8

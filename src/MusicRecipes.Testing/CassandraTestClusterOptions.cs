@@ -31,6 +31,15 @@ public sealed class CassandraTestClusterOptions
     /// <summary>The server's read timeout (read_request_timeout_in_ms). Default 2000.</summary>
     public int ReadRequestTimeoutMs { get; set; } = 2000;
 
+    /// <summary>
+    /// Whether a node drops a request from another node that is older than its timeout by the sender's clock
+    /// (cross_node_timeout). Default false, as in Cassandra. The nodes share one clock here, so true is exact: a node
+    /// frozen by <see cref="CassandraTestCluster.PauseAsync"/> then drops, on resume, the writes its coordinator
+    /// already reported as timed out, instead of applying them late — which is what keeps such a write on the
+    /// replicas that did acknowledge it (a real partial write; hinted handoff may still deliver it minutes later).
+    /// </summary>
+    public bool CrossNodeTimeout { get; set; }
+
     /// <summary>Maximum Java heap per node in MiB (the minimum is half of it). Default 512.</summary>
     public int HeapMegabytes { get; set; } = 512;
 

@@ -8,7 +8,8 @@ namespace MusicRecipes.Cql.Connections;
 /// <summary>
 /// The nodes of the cluster and their connections: contact points first, then peers discovered from
 /// system.peers; the negotiated protocol version; the control connection that receives topology and status
-/// events; reconnection with exponential backoff; and the query plan (local data centre first, round-robin).
+/// events; reconnection with exponential backoff; and the query plan (local data centre first, round-robin). With
+/// <see cref="CqlSessionOptions.DiscoverPeers"/> off, peers only update what is known of the contact points.
 /// </summary>
 internal sealed class HostRegistry : IAsyncDisposable
 {
@@ -166,7 +167,13 @@ internal sealed class HostRegistry : IAsyncDisposable
                 continue;
             }
 
-            var host = _hosts.GetOrAdd(new IPEndPoint(address, _options.Port), static ep => new CqlHost(ep));
+            var endPoint = new IPEndPoint(address, _options.Port);
+            var host = _options.DiscoverPeers ? _hosts.GetOrAdd(endPoint, static ep => new CqlHost(ep)) : Find(endPoint);
+            if (host is null)
+            {
+                continue;
+            }
+
             host.DataCenter = row.Get<string>("data_center");
             host.Rack = row.Get<string>("rack");
         }

@@ -25,6 +25,27 @@ public sealed class CqlFeatureTests(CassandraClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Without_peer_discovery_the_contact_point_coordinates_every_request()
+    {
+        await using var session = await fixture.NewSessionAsync(o =>
+        {
+            o.ContactPoints.Clear();
+            o.ContactPoints.Add("127.0.0.2");
+            o.DiscoverPeers = false;
+        });
+
+        var host = Assert.Single(session.Hosts);
+        Assert.Equal("datacenter1", host.DataCenter);
+        for (var i = 0; i < 6; i++)
+        {
+            // system.peers lists every node but the coordinator.
+            var rows = await session.ExecuteAsync("SELECT peer FROM system.peers");
+            var peers = rows.Rows.Select(r => r.Get<System.Net.IPAddress>("peer")!.ToString()).Order().ToArray();
+            Assert.Equal(new[] { "127.0.0.1", "127.0.0.3" }, peers);
+        }
+    }
+
+    [Fact]
     public async Task Lightweight_transactions_report_applied_as_the_first_column()
     {
         var table = await fixture.CreateTableAsync("k text PRIMARY KEY, v int");
