@@ -195,6 +195,40 @@ public sealed partial class ZooKeeperClient
         return results;
     }
 
+    /// <summary>
+    /// Runs several reads in one request (multiRead, ZooKeeper 3.6+), served in order by the connected server, after
+    /// anything this session sent before (so a preceding <see cref="SyncAsync"/> makes them strong). The reads are not
+    /// one snapshot, but each sees at least what the one before it saw. Sets no watches.
+    /// </summary>
+    /// <returns>One result per read, in order; a read that failed carries its error and does not fail the others.</returns>
+    internal async Task<IReadOnlyList<ZooKeeperReadResult>> MultiReadAsync(IReadOnlyList<ZooKeeperReadOp> reads, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reads);
+        var writer = new JuteWriter(256);
+        foreach (var read in reads)
+        {
+            ZooKeeperPath.Validate(read.Path);
+            writer.WriteInt(read.Children ? OpCode.GetChildren : OpCode.GetData);
+            writer.WriteBool(false);
+            writer.WriteInt(-1);
+            writer.WriteString(_chroot.ToServer(read.Path));
+            writer.WriteBool(false);
+        }
+
+        writer.WriteInt(-1);
+        writer.WriteBool(true);
+        writer.WriteInt(-1);
+        var firstPath = reads.Count > 0 ? reads[0].Path : null;
+        var reply = await ExecuteAsync(OpCode.MultiRead, writer.ToArray(), firstPath, null, cancellationToken).ConfigureAwait(false);
+        var results = MultiReadReply.Read(reply);
+        if (results.Count != reads.Count)
+        {
+            throw new InvalidDataException($"ZooKeeper answered a multiRead of {reads.Count} reads with {results.Count} results.");
+        }
+
+        return results;
+    }
+
     /// <summary>Creates <paramref name="path"/> and any missing ancestors as empty persistent nodes; existing nodes are left alone.</summary>
     /// <example>
     /// <code>
