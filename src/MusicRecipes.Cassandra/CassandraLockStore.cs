@@ -165,41 +165,45 @@ public sealed class CassandraLockStore : ILockStore
     }
 
     /// <inheritdoc />
-    public async Task<HeadStatus> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
+    /// <remarks>
+    /// One SERIAL read per key (rule 1) of the queue up to the ticket, which also returns the key's state (static
+    /// columns of the same partition, read in the same linearizable read).
+    /// </remarks>
+    public async Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         for (var round = 0; ; round++)
         {
             if (ticket.LossReason is not null || _removedBySelf.ContainsKey(ticket.Id))
             {
-                return HeadStatus.Gone;
+                return HeadCheck.Gone;
             }
 
             if (!_session.IsCurrent(ticket.SessionId))
             {
                 ticket.SignalLost(LockLossReason.SessionExpired);
-                return HeadStatus.Gone;
+                return HeadCheck.Gone;
             }
 
-            var blockers = await ReadBlockersAsync(ticket, serial: true, cancellationToken).ConfigureAwait(false);
-            if (blockers is null)
+            var look = await ReadQueuesAsync(ticket, serial: true, cancellationToken).ConfigureAwait(false);
+            if (look.Blockers is not { } blockers)
             {
                 if (!_removedBySelf.ContainsKey(ticket.Id))
                 {
                     ticket.SignalLost(LockLossReason.ForciblyReleased);
                 }
 
-                return HeadStatus.Gone;
+                return HeadCheck.Gone;
             }
 
             if (blockers.Count == 0)
             {
-                return HeadStatus.Head;
+                return new HeadCheck(HeadStatus.Head, look.States);
             }
 
             if (round > 0 || !await RemoveDeadBlockersAsync(blockers, cancellationToken).ConfigureAwait(false))
             {
-                return HeadStatus.Waiting;
+                return HeadCheck.Waiting;
             }
         }
     }
@@ -265,13 +269,7 @@ public sealed class CassandraLockStore : ILockStore
         ArgumentNullException.ThrowIfNull(key);
         var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         var rows = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadState, key), $"Read lock state of '{key}'", cancellationToken).ConfigureAwait(false);
-        if (rows.Rows.Count == 0)
-        {
-            return KeyLockState.Empty;
-        }
-
-        var row = rows.Rows[0];
-        return new KeyLockState(row.Get<long?>("last_acquired"), row.Get<DateTimeOffset?>("last_acquired_at"), row.Get<long?>("last_clean_release"));
+        return ToState(rows);
     }
 
     /// <inheritdoc />
@@ -298,6 +296,48 @@ public sealed class CassandraLockStore : ILockStore
         }
 
         throw new MusicTimeoutException($"Could not record the acquisition of '{key}#{ordinal}'.");
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One lightweight transaction, <c>IF last_acquired = (what the head check read)</c>. Guarding on the last
+    /// acquisition is enough: the only other change a key's state can see while a ticket is at the head is a clean
+    /// release of that same acquisition, which can only make the sync the caller already decided on unnecessary.
+    /// </remarks>
+    public async Task<bool> TryRecordAcquiredAsync(string key, long ordinal, VersionedKeyState expected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
+        var result = await _lwt.TryAsync(
+            _lwt.Conditional(statements.RecordAcquired, ordinal, UtcNow, key, expected.State.LastAcquired),
+            $"Record acquisition of '{key}'", cancellationToken).ConfigureAwait(false);
+
+        // Unknown outcome (null) counts as a conflict: the careful path reads the state and sees if it landed.
+        return result is { WasApplied: true };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Lightweight transactions are per partition, so the clean records come first, then the removal.</remarks>
+    public async Task ReleaseAsync(LockTicket ticket, bool clean, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        if (clean && !_removedBySelf.ContainsKey(ticket.Id))
+        {
+            foreach (var position in ticket.Positions)
+            {
+                try
+                {
+                    await RecordCleanReleaseAsync(position.Key, position.Ordinal, cancellationToken).ConfigureAwait(false);
+                }
+                catch (MusicException ex)
+                {
+                    // Not recorded means unclean: the next holder syncs. Safe, only slower.
+                    _logger.LogDebug(ex, "Could not record a clean release of {Key} by {Ticket}", position.Key, ticket);
+                }
+            }
+        }
+
+        await RemoveAsync(ticket, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -460,7 +500,11 @@ public sealed class CassandraLockStore : ILockStore
     /// The first entry of each of the ticket's queues that is ahead of it (empty when the ticket is head
     /// everywhere), or null when the ticket is missing from one of its queues.
     /// </summary>
-    private async Task<IReadOnlyList<QueueEntry>?> ReadBlockersAsync(LockTicket ticket, bool serial, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<QueueEntry>?> ReadBlockersAsync(LockTicket ticket, bool serial, CancellationToken cancellationToken) =>
+        (await ReadQueuesAsync(ticket, serial, cancellationToken).ConfigureAwait(false)).Blockers;
+
+    /// <summary>The blockers (see <see cref="ReadBlockersAsync"/>) and each key's state, from one read per key.</summary>
+    private async Task<QueueLook> ReadQueuesAsync(LockTicket ticket, bool serial, CancellationToken cancellationToken)
     {
         var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         var prefixes = await Task.WhenAll(ticket.Positions.Select(async p =>
@@ -469,15 +513,16 @@ public sealed class CassandraLockStore : ILockStore
                 ? _lwt.SerialRead(statements.ReadPrefix, p.Key, p.Ordinal)
                 : LwtRunner.QuorumRead(statements.ReadPrefix, p.Key, p.Ordinal);
             var rows = await _lwt.ReadAsync(statement, $"Read lock queue of '{p.Key}'", cancellationToken).ConfigureAwait(false);
-            return (Position: p, Entries: ToEntries(p.Key, rows));
+            return (Position: p, Entries: ToEntries(p.Key, rows), State: ToState(rows));
         })).ConfigureAwait(false);
 
+        var states = prefixes.Select(p => new VersionedKeyState(p.State, p.State.LastAcquired ?? 0)).ToArray();
         var blockers = new List<QueueEntry>();
-        foreach (var (position, entries) in prefixes)
+        foreach (var (position, entries, _) in prefixes)
         {
             if (!entries.Any(e => e.Position.Ordinal == position.Ordinal && e.TicketId == ticket.Id))
             {
-                return null;
+                return new QueueLook(null, states);
             }
 
             if (entries[0].TicketId != ticket.Id)
@@ -486,7 +531,19 @@ public sealed class CassandraLockStore : ILockStore
             }
         }
 
-        return blockers;
+        return new QueueLook(blockers, states);
+    }
+
+    /// <summary>The key's state from the static columns (the same on every row of the partition).</summary>
+    private static KeyLockState ToState(CqlRowSet rows)
+    {
+        if (rows.Rows.Count == 0)
+        {
+            return KeyLockState.Empty;
+        }
+
+        var row = rows.Rows[0];
+        return new KeyLockState(row.Get<long?>("last_acquired"), row.Get<DateTimeOffset?>("last_acquired_at"), row.Get<long?>("last_clean_release"));
     }
 
     /// <summary>Force-removes blockers whose session is dead. True when something was removed.</summary>
@@ -566,6 +623,8 @@ public sealed class CassandraLockStore : ILockStore
     }
 
     private readonly record struct EnterOutcome(bool Entered, long? CurrentMax);
+
+    private readonly record struct QueueLook(IReadOnlyList<QueueEntry>? Blockers, IReadOnlyList<VersionedKeyState> States);
 
     private readonly record struct Orphan(string Key, long Ordinal, string TicketId);
 }

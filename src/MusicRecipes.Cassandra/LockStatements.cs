@@ -61,7 +61,7 @@ internal sealed class LockStatements
             InitQueue = await P($"INSERT INTO {queue} (key, max_ordinal) VALUES (?, 0) IF NOT EXISTS").ConfigureAwait(false),
             AdvanceMax = await P($"UPDATE {queue} SET max_ordinal = ? WHERE key = ? IF max_ordinal = ?").ConfigureAwait(false),
             InsertEntry = await P($"INSERT INTO {queue} (key, ordinal, ticket_id, session_id, keys) VALUES (?, ?, ?, ?, ?)").ConfigureAwait(false),
-            ReadPrefix = await P($"SELECT ordinal, ticket_id, session_id, keys FROM {queue} WHERE key = ? AND ordinal <= ?").ConfigureAwait(false),
+            ReadPrefix = await P($"SELECT ordinal, ticket_id, session_id, keys, last_acquired, last_acquired_at, last_clean_release FROM {queue} WHERE key = ? AND ordinal <= ?").ConfigureAwait(false),
             ReadQueue = await P($"SELECT ordinal, ticket_id, session_id, keys FROM {queue} WHERE key = ?").ConfigureAwait(false),
             ReadEntry = await P($"SELECT ticket_id FROM {queue} WHERE key = ? AND ordinal = ?").ConfigureAwait(false),
             ReadState = await P($"SELECT last_acquired, last_acquired_at, last_clean_release FROM {queue} WHERE key = ? LIMIT 1").ConfigureAwait(false),

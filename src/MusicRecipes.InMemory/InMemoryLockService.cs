@@ -85,7 +85,8 @@ internal sealed class InMemoryLockService : IDisposable
         }
     }
 
-    public HeadStatus CheckHead(LockTicket ticket)
+    /// <summary>One strong look (rule 1): head or not, and when head, each key's state with its version.</summary>
+    public HeadCheck CheckHead(LockTicket ticket)
     {
         lock (_gate)
         {
@@ -95,7 +96,7 @@ internal sealed class InMemoryLockService : IDisposable
                 var entries = QueueOf(position.Key).Entries;
                 if (!entries.ContainsKey(position.Ordinal))
                 {
-                    return HeadStatus.Gone;
+                    return HeadCheck.Gone;
                 }
 
                 if (entries.Keys.First() != position.Ordinal)
@@ -104,7 +105,12 @@ internal sealed class InMemoryLockService : IDisposable
                 }
             }
 
-            return status;
+            if (status == HeadStatus.Waiting)
+            {
+                return HeadCheck.Waiting;
+            }
+
+            return new HeadCheck(HeadStatus.Head, ticket.Positions.Select(p => QueueOf(p.Key).VersionedState).ToArray());
         }
     }
 
@@ -157,25 +163,47 @@ internal sealed class InMemoryLockService : IDisposable
         }
     }
 
-    public bool RecordCleanRelease(string key, long ordinal)
+    /// <summary>Records an acquisition only over the state version the caller read; false when it changed.</summary>
+    public bool TryRecordAcquired(string key, long ordinal, VersionedKeyState expected)
     {
         lock (_gate)
         {
             var queue = QueueOf(key);
-            if (queue.State.LastAcquired != ordinal)
+            if (queue.Version != expected.Version)
             {
                 return false;
             }
 
-            queue.State = queue.State with { LastCleanRelease = ordinal };
+            queue.State = queue.State with { LastAcquired = ordinal, LastAcquiredAt = UtcNow };
             return true;
         }
     }
 
-    public void Remove(LockTicket ticket)
+    public bool RecordCleanRelease(string key, long ordinal)
     {
         lock (_gate)
         {
+            return RecordCleanReleaseLocked(QueueOf(key), ordinal);
+        }
+    }
+
+    /// <summary>Clean release and leaving the queues in one step: the records only where the ticket last acquired (rule 3).</summary>
+    public void Release(LockTicket ticket, bool clean)
+    {
+        lock (_gate)
+        {
+            if (clean)
+            {
+                foreach (var position in ticket.Positions)
+                {
+                    var queue = QueueOf(position.Key);
+                    if (queue.Entries.TryGetValue(position.Ordinal, out var slot) && slot.Ticket == ticket)
+                    {
+                        RecordCleanReleaseLocked(queue, position.Ordinal);
+                    }
+                }
+            }
+
             RemoveTicket(ticket);
         }
     }
@@ -276,6 +304,17 @@ internal sealed class InMemoryLockService : IDisposable
         }
     }
 
+    private static bool RecordCleanReleaseLocked(KeyQueue queue, long ordinal)
+    {
+        if (queue.State.LastAcquired != ordinal)
+        {
+            return false;
+        }
+
+        queue.State = queue.State with { LastCleanRelease = ordinal };
+        return true;
+    }
+
     private void ThrowIfExpired(LockSession session)
     {
         if (session.Expired)
@@ -297,11 +336,26 @@ internal sealed class InMemoryLockService : IDisposable
 
     private sealed class KeyQueue
     {
+        private KeyLockState _state = KeyLockState.Empty;
+
         public long LastOrdinal { get; set; }
 
         public SortedDictionary<long, Slot> Entries { get; } = new();
 
-        public KeyLockState State { get; set; } = KeyLockState.Empty;
+        /// <summary>The key's lock state; every change bumps <see cref="Version"/>.</summary>
+        public KeyLockState State
+        {
+            get => _state;
+            set
+            {
+                _state = value;
+                Version++;
+            }
+        }
+
+        public long Version { get; private set; }
+
+        public VersionedKeyState VersionedState => new(_state, Version);
     }
 
     private sealed record Slot(LockTicket Ticket, QueueEntry Entry)

@@ -71,7 +71,7 @@ internal sealed class InMemoryLockStore : ILockStore
         }
     }
 
-    public async Task<HeadStatus> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
+    public async Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
         await CallAsync(cancellationToken).ConfigureAwait(false);
         return _service.CheckHead(ticket);
@@ -97,6 +97,12 @@ internal sealed class InMemoryLockStore : ILockStore
         _service.RecordAcquired(key, ordinal);
     }
 
+    public async Task<bool> TryRecordAcquiredAsync(string key, long ordinal, VersionedKeyState expected, CancellationToken cancellationToken)
+    {
+        await CallAsync(cancellationToken).ConfigureAwait(false);
+        return _service.TryRecordAcquired(key, ordinal, expected);
+    }
+
     public async Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken)
     {
         await CallAsync(cancellationToken).ConfigureAwait(false);
@@ -106,7 +112,14 @@ internal sealed class InMemoryLockStore : ILockStore
     public async Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
         await CallAsync(cancellationToken).ConfigureAwait(false);
-        _service.Remove(ticket);
+        _service.Release(ticket, clean: false);
+    }
+
+    /// <summary>One round trip: the service records the clean release and removes the ticket in one step.</summary>
+    public async Task ReleaseAsync(LockTicket ticket, bool clean, CancellationToken cancellationToken)
+    {
+        await CallAsync(cancellationToken).ConfigureAwait(false);
+        _service.Release(ticket, clean);
     }
 
     public async Task<IReadOnlyList<QueueEntry>> ReadQueueAsync(string key, CancellationToken cancellationToken)

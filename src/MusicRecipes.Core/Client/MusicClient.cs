@@ -12,10 +12,12 @@ namespace MusicRecipes;
 /// <see cref="ILockStore"/> (the CP lock queues). Every backend is this class with other stores.
 /// </summary>
 /// <remarks>
-/// <para>Acquire: a strong read of the ticket's queue heads (rule 1); for each key, if the last holder did not
-/// record a clean release, read the key at QUORUM and write it back at QUORUM with this ticket's fencing timestamp
-/// (rule 3), then record the acquisition. Critical puts carry <c>ordinal &lt;&lt; 32 | sequence</c> (rule 2).
-/// Release records a clean release only when every put of the hold was acknowledged, then leaves the queues.</para>
+/// <para>Acquire: one strong read of the ticket's queue heads and its keys' lock states (rule 1); for each key, if the
+/// last holder did not record a clean release, read the key at QUORUM and write it back at QUORUM with this ticket's
+/// fencing timestamp (rule 3), then record the acquisition with a compare-and-set on the state version that read saw
+/// (re-reading the state if it changed). Critical puts carry <c>ordinal &lt;&lt; 32 | sequence</c> (rule 2).
+/// Release records a clean release only when every put of the hold was acknowledged, in the same lock-store step that
+/// leaves the queues.</para>
 /// <example>
 /// <code>
 /// await using var client = new MusicClient(dataStore, lockStore, new MusicClientOptions { HoldLease = TimeSpan.FromSeconds(30) });
@@ -119,11 +121,11 @@ public sealed class MusicClient : IMusicClient
         using var activity = MusicTelemetry.Source.StartActivity("music.acquire_lock");
         activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
 
-        // Rule 1: the head is read with strong consistency by the lock store.
+        // Rule 1: the head is read with strong consistency by the lock store, and with it the keys' states.
         var head = await _options.Resilience.ExecuteAsync(
-            static (state, ct) => new ValueTask<HeadStatus>(state.Locks.CheckHeadAsync(state.Ticket, ct)),
+            static (state, ct) => new ValueTask<HeadCheck>(state.Locks.CheckHeadAsync(state.Ticket, ct)),
             (Locks: _locks, lockRef.Ticket), cancellationToken).ConfigureAwait(false);
-        if (head == HeadStatus.Gone)
+        if (head.Status == HeadStatus.Gone)
         {
             // Someone removed the ticket (forced release) or its session expired before we noticed. A lock store that
             // knows the reason has signalled it already, and the first reason wins.
@@ -131,7 +133,7 @@ public sealed class MusicClient : IMusicClient
             throw LostException(lockRef);
         }
 
-        if (head == HeadStatus.Waiting)
+        if (head.Status == HeadStatus.Waiting)
         {
             activity?.SetTag("music.acquired", false);
             return false;
@@ -140,9 +142,11 @@ public sealed class MusicClient : IMusicClient
         // The lease clock starts before the acquisition is recorded, so the holder's own deadline is never later
         // than the one other clients compute from the recorded time.
         var leaseStart = _options.TimeProvider.GetTimestamp();
-        foreach (var position in lockRef.Ticket.Positions)
+        var positions = lockRef.Ticket.Positions;
+        var states = head.KeyStates is { } read && read.Count == positions.Count ? read : null;
+        for (var i = 0; i < positions.Count; i++)
         {
-            await PrepareKeyAsync(position, cancellationToken).ConfigureAwait(false);
+            await PrepareKeyAsync(positions[i], states?[i], cancellationToken).ConfigureAwait(false);
         }
 
         if (lockRef.Ticket.LossReason is not null)
@@ -218,16 +222,16 @@ public sealed class MusicClient : IMusicClient
         activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
         var clean = lockRef.IsAcquired && lockRef.LossReason is null && lockRef.IsClean;
         activity?.SetTag("music.clean", clean);
+
         try
         {
-            if (clean)
-            {
-                await RecordCleanReleaseAsync(lockRef, cancellationToken).ConfigureAwait(false);
-            }
-
+            // Rule 3: a clean release is recorded only when every write of the hold was acknowledged, and the store
+            // records it no later than the ticket leaves its queues (in the same atomic step where it can), so a crash
+            // in between still counts as clean — which is true. Retrying is safe: a record the store can no longer
+            // make (the ticket is gone, someone else acquired) is simply skipped, and unclean is always safe.
             await _options.Resilience.ExecuteAsync(
-                static async (state, ct) => await state.Locks.RemoveAsync(state.Ticket, ct).ConfigureAwait(false),
-                (Locks: _locks, lockRef.Ticket), cancellationToken).ConfigureAwait(false);
+                static async (state, ct) => await state.Locks.ReleaseAsync(state.Ticket, state.clean, ct).ConfigureAwait(false),
+                (Locks: _locks, lockRef.Ticket, clean), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException && Volatile.Read(ref _disposed) == 0)
         {
@@ -240,26 +244,6 @@ public sealed class MusicClient : IMusicClient
         }
 
         CompleteRelease(lockRef, clean);
-    }
-
-    /// <summary>
-    /// Rule 3: recording the clean release BEFORE leaving the queue means a crash in between still counts as clean,
-    /// which is true — every write of the hold was acknowledged at QUORUM.
-    /// </summary>
-    private async Task RecordCleanReleaseAsync(LockRef lockRef, CancellationToken cancellationToken)
-    {
-        foreach (var position in lockRef.Ticket.Positions)
-        {
-            try
-            {
-                await _locks.RecordCleanReleaseAsync(position.Key, position.Ordinal, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is MusicException or TimeoutException)
-            {
-                // Not recorded means unclean: the next holder syncs. Safe, only slower.
-                _logger.LogDebug(ex, "Could not record a clean release of {Key} by {Ticket}", position.Key, lockRef);
-            }
-        }
     }
 
     private void CompleteRelease(LockRef lockRef, bool clean)
@@ -375,9 +359,23 @@ public sealed class MusicClient : IMusicClient
         return removed;
     }
 
-    /// <summary>Makes one key ready for a new holder: sync if the last holder was unclean, then record the acquisition.</summary>
-    private async Task PrepareKeyAsync(TicketPosition position, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes one key ready for a new holder: sync if the last holder was unclean (rule 3), then record the acquisition.
+    /// With the state the head check read, that is one compare-and-set; without it, or when the state changed
+    /// meanwhile, the careful path reads the state again and decides again.
+    /// </summary>
+    private async Task PrepareKeyAsync(TicketPosition position, VersionedKeyState? read, CancellationToken cancellationToken)
     {
+        if (read is not null)
+        {
+            if (await TryPrepareKeyAsync(position, read, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            _logger.LogDebug("The lock state of {Key} changed after the head check of {Ordinal}; reading it again", position.Key, position.Ordinal);
+        }
+
         var state = await _options.Resilience.ExecuteAsync(
             static (s, ct) => new ValueTask<KeyLockState>(s.Locks.GetKeyStateAsync(s.Key, ct)),
             (Locks: _locks, position.Key), cancellationToken).ConfigureAwait(false);
@@ -386,14 +384,34 @@ public sealed class MusicClient : IMusicClient
             return; // an earlier attempt of this acquire got this far
         }
 
+        await SyncIfUncleanAsync(position, state, cancellationToken).ConfigureAwait(false);
+
+        // Recorded only after the sync: a crash before this point leaves the key unsynced for the next holder.
+        await _locks.RecordAcquiredAsync(position.Key, position.Ordinal, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The common path: decide on the state the head check read, then record over exactly that version.</summary>
+    private async Task<bool> TryPrepareKeyAsync(TicketPosition position, VersionedKeyState read, CancellationToken cancellationToken)
+    {
+        if (read.State.IsAcquiredBy(position.Ordinal))
+        {
+            return true; // an earlier attempt of this acquire got this far
+        }
+
+        await SyncIfUncleanAsync(position, read.State, cancellationToken).ConfigureAwait(false);
+
+        // After the sync and before the holder's first write (rule 3). The compare-and-set fails if the state changed
+        // since the head check read it, so a sync decision is never recorded over a state it did not see.
+        return await _locks.TryRecordAcquiredAsync(position.Key, position.Ordinal, read, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SyncIfUncleanAsync(TicketPosition position, KeyLockState state, CancellationToken cancellationToken)
+    {
         if (state.NeedsSyncBefore(position.Ordinal))
         {
             await _synchronizer.SyncAsync(position, cancellationToken).ConfigureAwait(false);
             _logger.LogInformation("Synchronised {Key} for {Ordinal}: the previous holder {Previous} did not release cleanly", position.Key, position.Ordinal, state.LastAcquired);
         }
-
-        // Recorded only after the sync: a crash before this point leaves the key unsynced for the next holder.
-        await _locks.RecordAcquiredAsync(position.Key, position.Ordinal, cancellationToken).ConfigureAwait(false);
     }
 
     private void StartLeaseTimer(LockRef lockRef, long leaseStart)

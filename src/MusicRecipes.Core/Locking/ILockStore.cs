@@ -7,14 +7,22 @@ namespace MusicRecipes.Locking;
 /// <remarks>
 /// Backends implement this; programs use <see cref="IMusicClient"/>. The obligations, from DESIGN.md §2:
 /// <list type="number">
-/// <item><see cref="CheckHeadAsync"/> reads with strong consistency (rule 1).</item>
+/// <item><see cref="CheckHeadAsync"/> reads with strong consistency (rule 1), and so do the key states it returns.</item>
 /// <item>Ordinals strictly increase per key for the key's whole life (rule 2 builds fencing timestamps on them).</item>
-/// <item><see cref="RecordCleanReleaseAsync"/> only records a release of the ticket that last acquired (rule 3).</item>
+/// <item><see cref="RecordCleanReleaseAsync"/> and <see cref="ReleaseAsync"/> only record a release of the ticket that
+/// last acquired (rule 3); <see cref="TryRecordAcquiredAsync"/> writes only over the state version it was given.</item>
 /// <item><see cref="EnqueueAsync"/> enters all queues atomically (rule 4).</item>
 /// <item><see cref="WaitForChangeAsync"/> is woken by an event where the service has one (rule 5).</item>
 /// <item>A ticket whose session expires or that someone else removes gets <see cref="LockTicket.SignalLost"/> (rule 6).</item>
 /// </list>
 /// A new session replaces an expired one on the next call; tickets of the old one stay lost.
+/// <para>
+/// The lock path of one uncontended critical section is three calls after the enqueue: <see cref="CheckHeadAsync"/>
+/// (head and key states in one strong look), <see cref="TryRecordAcquiredAsync"/> per key (a compare-and-set on the
+/// version that look read) and <see cref="ReleaseAsync"/> (clean release and leaving the queues, atomically where the
+/// service allows). <see cref="GetKeyStateAsync"/>, <see cref="RecordAcquiredAsync"/> and <see cref="RemoveAsync"/>
+/// are the careful paths the client falls back to after a conflict or an unconfirmed release.
+/// </para>
 /// </remarks>
 public interface ILockStore : IAsyncDisposable
 {
@@ -27,8 +35,11 @@ public interface ILockStore : IAsyncDisposable
     /// <summary>Enters a new ticket into the queue of every key atomically. <paramref name="keys"/> are distinct and sorted.</summary>
     Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
 
-    /// <summary>Strongly reads whether the ticket is first in all its queues.</summary>
-    Task<HeadStatus> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken);
+    /// <summary>
+    /// Strongly reads whether the ticket is first in all its queues (rule 1) and, when it is, the state of each of its
+    /// keys, read after the head was seen (<see cref="HeadCheck.KeyStates"/>; a store may leave them out).
+    /// </summary>
+    Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken);
 
     /// <summary>
     /// Completes when any queue of the ticket may have changed (a predecessor left), or when the ticket is lost.
@@ -45,6 +56,14 @@ public interface ILockStore : IAsyncDisposable
     Task RecordAcquiredAsync(string key, long ordinal, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Records that the ticket with <paramref name="ordinal"/> acquired <paramref name="key"/> (after any sync) with one
+    /// compare-and-set: only if the key's state is still the one <paramref name="expected"/> describes, as returned by
+    /// <see cref="CheckHeadAsync"/> of this store. Returns <c>false</c>, writing nothing, when the state changed
+    /// meanwhile; the caller then re-reads it and decides again (<see cref="GetKeyStateAsync"/>, <see cref="RecordAcquiredAsync"/>).
+    /// </summary>
+    Task<bool> TryRecordAcquiredAsync(string key, long ordinal, VersionedKeyState expected, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records a clean release of <paramref name="key"/> by <paramref name="ordinal"/>, only if that ordinal is
     /// the last that acquired. Returns whether it was recorded.
     /// </summary>
@@ -55,6 +74,15 @@ public interface ILockStore : IAsyncDisposable
     /// forcibly removed, or of an expired session) does nothing.
     /// </summary>
     Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends a hold: when <paramref name="clean"/>, records a clean release of each of the ticket's keys whose last
+    /// acquisition is this ticket's (rule 3; a key where that no longer holds stays unsynced), then removes the ticket
+    /// from all its queues as <see cref="RemoveAsync"/> does — both in one atomic step where the service allows it, else
+    /// the records strictly before the removal. A record that cannot be made is not an error: unclean is always safe.
+    /// An exception means the removal is not confirmed (the ticket may still be queued).
+    /// </summary>
+    Task ReleaseAsync(LockTicket ticket, bool clean, CancellationToken cancellationToken);
 
     /// <summary>Strongly reads the queue of <paramref name="key"/>, first entry first.</summary>
     Task<IReadOnlyList<QueueEntry>> ReadQueueAsync(string key, CancellationToken cancellationToken);

@@ -64,7 +64,11 @@ public sealed class ZooKeeperLockStore : ILockStore
     private readonly ConcurrentDictionary<string, byte> _knownKeyNodes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _orphans = new(StringComparer.Ordinal);
     private readonly RecentlyRemoved _removedByUs = new(capacity: 4096);
+    private readonly ConcurrentDictionary<TicketPosition, VersionedKeyState> _acquired = new();
     private static readonly TimeSpan OrphanRetryDelay = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The version of a key state read from no node: never matches, so the client takes the careful path.</summary>
+    private const long NoVersion = -1;
     private int _cleaning;
     private int _disposed;
 
@@ -127,34 +131,58 @@ public sealed class ZooKeeperLockStore : ILockStore
     }
 
     /// <inheritdoc />
-    public Task<HeadStatus> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Two requests: a <c>sync</c> (rule 1), then one multiRead with the children of each key node and, after them,
+    /// the data of each key node. The server answers the reads after the sync and in order, so each key state is read
+    /// after the queue that showed this ticket at the head: it includes the previous holder's last record.
+    /// </remarks>
+    public Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         return GuardAsync(async () =>
         {
             if (IsGoneLocally(ticket))
             {
-                return HeadStatus.Gone;
+                return HeadCheck.Gone;
             }
 
+            var positions = ticket.Positions;
+            var reads = positions.Select(p => ZooKeeperReadOp.GetChildren(KeyPath(p.Key)))
+                .Concat(positions.Select(p => ZooKeeperReadOp.GetData(KeyPath(p.Key))))
+                .ToArray();
             await _client.SyncAsync(_root, cancellationToken).ConfigureAwait(false);
+            var results = await _client.MultiReadAsync(reads, cancellationToken).ConfigureAwait(false);
             var status = HeadStatus.Head;
-            foreach (var position in ticket.Positions)
+            for (var i = 0; i < positions.Count; i++)
             {
-                var queue = await QueueOfAsync(position.Key, cancellationToken).ConfigureAwait(false);
-                if (!queue.Any(e => e.Ordinal == position.Ordinal && e.TicketId == ticket.Id))
+                var queue = ToQueue(results[i]);
+                if (!queue.Any(e => e.Ordinal == positions[i].Ordinal && e.TicketId == ticket.Id))
                 {
                     await NoticeGoneAsync(ticket).ConfigureAwait(false);
-                    return HeadStatus.Gone;
+                    return HeadCheck.Gone;
                 }
 
-                if (queue[0].Ordinal != position.Ordinal)
+                if (queue[0].Ordinal != positions[i].Ordinal)
                 {
                     status = HeadStatus.Waiting;
                 }
             }
 
-            return status;
+            if (status == HeadStatus.Waiting)
+            {
+                return HeadCheck.Waiting;
+            }
+
+            var states = new VersionedKeyState[positions.Count];
+            for (var i = 0; i < positions.Count; i++)
+            {
+                var data = results[positions.Count + i];
+                states[i] = data is { Error: KeeperErrorCode.Ok, Data: { } bytes, Stat: { } stat }
+                    ? new VersionedKeyState(KeyStateRecord.Decode(bytes), stat.Version)
+                    : new VersionedKeyState(KeyLockState.Empty, NoVersion);
+            }
+
+            return new HeadCheck(HeadStatus.Head, states);
         });
     }
 
@@ -230,10 +258,44 @@ public sealed class ZooKeeperLockStore : ILockStore
     public Task RecordAcquiredAsync(string key, long ordinal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return GuardAsync(() => UpdateKeyStateAsync(
-            key,
-            state => state with { LastAcquired = ordinal, LastAcquiredAt = _clock.UtcNow },
-            cancellationToken));
+        return GuardAsync(async () =>
+        {
+            var written = await UpdateKeyStateAsync(
+                key,
+                state => state with { LastAcquired = ordinal, LastAcquiredAt = _clock.UtcNow },
+                cancellationToken).ConfigureAwait(false);
+            Remember(key, ordinal, written);
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One request: <c>setData</c> with the data version the head check read.</remarks>
+    public Task<bool> TryRecordAcquiredAsync(string key, long ordinal, VersionedKeyState expected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(expected);
+        if (expected.Version is < 0 or > int.MaxValue)
+        {
+            return Task.FromResult(false);
+        }
+
+        return GuardAsync(async () =>
+        {
+            var updated = expected.State with { LastAcquired = ordinal, LastAcquiredAt = _clock.UtcNow };
+            try
+            {
+                var sentAt = _clock.LocalNow;
+                var stat = await _client.SetDataAsync(KeyPath(key), KeyStateRecord.Encode(updated), (int)expected.Version, cancellationToken).ConfigureAwait(false);
+                _clock.Observe(sentAt, _clock.LocalNow, stat.Mtime);
+                Remember(key, ordinal, new VersionedKeyState(updated, stat.Version));
+                return true;
+            }
+            catch (Exception e) when (e is BadVersionException or NoNodeException)
+            {
+                return false; // changed since the head check: the client re-reads and decides again
+            }
+        });
     }
 
     /// <inheritdoc />
@@ -243,10 +305,52 @@ public sealed class ZooKeeperLockStore : ILockStore
 
         // Only the ticket that last acquired may mark the key clean (rule 3): the compare-and-set makes a release
         // racing with a new acquisition lose rather than mark the new holder's hold clean.
-        return GuardAsync(() => UpdateKeyStateAsync(
+        return GuardAsync(async () => await UpdateKeyStateAsync(
             key,
             state => state.LastAcquired == ordinal ? state with { LastCleanRelease = ordinal } : null,
-            cancellationToken));
+            cancellationToken).ConfigureAwait(false) is not null);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// When clean and this store recorded the ticket's acquisitions, one request: a <c>multi</c> that sets each key's
+    /// state to "released cleanly by this ordinal" only if the key node still has the version our acquisition wrote
+    /// (rule 3: nobody acquired since), and deletes the ticket's nodes. If a version moved or a node is gone, nothing
+    /// of that multi is applied and the ticket just leaves its queues: unclean is always safe.
+    /// </remarks>
+    public Task ReleaseAsync(LockTicket ticket, bool clean, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return GuardAsync(async () =>
+        {
+            MarkRemovedByUs(ticket);
+            if (clean && ticket.SessionId == FormatSessionId(_client.SessionId))
+            {
+                var recorded = ticket.Positions.Select(p => _acquired.TryGetValue(p, out var state) ? state : null).ToArray();
+                if (recorded.All(r => r is not null))
+                {
+                    if (await TryReleaseCleanlyAsync(ticket, recorded!, cancellationToken).ConfigureAwait(false))
+                    {
+                        Forget(ticket);
+                        return true;
+                    }
+                }
+                else
+                {
+                    // Acquired through another store instance (or not at all): the careful compare-and-set per key.
+                    foreach (var position in ticket.Positions)
+                    {
+                        await UpdateKeyStateAsync(
+                            position.Key,
+                            state => state.LastAcquired == position.Ordinal ? state with { LastCleanRelease = position.Ordinal } : null,
+                            cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            await RemoveOwnAsync(ticket, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
     }
 
     /// <inheritdoc />
@@ -255,19 +359,8 @@ public sealed class ZooKeeperLockStore : ILockStore
         ArgumentNullException.ThrowIfNull(ticket);
         return GuardAsync(async () =>
         {
-            _removedByUs.Add(ticket.Id);
-            if (_tickets.TryGetValue(ticket.Id, out var tracked))
-            {
-                tracked.MarkRemovedByOwner();
-            }
-
-            if (ticket.SessionId == FormatSessionId(_client.SessionId))
-            {
-                await Task.WhenAll(ticket.Positions.Select(p => DeleteIfPresentAsync(NodePath(ticket.Id, p), cancellationToken))).ConfigureAwait(false);
-            }
-
-            // Otherwise the session is gone and took the nodes with it.
-            _tickets.TryRemove(ticket.Id, out _);
+            MarkRemovedByUs(ticket);
+            await RemoveOwnAsync(ticket, cancellationToken).ConfigureAwait(false);
             return true;
         });
     }
@@ -345,6 +438,76 @@ public sealed class ZooKeeperLockStore : ILockStore
         }
 
         _tickets.Clear();
+    }
+
+    /// <summary>Our own deletions of the ticket's nodes must not look like a forced release to the node watch.</summary>
+    private void MarkRemovedByUs(LockTicket ticket)
+    {
+        _removedByUs.Add(ticket.Id);
+        if (_tickets.TryGetValue(ticket.Id, out var tracked))
+        {
+            tracked.MarkRemovedByOwner();
+        }
+    }
+
+    /// <summary>Deletes the ticket's nodes that are still there; a ticket of an ended session went with it.</summary>
+    private async Task RemoveOwnAsync(LockTicket ticket, CancellationToken cancellationToken)
+    {
+        if (ticket.SessionId == FormatSessionId(_client.SessionId))
+        {
+            await Task.WhenAll(ticket.Positions.Select(p => DeleteIfPresentAsync(NodePath(ticket.Id, p), cancellationToken))).ConfigureAwait(false);
+        }
+
+        _tickets.TryRemove(ticket.Id, out _);
+        Forget(ticket);
+    }
+
+    /// <summary>The clean release and the leaving as one multi; false (nothing applied) when a version or node moved.</summary>
+    private async Task<bool> TryReleaseCleanlyAsync(LockTicket ticket, IReadOnlyList<VersionedKeyState> recorded, CancellationToken cancellationToken)
+    {
+        var positions = ticket.Positions;
+        var ops = new List<ZooKeeperOp>(positions.Count * 2);
+        for (var i = 0; i < positions.Count; i++)
+        {
+            // The version our own acquisition wrote: the set applies only if nobody recorded anything since (rule 3).
+            var released = recorded[i].State with { LastCleanRelease = positions[i].Ordinal };
+            ops.Add(ZooKeeperOp.SetData(KeyPath(positions[i].Key), KeyStateRecord.Encode(released), (int)recorded[i].Version));
+        }
+
+        ops.AddRange(positions.Select(p => ZooKeeperOp.Delete(NodePath(ticket.Id, p))));
+        try
+        {
+            var sentAt = _clock.LocalNow;
+            var results = await _client.MultiAsync(ops, cancellationToken).ConfigureAwait(false);
+            if (results.FirstOrDefault(r => r.Stat is not null)?.Stat is { } stat)
+            {
+                _clock.Observe(sentAt, _clock.LocalNow, stat.Mtime);
+            }
+
+            _tickets.TryRemove(ticket.Id, out _);
+            return true;
+        }
+        catch (Exception e) when (e is BadVersionException or NoNodeException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Keeps the state an acquisition of ours wrote, with its version, for the clean release's multi.</summary>
+    private void Remember(string key, long ordinal, VersionedKeyState? written)
+    {
+        if (written is { State.LastAcquired: { } last } && last == ordinal)
+        {
+            _acquired[new TicketPosition(key, ordinal)] = written;
+        }
+    }
+
+    private void Forget(LockTicket ticket)
+    {
+        foreach (var position in ticket.Positions)
+        {
+            _acquired.TryRemove(position, out _);
+        }
     }
 
     private async Task<LockTicket> EnqueueCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
@@ -536,8 +699,11 @@ public sealed class ZooKeeperLockStore : ILockStore
         }
     }
 
-    /// <summary>Compare-and-set on the key node: <paramref name="change"/> returns the new state, or null to leave it.</summary>
-    private async Task<bool> UpdateKeyStateAsync(string key, Func<KeyLockState, KeyLockState?> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Compare-and-set on the key node: <paramref name="change"/> returns the new state, or null to leave it. Returns
+    /// what was written with its new version, or null when nothing was.
+    /// </summary>
+    private async Task<VersionedKeyState?> UpdateKeyStateAsync(string key, Func<KeyLockState, KeyLockState?> change, CancellationToken cancellationToken)
     {
         var path = KeyPath(key);
         while (true)
@@ -556,7 +722,7 @@ public sealed class ZooKeeperLockStore : ILockStore
             var updated = change(KeyStateRecord.Decode(node.Data));
             if (updated is null)
             {
-                return false;
+                return null;
             }
 
             try
@@ -564,7 +730,7 @@ public sealed class ZooKeeperLockStore : ILockStore
                 var sentAt = _clock.LocalNow;
                 var stat = await _client.SetDataAsync(path, KeyStateRecord.Encode(updated), node.Stat.Version, cancellationToken).ConfigureAwait(false);
                 _clock.Observe(sentAt, _clock.LocalNow, stat.Mtime);
-                return true;
+                return new VersionedKeyState(updated, stat.Version);
             }
             catch (BadVersionException)
             {
@@ -606,16 +772,22 @@ public sealed class ZooKeeperLockStore : ILockStore
     /// <summary>The queue of a key, first entry first (not synced: callers sync when they need a strong read).</summary>
     private async Task<IReadOnlyList<QueueNode>> QueueOfAsync(string key, CancellationToken cancellationToken)
     {
-        IReadOnlyList<string> children;
         try
         {
-            children = (await _client.GetChildrenAsync(KeyPath(key), null, cancellationToken).ConfigureAwait(false)).Children;
+            return ToQueue((await _client.GetChildrenAsync(KeyPath(key), null, cancellationToken).ConfigureAwait(false)).Children);
         }
         catch (NoNodeException)
         {
             return [];
         }
+    }
 
+    /// <summary>A multiRead's getChildren of a key node as its queue (empty when the node is missing).</summary>
+    private static IReadOnlyList<QueueNode> ToQueue(ZooKeeperReadResult children) =>
+        children is { Error: KeeperErrorCode.Ok, Children: { } names } ? ToQueue(names) : [];
+
+    private static List<QueueNode> ToQueue(IReadOnlyList<string> children)
+    {
         var queue = new List<QueueNode>(children.Count);
         foreach (var name in children)
         {
@@ -719,6 +891,7 @@ public sealed class ZooKeeperLockStore : ILockStore
             {
                 tracked.Ticket.SignalLost(LockLossReason.SessionExpired);
                 _tickets.TryRemove(tracked.Ticket.Id, out _);
+                Forget(tracked.Ticket);
             }
         }
         else if (e.State is ZooKeeperConnectionState.Connected or ZooKeeperConnectionState.Reconnected && !_orphans.IsEmpty)

@@ -45,7 +45,7 @@ internal sealed class ExpirableLockStore(InMemoryMusicCluster cluster, int site)
         return ticket;
     }
 
-    public Task<HeadStatus> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken) => _inner.CheckHeadAsync(ticket, cancellationToken);
+    public Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken) => _inner.CheckHeadAsync(ticket, cancellationToken);
 
     public Task WaitForChangeAsync(LockTicket ticket, CancellationToken cancellationToken) => _inner.WaitForChangeAsync(ticket, cancellationToken);
 
@@ -53,11 +53,19 @@ internal sealed class ExpirableLockStore(InMemoryMusicCluster cluster, int site)
 
     public Task RecordAcquiredAsync(string key, long ordinal, CancellationToken cancellationToken) => _inner.RecordAcquiredAsync(key, ordinal, cancellationToken);
 
+    public Task<bool> TryRecordAcquiredAsync(string key, long ordinal, VersionedKeyState expected, CancellationToken cancellationToken) => _inner.TryRecordAcquiredAsync(key, ordinal, expected, cancellationToken);
+
     public Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken) => _inner.RecordCleanReleaseAsync(key, ordinal, cancellationToken);
 
     public async Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
         await _inner.RemoveAsync(ticket, cancellationToken);
+        _tickets.TryRemove(ticket.Id, out _);
+    }
+
+    public async Task ReleaseAsync(LockTicket ticket, bool clean, CancellationToken cancellationToken)
+    {
+        await _inner.ReleaseAsync(ticket, clean, cancellationToken);
         _tickets.TryRemove(ticket.Id, out _);
     }
 

@@ -46,16 +46,16 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
 
         Assert.True(tickets[0].Positions[0].Ordinal < tickets[1].Positions[0].Ordinal);
         Assert.True(tickets[1].Positions[0].Ordinal < tickets[2].Positions[0].Ordinal);
-        Assert.Equal(HeadStatus.Head, await stores[0].CheckHeadAsync(tickets[0], default));
-        Assert.Equal(HeadStatus.Waiting, await stores[1].CheckHeadAsync(tickets[1], default));
-        Assert.Equal(HeadStatus.Waiting, await stores[2].CheckHeadAsync(tickets[2], default));
+        Assert.Equal(HeadStatus.Head, (await stores[0].CheckHeadAsync(tickets[0], default)).Status);
+        Assert.Equal(HeadStatus.Waiting, (await stores[1].CheckHeadAsync(tickets[1], default)).Status);
+        Assert.Equal(HeadStatus.Waiting, (await stores[2].CheckHeadAsync(tickets[2], default)).Status);
         Assert.Equal(tickets.Select(t => t.Id), (await stores[0].ReadQueueAsync(key, default)).Select(e => e.TicketId));
 
         var waiter = stores[1].WaitForChangeAsync(tickets[1], default);
         await stores[0].RemoveAsync(tickets[0], default);
         await waiter.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(HeadStatus.Head, await stores[1].CheckHeadAsync(tickets[1], default));
-        Assert.Equal(HeadStatus.Gone, await stores[0].CheckHeadAsync(tickets[0], default));
+        Assert.Equal(HeadStatus.Head, (await stores[1].CheckHeadAsync(tickets[1], default)).Status);
+        Assert.Equal(HeadStatus.Gone, (await stores[0].CheckHeadAsync(tickets[0], default)).Status);
         Assert.Null(tickets[0].LossReason);
 
         // Ordinals keep growing after the queue empties: they are never reset.
@@ -98,7 +98,7 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
         var holders = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         await Task.WhenAll(tickets.Select((ticket, i) => Task.Run(async () =>
         {
-            while (await stores[i].CheckHeadAsync(ticket, default) != HeadStatus.Head)
+            while ((await stores[i].CheckHeadAsync(ticket, default)).Status != HeadStatus.Head)
             {
                 await stores[i].WaitForChangeAsync(ticket, default);
             }
@@ -151,7 +151,7 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
         var owner = NewStore();
         var other = NewStore();
         var ticket = await owner.EnqueueAsync(new[] { a, b }.Order(StringComparer.Ordinal).ToArray(), default);
-        Assert.Equal(HeadStatus.Head, await owner.CheckHeadAsync(ticket, default));
+        Assert.Equal(HeadStatus.Head, (await owner.CheckHeadAsync(ticket, default)).Status);
         await owner.RecordAcquiredAsync(a, ticket.Positions[0].Ordinal, default);
         var waiter = await other.EnqueueAsync(new[] { a }, default);
 
@@ -162,9 +162,9 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
         Assert.False(await other.ForceRemoveAsync(head, default));
 
         Assert.Empty(await other.ReadQueueAsync(b, default));
-        Assert.Equal(HeadStatus.Head, await other.CheckHeadAsync(waiter, default));
+        Assert.Equal(HeadStatus.Head, (await other.CheckHeadAsync(waiter, default)).Status);
         Assert.True((await other.GetKeyStateAsync(a, default)).NeedsSyncBefore(waiter.Positions[0].Ordinal));
-        Assert.Equal(HeadStatus.Gone, await owner.CheckHeadAsync(ticket, default));
+        Assert.Equal(HeadStatus.Gone, (await owner.CheckHeadAsync(ticket, default)).Status);
         Assert.Equal(LockLossReason.ForciblyReleased, ticket.LossReason);
     }
 
@@ -178,13 +178,13 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ticket.LostToken.Register(() => lost.TrySetResult());
         var next = await survivor.EnqueueAsync(new[] { key }, default);
-        Assert.Equal(HeadStatus.Waiting, await survivor.CheckHeadAsync(next, default));
+        Assert.Equal(HeadStatus.Waiting, (await survivor.CheckHeadAsync(next, default)).Status);
 
         // Expire it as the lease would: its row disappears.
         await fixture.Session.ExecuteAsync(new CqlQuery($"DELETE FROM {dying.SessionTable} WHERE session_id = ?", dying.SessionId) { Consistency = CqlConsistency.Quorum });
 
         var watch = Stopwatch.StartNew();
-        while (await survivor.CheckHeadAsync(next, default) != HeadStatus.Head)
+        while ((await survivor.CheckHeadAsync(next, default)).Status != HeadStatus.Head)
         {
             // A session seen alive is trusted for up to a second before it is read again.
             await survivor.WaitForChangeAsync(next, default).WaitAsync(TimeSpan.FromSeconds(10));
@@ -220,7 +220,7 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
         var waiter = await waiterStore.EnqueueAsync(new[] { key }, default);
 
         var watch = Stopwatch.StartNew();
-        while (await waiterStore.CheckHeadAsync(waiter, default) != HeadStatus.Head)
+        while ((await waiterStore.CheckHeadAsync(waiter, default)).Status != HeadStatus.Head)
         {
             await waiterStore.WaitForChangeAsync(waiter, default).WaitAsync(TimeSpan.FromSeconds(20));
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20));

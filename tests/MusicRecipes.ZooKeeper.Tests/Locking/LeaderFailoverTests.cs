@@ -19,7 +19,7 @@ public sealed class LeaderFailoverTests(ZooKeeperEnsembleFixture fixture) : IAsy
         var waiter = await _harness.StoreAsync(TimeSpan.FromSeconds(10));
         var held = await holder.EnqueueAsync(["leader-key"], default);
         var waiting = await waiter.EnqueueAsync(["leader-key"], default);
-        Assert.Equal(HeadStatus.Waiting, await waiter.CheckHeadAsync(waiting, default));
+        Assert.Equal(HeadStatus.Waiting, (await waiter.CheckHeadAsync(waiting, default)).Status);
         var leader = await fixture.Ensemble.LeaderIndexAsync();
         Assert.InRange(leader, 0, 2);
         try
@@ -34,7 +34,7 @@ public sealed class LeaderFailoverTests(ZooKeeperEnsembleFixture fixture) : IAsy
                 "a new leader");
             await RetryWhileUnavailableAsync(() => holder.RemoveAsync(held, default));
             await Eventually.Within(wake, TimeSpan.FromSeconds(20), "the waiter's wake-up after the election");
-            Assert.Equal(HeadStatus.Head, await waiter.CheckHeadAsync(waiting, default));
+            Assert.Equal(HeadStatus.Head, (await waiter.CheckHeadAsync(waiting, default)).Status);
             Assert.Null(held.LossReason);
             Assert.Null(waiting.LossReason);
         }

@@ -26,8 +26,8 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
         Assert.True(second.Positions[0].Ordinal < third.Positions[0].Ordinal);
         Assert.Equal(ZooKeeperLockStore.FormatSessionId(b.Client.SessionId), second.SessionId);
 
-        Assert.Equal(HeadStatus.Head, await a.CheckHeadAsync(first, default));
-        Assert.Equal(HeadStatus.Waiting, await b.CheckHeadAsync(second, default));
+        Assert.Equal(HeadStatus.Head, (await a.CheckHeadAsync(first, default)).Status);
+        Assert.Equal(HeadStatus.Waiting, (await b.CheckHeadAsync(second, default)).Status);
         var queue = await b.ReadQueueAsync("k/1", default);
         Assert.Equal([first.Id, second.Id, third.Id], queue.Select(e => e.TicketId));
         Assert.Equal(first.SessionId, queue[0].SessionId);
@@ -35,8 +35,8 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
 
         await a.RemoveAsync(first, default);
         await a.RemoveAsync(first, default); // removing twice does nothing
-        Assert.Equal(HeadStatus.Head, await b.CheckHeadAsync(second, default));
-        Assert.Equal(HeadStatus.Gone, await a.CheckHeadAsync(first, default));
+        Assert.Equal(HeadStatus.Head, (await b.CheckHeadAsync(second, default)).Status);
+        Assert.Equal(HeadStatus.Gone, (await a.CheckHeadAsync(first, default)).Status);
         Assert.Null(first.LossReason); // removed by its owner: not a loss
 
         // Ordinals keep growing after the queue empties: the key node is persistent (rule 2).
@@ -80,7 +80,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
         var waiter = await _harness.StoreAsync();
         var held = await holder.EnqueueAsync(["w"], default);
         var waiting = await waiter.EnqueueAsync(["w"], default);
-        Assert.Equal(HeadStatus.Waiting, await waiter.CheckHeadAsync(waiting, default));
+        Assert.Equal(HeadStatus.Waiting, (await waiter.CheckHeadAsync(waiting, default)).Status);
 
         var watchesBefore = waiter.Client.Watches.Count;
         var wake = waiter.WaitForChangeAsync(waiting, default);
@@ -90,7 +90,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
 
         await holder.RemoveAsync(held, default);
         await Eventually.Within(wake, Wait, "the wake-up after the predecessor left");
-        Assert.Equal(HeadStatus.Head, await waiter.CheckHeadAsync(waiting, default));
+        Assert.Equal(HeadStatus.Head, (await waiter.CheckHeadAsync(waiting, default)).Status);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
         Assert.Equal(LockLossReason.ForciblyReleased, ticket.LossReason);
         Assert.Empty(await remover.ReadQueueAsync("f1", default));
         Assert.Empty(await remover.ReadQueueAsync("f2", default));
-        Assert.Equal(HeadStatus.Gone, await victim.CheckHeadAsync(ticket, default));
+        Assert.Equal(HeadStatus.Gone, (await victim.CheckHeadAsync(ticket, default)).Status);
         Assert.False(await remover.ForceRemoveAsync(queue[0], default));
         Assert.Equal(LockSessionState.Connected, victim.SessionState);
     }
@@ -163,8 +163,8 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
 
         var fresh = await store.EnqueueAsync(["e1"], default);
         Assert.NotEqual(one.SessionId, fresh.SessionId);
-        Assert.Equal(HeadStatus.Head, await store.CheckHeadAsync(fresh, default));
-        Assert.Equal(HeadStatus.Gone, await store.CheckHeadAsync(one, default));
+        Assert.Equal(HeadStatus.Head, (await store.CheckHeadAsync(fresh, default)).Status);
+        Assert.Equal(HeadStatus.Gone, (await store.CheckHeadAsync(one, default)).Status);
         Assert.Equal(LockSessionState.Connected, store.SessionState);
     }
 
@@ -179,7 +179,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
         Assert.Equal([ticket.Id], queue1.Select(e => e.TicketId));
         Assert.Equal([ticket.Id], queue2.Select(e => e.TicketId));
         Assert.Equal(ticket.OrdinalOf("amb1"), queue1[0].Position.Ordinal);
-        Assert.Equal(HeadStatus.Head, await store.CheckHeadAsync(ticket, default));
+        Assert.Equal(HeadStatus.Head, (await store.CheckHeadAsync(ticket, default)).Status);
 
         // A loss before the multi was sent: nothing was created, so the store tries again, once.
         store.EnqueueFault = (attempt, committed) => attempt == 1 && !committed ? new ConnectionLossException("/") : null;
@@ -233,7 +233,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
 
         var store = await _harness.StoreAsync();
         var ticket = await store.EnqueueAsync(["a/b", "ключ"], default);
-        Assert.Equal(HeadStatus.Head, await store.CheckHeadAsync(ticket, default));
+        Assert.Equal(HeadStatus.Head, (await store.CheckHeadAsync(ticket, default)).Status);
         Assert.Equal(["a/b", "ключ"], (await store.ReadQueueAsync("ключ", default))[0].Keys);
     }
 
