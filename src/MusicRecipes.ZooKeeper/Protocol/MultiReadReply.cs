@@ -7,32 +7,11 @@ namespace MusicRecipes.ZooKeeper.Protocol;
 /// </summary>
 internal static class MultiReadReply
 {
-    public static IReadOnlyList<ZooKeeperReadResult> Read(Reply reply)
+    public static IReadOnlyList<ZooKeeperReadResult> Read(Reply reply) => MultiReply.ReadEach(reply, (type, reader) => type switch
     {
-        var results = new List<ZooKeeperReadResult>();
-        var reader = reply.Body();
-        if (reader.Remaining < 9)
-        {
-            return results;
-        }
-
-        while (true)
-        {
-            var type = reader.ReadInt();
-            var done = reader.ReadBool();
-            reader.ReadInt();
-            if (done)
-            {
-                return results;
-            }
-
-            results.Add(type switch
-            {
-                OpCode.GetChildren => new ZooKeeperReadResult(KeeperErrorCode.Ok, reader.ReadStringVector(), null, null),
-                OpCode.GetData => new ZooKeeperReadResult(KeeperErrorCode.Ok, null, reader.ReadBuffer() ?? [], reader.ReadStat()),
-                OpCode.Error => new ZooKeeperReadResult((KeeperErrorCode)reader.ReadInt(), null, null, null),
-                _ => throw new InvalidDataException($"Unknown operation type {type} in a ZooKeeper multiRead reply."),
-            });
-        }
-    }
+        OpCode.GetChildren => new ZooKeeperReadResult(KeeperErrorCode.Ok, reader.ReadStringVector(), null, null),
+        OpCode.GetData => new ZooKeeperReadResult(KeeperErrorCode.Ok, null, reader.ReadBuffer() ?? [], reader.ReadStat()),
+        OpCode.Error => new ZooKeeperReadResult((KeeperErrorCode)reader.ReadInt(), null, null, null),
+        _ => throw new InvalidDataException($"Unknown operation type {type} in a ZooKeeper multiRead reply."),
+    });
 }
