@@ -132,9 +132,10 @@ public sealed class ZooKeeperLockStore : ILockStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// Two requests: a <c>sync</c> (rule 1), then one multiRead with the children of each key node and, after them,
-    /// the data of each key node. The server answers the reads after the sync and in order, so each key state is read
-    /// after the queue that showed this ticket at the head: it includes the previous holder's last record.
+    /// Two requests in one round trip: a <c>sync</c> (rule 1) and, pipelined behind it on the same connection, one
+    /// multiRead with the children of each key node and, after them, the data of each key node. The server answers
+    /// the reads after the sync and in order, so each key state is read after the queue that showed this ticket at
+    /// the head: it includes the previous holder's last record.
     /// </remarks>
     public Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
@@ -150,8 +151,7 @@ public sealed class ZooKeeperLockStore : ILockStore
             var reads = positions.Select(p => ZooKeeperReadOp.GetChildren(KeyPath(p.Key)))
                 .Concat(positions.Select(p => ZooKeeperReadOp.GetData(KeyPath(p.Key))))
                 .ToArray();
-            await _client.SyncAsync(_root, cancellationToken).ConfigureAwait(false);
-            var results = await _client.MultiReadAsync(reads, cancellationToken).ConfigureAwait(false);
+            var results = await _client.MultiReadAsync(reads, syncFirst: _root, cancellationToken).ConfigureAwait(false);
             var status = HeadStatus.Head;
             for (var i = 0; i < positions.Count; i++)
             {
