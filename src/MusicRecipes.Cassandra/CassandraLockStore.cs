@@ -340,7 +340,10 @@ public sealed class CassandraLockStore : ILockStore
         await RemoveAsync(ticket, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Records a clean release of <paramref name="key"/> by <paramref name="ordinal"/> (one LWT), only if that ordinal is
+    /// the last that acquired (rule 3). Returns whether it was recorded. <see cref="ReleaseAsync"/> uses it.
+    /// </summary>
     public async Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken)
     {
         var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);

@@ -179,14 +179,6 @@ internal sealed class InMemoryLockService : IDisposable
         }
     }
 
-    public bool RecordCleanRelease(string key, long ordinal)
-    {
-        lock (_gate)
-        {
-            return RecordCleanReleaseLocked(QueueOf(key), ordinal);
-        }
-    }
-
     /// <summary>Clean release and leaving the queues in one step: the records only where the ticket last acquired (rule 3).</summary>
     public void Release(LockTicket ticket, bool clean)
     {

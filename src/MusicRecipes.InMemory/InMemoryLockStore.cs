@@ -103,12 +103,6 @@ internal sealed class InMemoryLockStore : ILockStore
         return _service.TryRecordAcquired(key, ordinal, expected);
     }
 
-    public async Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken)
-    {
-        await CallAsync(cancellationToken).ConfigureAwait(false);
-        return _service.RecordCleanRelease(key, ordinal);
-    }
-
     public async Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
         await CallAsync(cancellationToken).ConfigureAwait(false);

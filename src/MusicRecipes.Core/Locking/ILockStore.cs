@@ -9,8 +9,7 @@ namespace MusicRecipes.Locking;
 /// <list type="number">
 /// <item><see cref="CheckHeadAsync"/> reads with strong consistency (rule 1), and so do the key states it returns.</item>
 /// <item>Ordinals strictly increase per key for the key's whole life (rule 2 builds fencing timestamps on them).</item>
-/// <item><see cref="RecordCleanReleaseAsync"/> and <see cref="ReleaseAsync"/> only record a release of the ticket that
-/// last acquired (rule 3); <see cref="TryRecordAcquiredAsync"/> writes only over the state version it was given.</item>
+/// <item><see cref="ReleaseAsync"/> only records a clean release for the ticket that last acquired (rule 3); <see cref="TryRecordAcquiredAsync"/> writes only over the state version it was given.</item>
 /// <item><see cref="EnqueueAsync"/> enters all queues atomically (rule 4).</item>
 /// <item><see cref="WaitForChangeAsync"/> is woken by an event where the service has one (rule 5).</item>
 /// <item>A ticket whose session expires or that someone else removes gets <see cref="LockTicket.SignalLost"/> (rule 6).</item>
@@ -62,12 +61,6 @@ public interface ILockStore : IAsyncDisposable
     /// meanwhile; the caller then re-reads it and decides again (<see cref="GetKeyStateAsync"/>, <see cref="RecordAcquiredAsync"/>).
     /// </summary>
     Task<bool> TryRecordAcquiredAsync(string key, long ordinal, VersionedKeyState expected, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Records a clean release of <paramref name="key"/> by <paramref name="ordinal"/>, only if that ordinal is
-    /// the last that acquired. Returns whether it was recorded.
-    /// </summary>
-    Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes this session's own ticket from all its queues. Removing a ticket that is already gone (released,

@@ -279,18 +279,23 @@ public sealed class ZooKeeperLockStore : ILockStore
         });
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Records a clean release of <paramref name="key"/> by <paramref name="ordinal"/>, only if that ordinal is the last
+    /// that acquired (rule 3). Returns whether it was recorded. <see cref="ReleaseAsync"/> does this for each key.
+    /// </summary>
     public Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
+        return GuardAsync(() => RecordCleanReleaseCoreAsync(key, ordinal, cancellationToken));
+    }
 
-        // Only the ticket that last acquired may mark the key clean (rule 3): the compare-and-set makes a release
-        // racing with a new acquisition lose rather than mark the new holder's hold clean.
-        return GuardAsync(async () => await UpdateKeyStateAsync(
+    // Only the ticket that last acquired may mark the key clean (rule 3): the compare-and-set makes a release racing
+    // with a new acquisition lose rather than mark the new holder's hold clean.
+    private async Task<bool> RecordCleanReleaseCoreAsync(string key, long ordinal, CancellationToken cancellationToken) =>
+        await UpdateKeyStateAsync(
             key,
             state => state.LastAcquired == ordinal ? state with { LastCleanRelease = ordinal } : null,
-            cancellationToken).ConfigureAwait(false) is not null);
-    }
+            cancellationToken).ConfigureAwait(false) is not null;
 
     /// <inheritdoc />
     /// <remarks>
@@ -307,10 +312,7 @@ public sealed class ZooKeeperLockStore : ILockStore
             {
                 foreach (var position in ticket.Positions)
                 {
-                    await UpdateKeyStateAsync(
-                        position.Key,
-                        state => state.LastAcquired == position.Ordinal ? state with { LastCleanRelease = position.Ordinal } : null,
-                        cancellationToken).ConfigureAwait(false);
+                    await RecordCleanReleaseCoreAsync(position.Key, position.Ordinal, cancellationToken).ConfigureAwait(false);
                 }
             }
 

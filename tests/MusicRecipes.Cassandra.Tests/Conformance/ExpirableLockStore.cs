@@ -55,7 +55,6 @@ internal sealed class ExpirableLockStore(InMemoryMusicCluster cluster, int site)
 
     public Task<bool> TryRecordAcquiredAsync(string key, long ordinal, VersionedKeyState expected, CancellationToken cancellationToken) => _inner.TryRecordAcquiredAsync(key, ordinal, expected, cancellationToken);
 
-    public Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken) => _inner.RecordCleanReleaseAsync(key, ordinal, cancellationToken);
 
     public async Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
