@@ -138,7 +138,10 @@ public sealed partial class ZooKeeperClient
     /// </example>
     public async Task SyncAsync(string path, CancellationToken cancellationToken = default)
     {
-        await ExecuteAsync(OpCode.Sync, SyncBody(path), path, null, cancellationToken).ConfigureAwait(false);
+        ZooKeeperPath.Validate(path);
+        var writer = new JuteWriter(path.Length + 8);
+        writer.WriteString(_chroot.ToServer(path));
+        await ExecuteAsync(OpCode.Sync, writer.ToArray(), path, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -187,61 +190,6 @@ public sealed partial class ZooKeeperClient
         if (reply.Error != KeeperErrorCode.Ok)
         {
             throw KeeperException.Create(reply.Error, firstPath).WithMultiResults(results);
-        }
-
-        return results;
-    }
-
-    /// <summary>
-    /// Runs several reads in one request (multiRead, ZooKeeper 3.6+), served in order by the connected server, after
-    /// anything this session sent before. The reads are not one snapshot, but each sees at least what the one before it
-    /// saw. Sets no watches. With <paramref name="syncFirst"/>, a <c>sync</c> of that path goes just before the reads on
-    /// the same connection, without waiting for its reply (the asynchronous sync-then-read of the Java client): the
-    /// server answers the reads of a session only after its pending sync, so they are strong reads, in one round trip.
-    /// </summary>
-    /// <returns>One result per read, in order; a read that failed carries its error and does not fail the others.</returns>
-    internal async Task<IReadOnlyList<ZooKeeperReadResult>> MultiReadAsync(IReadOnlyList<ZooKeeperReadOp> reads, string? syncFirst, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(reads);
-        var writer = new JuteWriter(256);
-        foreach (var read in reads)
-        {
-            ZooKeeperPath.Validate(read.Path);
-            writer.WriteInt(read.Children ? OpCode.GetChildren : OpCode.GetData);
-            writer.WriteBool(false);
-            writer.WriteInt(-1);
-            writer.WriteString(_chroot.ToServer(read.Path));
-            writer.WriteBool(false);
-        }
-
-        writer.WriteInt(-1);
-        writer.WriteBool(true);
-        writer.WriteInt(-1);
-        var body = writer.ToArray();
-        var firstPath = reads.Count > 0 ? reads[0].Path : null;
-        ThrowIfTooLarge(body, firstPath);
-        var connection = await ConnectionAsync(firstPath, failOnSessionLoss: true, cancellationToken).ConfigureAwait(false);
-
-        // Both requests are queued on this connection, in this order, before either is awaited.
-        var sync = syncFirst is null ? null : SendCheckedAsync(connection, OpCode.Sync, SyncBody(syncFirst), syncFirst, null, cancellationToken);
-        var multiRead = SendCheckedAsync(connection, OpCode.MultiRead, body, firstPath, null, cancellationToken);
-        if (sync is not null)
-        {
-            try
-            {
-                await sync.ConfigureAwait(false);
-            }
-            catch
-            {
-                _ = multiRead.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                throw;
-            }
-        }
-
-        var results = MultiReadReply.Read(await multiRead.ConfigureAwait(false));
-        if (results.Count != reads.Count)
-        {
-            throw new InvalidDataException($"ZooKeeper answered a multiRead of {reads.Count} reads with {results.Count} results.");
         }
 
         return results;
@@ -296,34 +244,14 @@ public sealed partial class ZooKeeperClient
         CancellationToken cancellationToken,
         KeeperErrorCode allowedError = KeeperErrorCode.Ok)
     {
-        ThrowIfTooLarge(body, path);
-        var connection = await ConnectionAsync(path, failOnSessionLoss: true, cancellationToken).ConfigureAwait(false);
-        return await SendCheckedAsync(connection, opCode, body, path, watch, cancellationToken, allowedError).ConfigureAwait(false);
-    }
-
-    /// <summary>The server drops the whole connection on an oversize packet; refuse it here instead, with a clear error.</summary>
-    private void ThrowIfTooLarge(byte[] body, string? path)
-    {
+        // The server drops the whole connection on an oversize packet; refuse it here instead, with a clear error.
         var size = 8 + body.Length;
         if (size > _options.MaxPacketSize)
         {
             throw new PacketTooLargeException(path, size, _options.MaxPacketSize);
         }
-    }
 
-    /// <summary>
-    /// Sends on <paramref name="connection"/> (the request is queued before this returns) and awaits the reply, throwing
-    /// the typed exception for an error other than <paramref name="allowedError"/>.
-    /// </summary>
-    private static async Task<Reply> SendCheckedAsync(
-        ZooKeeperConnection connection,
-        int opCode,
-        byte[] body,
-        string? path,
-        WatchRegistration? watch,
-        CancellationToken cancellationToken,
-        KeeperErrorCode allowedError = KeeperErrorCode.Ok)
-    {
+        var connection = await ConnectionAsync(path, failOnSessionLoss: true, cancellationToken).ConfigureAwait(false);
         var reply = await connection.SendAsync(opCode, body, watch, path, cancellationToken).ConfigureAwait(false);
         if (reply.Error != KeeperErrorCode.Ok && reply.Error != allowedError && allowedError != AnyError)
         {
@@ -331,13 +259,5 @@ public sealed partial class ZooKeeperClient
         }
 
         return reply;
-    }
-
-    private byte[] SyncBody(string path)
-    {
-        ZooKeeperPath.Validate(path);
-        var writer = new JuteWriter(path.Length + 8);
-        writer.WriteString(_chroot.ToServer(path));
-        return writer.ToArray();
     }
 }

@@ -133,7 +133,7 @@ public sealed class ZooKeeperLockStore : ILockStore
     /// <see cref="GetKeyStateAsync"/>. (Returning them from one pipelined sync + multiRead, recording the acquisition
     /// with one setData on the version read and releasing with one multi cut a section from 11 to 6 requests, but the
     /// reliability run then left a ticket queued under faults in half its runs, cause not found; so this store keeps
-    /// the careful path until that is understood. <c>ZooKeeperClient.MultiReadAsync</c> remains for it.)
+    /// the careful path until that is understood; that attempt is in the repository's history.)
     /// </remarks>
     public Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
     {

@@ -28,32 +28,6 @@ public sealed class MultiTests(ZooKeeperEnsembleFixture fixture)
     }
 
     [Fact]
-    public async Task A_multiRead_behind_a_sync_returns_each_read_and_its_own_errors()
-    {
-        await using var zk = await fixture.ConnectAsync();
-        await using var writer = await fixture.ConnectAsync();
-        var root = ZooKeeperEnsembleFixture.UniqueRoot();
-        await writer.CreateAsync(root, "state"u8.ToArray(), CreateMode.Persistent);
-        await writer.CreateAsync(root + "/a", default, CreateMode.Persistent);
-        await writer.SetDataAsync(root, "state2"u8.ToArray(), 0);
-
-        // Pipelined behind a sync, the reads see everything the other session wrote before.
-        var results = await zk.MultiReadAsync(
-        [
-            ZooKeeperReadOp.GetChildren(root),
-            ZooKeeperReadOp.GetData(root),
-            ZooKeeperReadOp.GetData(root + "/missing"),
-        ], syncFirst: root);
-        Assert.Equal(["a"], results[0].Children!);
-        Assert.Equal("state2"u8.ToArray(), results[1].Data);
-        Assert.Equal(1, results[1].Stat!.Version);
-        Assert.Equal(KeeperErrorCode.NoNode, results[2].Error);
-
-        var unsynced = await zk.MultiReadAsync([ZooKeeperReadOp.GetChildren(root)], syncFirst: null);
-        Assert.Equal(KeeperErrorCode.Ok, unsynced[0].Error);
-    }
-
-    [Fact]
     public async Task A_failing_operation_rolls_back_the_whole_multi()
     {
         await using var zk = await fixture.ConnectAsync();
