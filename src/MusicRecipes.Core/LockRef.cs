@@ -64,6 +64,13 @@ public sealed class LockRef
     internal bool IsAcquired => Volatile.Read(ref _state) == Held;
 
     /// <summary>True when every critical put of the hold was acknowledged and none is in flight: the next holder may skip the sync.</summary>
+    /// <summary>
+    /// True when the lock service itself dropped the ticket (its session expired, someone forcibly released it, the
+    /// client closed its session), so there is nothing left to release. A lease expiry is not such a loss: the
+    /// ticket stays queued until someone evicts it.
+    /// </summary>
+    internal bool IsDroppedByService => Ticket.LossReason is LockLossReason.SessionExpired or LockLossReason.ForciblyReleased or LockLossReason.ClientClosed;
+
     internal bool IsClean => Volatile.Read(ref _dirty) == 0 && Volatile.Read(ref _writesInFlight) == 0;
 
     /// <summary>The fencing token of one of the ticket's keys.</summary>

@@ -142,6 +142,5 @@ public sealed class MusicCriticalSection : IAsyncDisposable
     /// is still queued until someone evicts it, so its release failure must surface.
     /// </summary>
     private bool IsAlreadyGone(Exception ex) =>
-        (LockRef.LossReason is LockLossReason.SessionExpired or LockLossReason.ForciblyReleased or LockLossReason.ClientClosed)
-        && (ex is MusicException or ObjectDisposedException or TimeoutException);
+        LockRef.IsDroppedByService && (ex is MusicException or ObjectDisposedException or TimeoutException);
 }

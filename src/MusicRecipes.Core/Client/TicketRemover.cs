@@ -34,7 +34,7 @@ internal sealed class TicketRemover(ILockStore locks, ILogger logger, Cancellati
 
     /// <summary>Nothing is left to remove: released by a later call, or dropped by the lock service itself.</summary>
     private static bool IsGone(LockRef lockRef) =>
-        lockRef.IsReleased || lockRef.LossReason is LockLossReason.SessionExpired or LockLossReason.ForciblyReleased or LockLossReason.ClientClosed;
+        lockRef.IsReleased || lockRef.IsDroppedByService;
 
     private async Task RemoveUntilConfirmedAsync(LockRef lockRef, Action onRemoved)
     {
