@@ -14,10 +14,8 @@ namespace MusicRecipes;
 internal sealed class TicketRemover(ILockStore locks, ILogger logger, CancellationToken closing)
 {
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
+    // One background removal per ticket, however many releases of it fail.
     private readonly ConcurrentDictionary<string, Task> _pending = new(StringComparer.Ordinal);
-
-    /// <summary>The removals still in progress (for tests and for an orderly close).</summary>
-    public int PendingCount => _pending.Count;
 
     /// <summary>Starts removing <paramref name="lockRef"/>'s ticket in the background, once per ticket.</summary>
     /// <param name="lockRef">The ticket whose removal was not confirmed.</param>
