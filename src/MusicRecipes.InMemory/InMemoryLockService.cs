@@ -296,15 +296,12 @@ internal sealed class InMemoryLockService : IDisposable
         }
     }
 
-    private static bool RecordCleanReleaseLocked(KeyQueue queue, long ordinal)
+    private static void RecordCleanReleaseLocked(KeyQueue queue, long ordinal)
     {
-        if (queue.State.LastAcquired != ordinal)
+        if (queue.State.LastAcquired == ordinal)
         {
-            return false;
+            queue.State = queue.State with { LastCleanRelease = ordinal };
         }
-
-        queue.State = queue.State with { LastCleanRelease = ordinal };
-        return true;
     }
 
     private void ThrowIfExpired(LockSession session)
