@@ -66,7 +66,7 @@ internal sealed class LockWaiter(MusicClient client, ILockStore locks, MusicClie
             }
 
             var head = queue[0];
-            var state = await locks.GetKeyStateAsync(position.Key, cancellationToken).ConfigureAwait(false);
+            var state = (await locks.GetKeyStateAsync(position.Key, cancellationToken).ConfigureAwait(false)).State;
             if (state.LastAcquired == head.Position.Ordinal
                 && state.LastAcquiredAt is { } acquiredAt
                 && locks.UtcNow - acquiredAt > lease + options.ClockSkewAllowance)
