@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MusicRecipes.Locking;
 using MusicRecipes.Recipes.Internal;
 using MusicRecipes.Recipes.Locks;
 
@@ -36,7 +37,7 @@ internal sealed class BarrierMembership
     public bool IsHeld => _hold.IsHeld;
 
     /// <summary>Why the membership was lost, or <c>null</c>.</summary>
-    public MusicRecipes.Locking.LockLossReason? LossReason => _hold.LossReason;
+    public LockLossReason? LossReason => _hold.LossReason;
 
     /// <summary>The member key of a membership token: under the barrier's own key, one per join.</summary>
     public static string KeyOf(string barrier, DoubleBarrierMember member) => $"{RecipeKeys.DoubleBarrier(barrier)}/m/{member.Token}";
