@@ -120,7 +120,18 @@ public sealed class MusicWorkQueue
             // a worker may complete that item; reusing the number would put the next payload on a done item.
             var id = new WorkItemId(_stream!, ++_sequence);
             activity?.SetTag(RecipeTelemetry.ItemTag, id.ToString());
-            await _client.PutAsync(RecipeKeys.QueuePayload(Name, id.Producer, id.Sequence), payload, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _client.PutAsync(RecipeKeys.QueuePayload(Name, id.Producer, id.Sequence), payload, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ArgumentException)
+            {
+                // Rejected before anything was written (too large): the number was never used, so it is given back
+                // rather than left as a gap that every worker would re-check in each round.
+                _sequence--;
+                throw;
+            }
+
             await _client.PutAsync(RecipeKeys.QueueHighWaterMark(Name, id.Producer), EncodeMark(id.Sequence), cancellationToken).ConfigureAwait(false);
             RecipeTelemetry.QueueItems.Add(1, new KeyValuePair<string, object?>(RecipeTelemetry.OutcomeTag, "submitted"));
             return id;

@@ -250,6 +250,16 @@ public abstract class WorkQueueTestCases : RecipeTestBase
     }
 
     [Fact]
+    public async Task A_payload_rejected_before_it_was_written_does_not_burn_a_sequence_number()
+    {
+        var producer = new MusicWorkQueue(await ClientAsync(0), UniqueName("queue"), Options("producer"));
+        var a = await producer.SubmitStringAsync("A");
+        await Assert.ThrowsAsync<ValueTooLargeException>(() => producer.SubmitAsync(new byte[new MusicClientOptions().MaxValueBytes + 1]));
+        var b = await producer.SubmitStringAsync("B");
+        Assert.Equal(a with { Sequence = a.Sequence + 1 }, b);
+    }
+
+    [Fact]
     public async Task Two_live_producers_wrongly_given_the_same_id_never_share_an_id_and_lose_nothing()
     {
         var queueName = UniqueName("queue");
