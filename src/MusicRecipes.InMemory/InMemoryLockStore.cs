@@ -152,8 +152,26 @@ internal sealed class InMemoryLockStore : ILockStore
         _lease.Dispose();
     }
 
-    /// <summary>Expires this client's session now (fault injection); the client hears of it as it would from the service.</summary>
-    internal void ExpireNow() => _service.Expire(Session);
+    /// <summary>
+    /// Expires this client's session now (fault injection), as Curator's KillSession does to a ZooKeeper client: another
+    /// connection takes the session over — this client's own connection drops, so it is Suspended at once — and closes
+    /// it; the client hears that the session expired when it next reaches the service.
+    /// </summary>
+    internal void ExpireNow()
+    {
+        LockSession session;
+        lock (_gate)
+        {
+            if (_state is LockSessionState.Connected or LockSessionState.Reconnected)
+            {
+                _state = LockSessionState.Suspended;
+            }
+
+            session = _session;
+        }
+
+        _service.Expire(session);
+    }
 
     private (LockSession Session, SessionLease Lease) OpenSession()
     {

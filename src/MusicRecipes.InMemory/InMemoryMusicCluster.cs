@@ -153,7 +153,11 @@ public sealed class InMemoryMusicCluster : IAsyncDisposable
         _coordinator.ArmPartialWrite(site, replicas);
     }
 
-    /// <summary>Fault: expires the lock session of <paramref name="client"/> now; its tickets are lost and their keys left unsynced.</summary>
+    /// <summary>
+    /// Fault: expires the lock session of <paramref name="client"/> now, as Curator's KillSession does with ZooKeeper: the
+    /// client's connection is taken over (its session reads Suspended at once), the session is closed (its tickets leave
+    /// every queue, their keys left unsynced), and the client hears of the expiry a moment later.
+    /// </summary>
     public void ExpireSession(IMusicClient client) => PartsOf(client).Locks.ExpireNow();
 
     /// <summary>Fault: expires the session of a lock store made by <see cref="CreateLockStore"/>, as <see cref="ExpireSession(IMusicClient)"/> does.</summary>
