@@ -8,7 +8,7 @@ namespace MusicRecipes.Cassandra;
 
 /// <summary>
 /// The CP half of MUSIC on Cassandra lightweight transactions (Paxos), in the spirit of ONAP MUSIC's lock queue
-/// but keeping DESIGN.md's rules.
+/// but keeping the rules of docs/design.md.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -25,7 +25,7 @@ public sealed class CassandraLockStoreOptions
 
     /// <summary>
     /// Serial consistency of every lightweight transaction and strong read. Default SERIAL (Paxos over all data
-    /// centres); LOCAL_SERIAL would let two sites each elect a head during a partition (DESIGN.md §2 rule 1).
+    /// centres); LOCAL_SERIAL would let two sites each elect a head during a partition (rule 1 of docs/design.md).
     /// </summary>
     public CqlConsistency SerialConsistency { get; set; } = CqlConsistency.Serial;
 

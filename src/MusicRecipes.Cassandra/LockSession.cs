@@ -32,7 +32,7 @@ internal sealed class LockSession : IAsyncDisposable
 
     /// <summary>
     /// Run after every successful renewal: checks that the session's tickets are still queued, so a holder learns
-    /// of a forced removal within one heartbeat even if it never reads its queue again (DESIGN.md §2 rule 6).
+    /// of a forced removal within one heartbeat even if it never reads its queue again (rule 6 of docs/design.md).
     /// </summary>
     public Func<IReadOnlyCollection<LockTicket>, CancellationToken, Task>? VerifyTickets { get; set; }
 

@@ -27,7 +27,7 @@ internal sealed class LwtRunner
     public CqlBoundStatement ConditionalWithin(TimeSpan timeout, CqlPreparedStatement prepared, params object?[] values) =>
         new(prepared, values) { Consistency = CqlConsistency.Quorum, SerialConsistency = Serial, Timeout = timeout };
 
-    /// <summary>A linearizable read (DESIGN.md §2 rule 1); reads are idempotent and may be retried.</summary>
+    /// <summary>A linearizable read (rule 1 of docs/design.md); reads are idempotent and may be retried.</summary>
     public CqlBoundStatement SerialRead(CqlPreparedStatement prepared, params object?[] values) =>
         new(prepared, values) { Consistency = Serial, IsIdempotent = true };
 

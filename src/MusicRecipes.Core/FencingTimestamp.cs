@@ -1,7 +1,7 @@
 namespace MusicRecipes;
 
 /// <summary>
-/// Write timestamps that make later holders win whatever the clocks say (DESIGN.md §2 rule 2).
+/// Write timestamps that make later holders win whatever the clocks say (rule 2 of docs/design.md).
 /// </summary>
 /// <remarks>
 /// A timestamp is <c>ordinal &lt;&lt; 32 | low</c>. Critical writes put the ticket's per-key ordinal (≥ 1) in the

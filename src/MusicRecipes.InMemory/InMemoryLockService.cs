@@ -8,7 +8,7 @@ namespace MusicRecipes.InMemory;
 /// </summary>
 /// <remarks>
 /// A ticket enters all its queues under the same lock, so two tickets are ordered the same way in every queue
-/// (DESIGN.md §2 rule 4). Waiters register on their predecessor's entry and are woken when it leaves (rule 5).
+/// (rule 4 of docs/design.md). Waiters register on their predecessor's entry and are woken when it leaves (rule 5).
 /// Expiry and forced removal signal the owner's ticket at once, as a ZooKeeper watch on the owner's node would
 /// (rule 6), and record nothing, so the keys stay unsynced (rule 3).
 /// </remarks>

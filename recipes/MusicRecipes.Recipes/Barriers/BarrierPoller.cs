@@ -6,7 +6,7 @@ using MusicRecipes.Recipes.Locks;
 namespace MusicRecipes.Recipes.Barriers;
 
 /// <summary>
-/// The waiting half of the barriers. MUSIC has no watch on data — only lock queues have events (DESIGN.md §2
+/// The waiting half of the barriers. MUSIC has no watch on data — only lock queues have events (docs/design.md §2
 /// rule 5), and a queue event says nothing about a barrier's value — so waiters poll. Most polls are eventual reads
 /// at the local replica (free of WAN round trips); the barrier states only move forward, so a stale read can delay a
 /// waiter but never release it early. Every <see cref="BarrierOptions.CriticalReadEvery"/>-th poll is a critical turn

@@ -20,7 +20,7 @@ namespace MusicRecipes.Recipes.Queue;
 /// mark (<c>…/p/{stream}/hwm</c>, written eventually by that stream's one instance alone — a single writer, fixed-width
 /// digits so that even Cassandra's equal-timestamp tie-break keeps the larger mark); per item an immutable payload key
 /// written eventually and a state key written only with critical puts (eventual and critical writes never share a key,
-/// DESIGN.md §2).</para>
+/// docs/design.md §2).</para>
 /// <para><b>Submit</b>: register once (a critical section that also gives this instance a stream of its own, see
 /// below), then take the next sequence number, put the payload, raise the high-water mark — all at the local site, no
 /// WAN round trip.</para>

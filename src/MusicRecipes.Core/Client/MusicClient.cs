@@ -84,7 +84,7 @@ public sealed class MusicClient : IMusicClient
         ThrowIfDisposed();
         using var activity = StartActivity("music.put", key, DataConsistency.One);
 
-        // Eventual writes use ordinal 0, so they lose to any critical write (DESIGN.md §2 rule 2).
+        // Eventual writes use ordinal 0, so they lose to any critical write (rule 2 of docs/design.md).
         var timestamp = FencingTimestamp.ForEventualWrite(_options.TimeProvider.GetUtcNow());
         await _options.Resilience.ExecuteAsync(
             static async (state, ct) => await state.Data.WriteAsync(state.Key, state.Value, state.Timestamp, DataConsistency.One, ct).ConfigureAwait(false),

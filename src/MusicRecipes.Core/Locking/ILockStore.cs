@@ -5,7 +5,7 @@ namespace MusicRecipes.Locking;
 /// lightweight transactions, or the in-memory service). One instance is one client's session.
 /// </summary>
 /// <remarks>
-/// Backends implement this; programs use <see cref="IMusicClient"/>. The obligations, from DESIGN.md §2:
+/// Backends implement this; programs use <see cref="IMusicClient"/>. The obligations, from docs/design.md §2:
 /// <list type="number">
 /// <item><see cref="CheckHeadAsync"/> reads with strong consistency (rule 1), and so do the key states it returns.</item>
 /// <item>Ordinals strictly increase per key for the key's whole life (rule 2 builds fencing timestamps on them).</item>

@@ -1,7 +1,7 @@
 namespace MusicRecipes.Testing.History;
 
 /// <summary>
-/// Checks a recorded work-queue history against exactly-one processing (DESIGN.md §4, work-queue claim):
+/// Checks a recorded work-queue history against exactly-one processing (docs/design.md §2, the work-queue claim of the placement service):
 /// <list type="bullet">
 /// <item><b>Completed twice</b>: at most one claim of an item has an acknowledged completion.</item>
 /// <item><b>Claimed after done</b>: no discovery round that began after an acknowledged completion claims the item again.</item>

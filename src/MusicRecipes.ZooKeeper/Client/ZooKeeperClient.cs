@@ -464,7 +464,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>
     /// After a whole session timeout without a server, the ensemble has expired the session (or will before we can
-    /// reach it): report it lost now rather than let holders believe in locks nobody honours (DESIGN.md §2 rule 6).
+    /// reach it): report it lost now rather than let holders believe in locks nobody honours (rule 6 of docs/design.md).
     /// </summary>
     private void ExpireIfCutOffTooLong()
     {

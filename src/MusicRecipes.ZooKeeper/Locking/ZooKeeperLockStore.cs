@@ -457,7 +457,7 @@ public sealed class ZooKeeperLockStore : ILockStore
             // Whatever failed after a multi was sent — its reply lost, the search for it cut short, the caller
             // cancelling, the adoption's own reads failing — the ticket may exist in a session that lives on, and its
             // caller never got it. Remove it now and keep retrying, even if this store is never called again: an
-            // orphan would block the queues for the rest of the session (DESIGN.md §2 rule 6).
+            // orphan would block the queues for the rest of the session (rule 6 of docs/design.md).
             _orphans[ticketId] = keys;
             _ = Task.Run(() => CleanOrphansAsync(CancellationToken.None));
             throw;
