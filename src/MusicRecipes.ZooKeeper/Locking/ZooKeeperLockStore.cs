@@ -137,9 +137,8 @@ public sealed class ZooKeeperLockStore : ILockStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// A <c>sync</c> (rule 1), then the children of each key node and, when the ticket is first everywhere, each key
-    /// node's data and version: read after the children on the same server, so they include the previous holder's last
-    /// record. The client records its acquisition over exactly that version.
+    /// A <c>sync</c> (rule 1) and, pipelined behind it on the same connection, the children of each key node and each
+    /// key node's data and version — one round trip. The client records its acquisition over exactly that version.
     /// </remarks>
     public Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
@@ -151,11 +150,14 @@ public sealed class ZooKeeperLockStore : ILockStore
                 return HeadCheck.Gone;
             }
 
-            await _client.SyncAsync(_root, cancellationToken).ConfigureAwait(false);
+            // One round trip: the sync and, behind it on the same connection, every queue and every key state.
+            var keyPaths = ticket.Positions.Select(p => KeyPath(p.Key)).ToArray();
+            var (children, nodes) = await _client.ReadAfterSyncAsync(_root, keyPaths, keyPaths, cancellationToken).ConfigureAwait(false);
             var status = HeadStatus.Head;
-            foreach (var position in ticket.Positions)
+            for (var i = 0; i < ticket.Positions.Count; i++)
             {
-                var queue = await QueueOfAsync(position.Key, cancellationToken).ConfigureAwait(false);
+                var position = ticket.Positions[i];
+                var queue = children[i] is { } listed ? ToQueue(listed.Children) : [];
                 if (!queue.Any(e => e.Ordinal == position.Ordinal && e.TicketId == ticket.Id))
                 {
                     await NoticeGoneAsync(ticket).ConfigureAwait(false);
@@ -173,12 +175,8 @@ public sealed class ZooKeeperLockStore : ILockStore
                 return HeadCheck.Waiting;
             }
 
-            var states = new VersionedKeyState[ticket.Positions.Count];
-            for (var i = 0; i < states.Length; i++)
-            {
-                states[i] = await ReadKeyStateAsync(ticket.Positions[i].Key, cancellationToken).ConfigureAwait(false);
-            }
-
+            // Read after the queues on the same server, so they include the previous holder's last record.
+            var states = nodes.Select(n => n is null ? new VersionedKeyState(KeyLockState.Empty, -1) : new VersionedKeyState(KeyStateRecord.Decode(n.Data), n.Stat.Version)).ToArray();
             return new HeadCheck(HeadStatus.Head, states);
         });
     }
