@@ -59,6 +59,8 @@ internal sealed class SiteClient(int site, MusicClient inner, ZooKeeperLockStore
 
     public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) => inner.CreateLockRefAsync(keys, cancellationToken);
 
+    public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, MusicRecipes.Locking.TicketMode mode, CancellationToken cancellationToken = default) => inner.CreateLockRefAsync(keys, mode, cancellationToken);
+
     public Task<bool> AcquireLockAsync(LockRef lockRef, CancellationToken cancellationToken = default) => inner.AcquireLockAsync(lockRef, cancellationToken);
 
     public Task<byte[]?> CriticalGetAsync(LockRef lockRef, string key, CancellationToken cancellationToken = default) => inner.CriticalGetAsync(lockRef, key, cancellationToken);

@@ -113,7 +113,7 @@ public sealed class CassandraLockStore : ILockStore
     public DateTimeOffset UtcNow => _options.TimeProvider.GetUtcNow();
 
     /// <inheritdoc />
-    public async Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    public async Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, TicketMode mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count == 0)
@@ -123,7 +123,7 @@ public sealed class CassandraLockStore : ILockStore
 
         var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         var sessionId = await _session.EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
-        var ticketId = Guid.NewGuid().ToString("N");
+        var ticketId = mode.IdPrefix + Guid.NewGuid().ToString("N");
         var keyList = keys.ToList();
         long floor = 0;
         for (var attempt = 0; attempt < MaxEnqueueAttempts; attempt++)
@@ -528,10 +528,10 @@ public sealed class CassandraLockStore : ILockStore
                 return new QueueLook(null, states);
             }
 
-            if (entries[0].TicketId != ticket.Id)
-            {
-                blockers.Add(entries[0]);
-            }
+            // The tickets ahead that keep ours from holding, by its hold rule over their modes (the mode is in the id).
+            var ahead = entries.TakeWhile(e => e.Position.Ordinal < position.Ordinal).ToArray();
+            var blocking = ticket.HoldRule.BlockersAmong(ahead.Select(e => e.TicketId).ToArray());
+            blockers.AddRange(ahead.Where(e => blocking.Contains(e.TicketId)));
         }
 
         return new QueueLook(blockers, states);

@@ -1,3 +1,5 @@
+using MusicRecipes.Locking;
+
 namespace MusicRecipes;
 
 /// <summary>
@@ -22,6 +24,22 @@ public interface IMusicClient : IMusicStore, IAsyncDisposable
 
     /// <summary>The state of this client's session with the lock service.</summary>
     LockSessionState SessionState { get; }
+
+    /// <summary>
+    /// Creates a ticket that shares its keys as <paramref name="mode"/> says (<see cref="IMusicStore.CreateLockRefAsync"/>
+    /// makes an exclusive one): <see cref="TicketMode.Shared"/> for a reader, which holds together with other readers and
+    /// may only read (critical gets); <see cref="TicketMode.Permits"/> for one of N permits of a semaphore, which locks no
+    /// data (no critical operations). A writer queued between readers holds back the readers behind it.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var reader = await client.CreateLockRefAsync(["catalog"], TicketMode.Shared, ct);
+    /// await client.WaitForLockAsync(reader, TimeSpan.FromSeconds(5), ct);
+    /// var catalog = await client.CriticalGetAsync(reader, "catalog", ct); // the latest value, as for a writer
+    /// await client.ReleaseLockAsync(reader, ct);
+    /// </code>
+    /// </example>
+    Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, TicketMode mode, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Waits until <paramref name="lockRef"/> is acquired. Waiting is event-driven: the wait wakes when a

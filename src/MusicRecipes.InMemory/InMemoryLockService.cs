@@ -56,7 +56,7 @@ internal sealed class InMemoryLockService : IDisposable
         }
     }
 
-    public LockTicket Enqueue(LockSession session, IReadOnlyList<string> keys, SessionLease lease)
+    public LockTicket Enqueue(LockSession session, IReadOnlyList<string> keys, TicketMode mode, SessionLease lease)
     {
         lock (_gate)
         {
@@ -73,7 +73,7 @@ internal sealed class InMemoryLockService : IDisposable
                 positions[i] = new TicketPosition(keys[i], ++queue.LastOrdinal);
             }
 
-            var ticket = new LockTicket($"t{++_nextTicket}-{session.Id}", session.Id, positions, lease);
+            var ticket = new LockTicket($"{mode.IdPrefix}t{++_nextTicket}-{session.Id}", session.Id, positions, lease);
             foreach (var position in positions)
             {
                 var entry = new QueueEntry(ticket.Id, session.Id, position, keys);
@@ -85,7 +85,10 @@ internal sealed class InMemoryLockService : IDisposable
         }
     }
 
-    /// <summary>One strong look (rule 1): head or not, and when head, each key's state with its version.</summary>
+    /// <summary>
+    /// One strong look (rule 1): whether the ticket holds its place in every queue by its hold rule over the modes of the
+    /// tickets ahead of it, and when it does, each key's state with its version.
+    /// </summary>
     public HeadCheck CheckHead(LockTicket ticket)
     {
         lock (_gate)
@@ -99,7 +102,7 @@ internal sealed class InMemoryLockService : IDisposable
                     return HeadCheck.Gone;
                 }
 
-                if (entries.Keys.First() != position.Ordinal)
+                if (!ticket.HoldRule.CanHoldBehind(AheadOf(entries, position.Ordinal).Select(s => s.Entry.TicketId).ToArray()))
                 {
                     status = HeadStatus.Waiting;
                 }
@@ -114,7 +117,7 @@ internal sealed class InMemoryLockService : IDisposable
         }
     }
 
-    /// <summary>A task that completes when a predecessor of the ticket leaves, or at once if none is left.</summary>
+    /// <summary>A task that completes when a ticket the given one waits behind leaves, or at once if none is left.</summary>
     public Task WaitForChange(LockTicket ticket)
     {
         lock (_gate)
@@ -129,13 +132,19 @@ internal sealed class InMemoryLockService : IDisposable
                     return Task.CompletedTask;
                 }
 
-                // Watch only the immediate predecessor (no herd effect), and our own entry (a forced removal).
-                var predecessor = entries.Where(e => e.Key < position.Ordinal).Select(e => e.Value).LastOrDefault();
-                if (predecessor is not null)
+                // Watch only the tickets whose departure can let this one hold (no herd), and our own entry (a
+                // forced removal).
+                var ahead = AheadOf(entries, position.Ordinal).ToArray();
+                var blockers = ticket.HoldRule.BlockersAmong(ahead.Select(s => s.Entry.TicketId).ToArray());
+                foreach (var blocker in ahead.Where(s => blockers.Contains(s.Entry.TicketId)))
                 {
-                    predecessor.Watchers.Add(change);
-                    own.Watchers.Add(change);
+                    blocker.Watchers.Add(change);
                     watching = true;
+                }
+
+                if (blockers.Count > 0)
+                {
+                    own.Watchers.Add(change);
                 }
             }
 
@@ -316,6 +325,9 @@ internal sealed class InMemoryLockService : IDisposable
             throw new SessionExpiredException(session.Id);
         }
     }
+
+    private static IEnumerable<Slot> AheadOf(SortedDictionary<long, Slot> entries, long ordinal) =>
+        entries.TakeWhile(e => e.Key < ordinal).Select(e => e.Value);
 
     private KeyQueue QueueOf(string key)
     {

@@ -63,18 +63,18 @@ internal sealed class InMemoryLockStore : ILockStore
         }
     }
 
-    public async Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    public async Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, TicketMode mode, CancellationToken cancellationToken)
     {
         await CallAsync(cancellationToken).ConfigureAwait(false);
         var (session, lease) = CurrentSession();
         try
         {
-            return _service.Enqueue(session, keys, lease);
+            return _service.Enqueue(session, keys, mode, lease);
         }
         catch (SessionExpiredException)
         {
             (session, lease) = RenewSession();
-            return _service.Enqueue(session, keys, lease);
+            return _service.Enqueue(session, keys, mode, lease);
         }
     }
 

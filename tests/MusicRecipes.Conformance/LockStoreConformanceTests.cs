@@ -32,9 +32,9 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
     {
         var key = ConformanceKeys.New("fifo");
         var (a, b) = (await StoreAsync(), await StoreAsync());
-        var first = await a.EnqueueAsync([key], default);
-        var second = await b.EnqueueAsync([key], default);
-        var third = await a.EnqueueAsync([key], default);
+        var first = await a.EnqueueAsync([key], TicketMode.Exclusive, default);
+        var second = await b.EnqueueAsync([key], TicketMode.Exclusive, default);
+        var third = await a.EnqueueAsync([key], TicketMode.Exclusive, default);
         Assert.True(first.Positions[0].Ordinal >= 1);
         Assert.True(first.Positions[0].Ordinal < second.Positions[0].Ordinal);
         Assert.True(second.Positions[0].Ordinal < third.Positions[0].Ordinal);
@@ -56,7 +56,7 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
 
         await b.ReleaseAsync(second, clean: null, default);
         await a.ReleaseAsync(third, clean: null, default);
-        var later = await b.EnqueueAsync([key], default);
+        var later = await b.EnqueueAsync([key], TicketMode.Exclusive, default);
         Assert.True(later.Positions[0].Ordinal > third.Positions[0].Ordinal);
     }
 
@@ -66,7 +66,7 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         var keys = Enumerable.Range(0, 3).Select(i => ConformanceKeys.New($"multi{i}")).Order(StringComparer.Ordinal).ToArray();
         int[][] sets = [[0, 1], [1, 2], [0, 2], [0, 1, 2]];
         var stores = new[] { await StoreAsync(), await StoreAsync(), await StoreAsync() };
-        var tickets = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => stores[i % 3].EnqueueAsync(sets[i % sets.Length].Select(k => keys[k]).ToArray(), default)));
+        var tickets = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => stores[i % 3].EnqueueAsync(sets[i % sets.Length].Select(k => keys[k]).ToArray(), TicketMode.Exclusive, default)));
 
         foreach (var x in tickets)
         {
@@ -78,13 +78,20 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         }
 
         var holders = new ConcurrentDictionary<string, int>();
-        await Task.WhenAll(tickets.Select((ticket, i) => Task.Run(async () =>
+        var stage = new ConcurrentDictionary<LockTicket, string>();
+        var turns = Task.WhenAll(tickets.Select((ticket, i) => Task.Run(async () =>
         {
             var store = stores[i % 3];
-            while (await HeadStatusOrRetryAsync(store, ticket) != HeadStatus.Head)
+            stage[ticket] = "waiting";
+            HeadStatus status;
+            while ((status = await HeadStatusOrRetryAsync(store, ticket)) != HeadStatus.Head)
             {
+                // A ticket gone from its queues never gets a turn: say so now rather than time out later.
+                Assert.True(status == HeadStatus.Waiting, $"{ticket} left its queues while waiting ({status}, loss: {ticket.LossReason})");
                 await store.WaitForChangeAsync(ticket, default);
             }
+
+            stage[ticket] = "holding";
 
             foreach (var position in ticket.Positions)
             {
@@ -97,8 +104,20 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
                 holders.AddOrUpdate(position.Key, 0, (_, n) => n - 1);
             }
 
+            stage[ticket] = "releasing";
             await ReleaseUntilConfirmedAsync(store, ticket);
-        }))).WaitAsync(Patience * 3);
+            stage[ticket] = "done";
+        })));
+        try
+        {
+            await turns.WaitAsync(Patience * 3);
+        }
+        catch (TimeoutException)
+        {
+            var queues = await Task.WhenAll(keys.Select(async k => $"{k}: [{string.Join(", ", (await stores[0].ReadQueueAsync(k, default)).Select(e => e.TicketId))}]"));
+            var stuck = tickets.Where(t => stage.GetValueOrDefault(t) != "done").Select(t => $"{t} {stage.GetValueOrDefault(t)}");
+            Assert.Fail($"Not every ticket got its turn within {Patience * 3}. Unfinished: {string.Join("; ", stuck)}. Queues: {string.Join("; ", queues)}");
+        }
     }
 
     [Fact]
@@ -106,8 +125,8 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
     {
         var key = ConformanceKeys.New("wake");
         var (holder, waiter) = (await StoreAsync(), await StoreAsync());
-        var held = await holder.EnqueueAsync([key], default);
-        var waiting = await waiter.EnqueueAsync([key], default);
+        var held = await holder.EnqueueAsync([key], TicketMode.Exclusive, default);
+        var waiting = await waiter.EnqueueAsync([key], TicketMode.Exclusive, default);
         var wake = waiter.WaitForChangeAsync(waiting, default);
         await Task.Delay(300);
         Assert.False(wake.IsCompleted, "nothing changed, so the waiter must still be waiting");
@@ -122,7 +141,7 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
     {
         var key = ConformanceKeys.New("record");
         var (owner, other) = (await StoreAsync(), await StoreAsync());
-        var ticket = await owner.EnqueueAsync([key], default);
+        var ticket = await owner.EnqueueAsync([key], TicketMode.Exclusive, default);
         var position = ticket.Positions[0];
         var read = await HeadStateAsync(owner, ticket, 0);
         Assert.Equal(KeyLockState.Empty, read.State);
@@ -149,8 +168,8 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
     {
         var key = ConformanceKeys.New("stale-head");
         var (stale, next, remover) = (await StoreAsync(), await StoreAsync(), await StoreAsync());
-        var x = await stale.EnqueueAsync([key], default);
-        var y = await next.EnqueueAsync([key], default);
+        var x = await stale.EnqueueAsync([key], TicketMode.Exclusive, default);
+        var y = await next.EnqueueAsync([key], TicketMode.Exclusive, default);
         var xRead = await HeadStateAsync(stale, x, 0); // x saw itself first ... and then stalled
 
         Assert.True(await remover.ForceRemoveAsync((await remover.ReadQueueAsync(key, default))[0], default));
@@ -169,9 +188,9 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         var (a, b) = (ConformanceKeys.New("clean-a"), ConformanceKeys.New("clean-b"));
         var keys = new[] { a, b }.Order(StringComparer.Ordinal).ToArray();
         var (owner, other) = (await StoreAsync(), await StoreAsync());
-        var ticket = await owner.EnqueueAsync(keys, default);
+        var ticket = await owner.EnqueueAsync(keys, TicketMode.Exclusive, default);
         await RecordAllAsync(owner, ticket);
-        var waiting = await other.EnqueueAsync([keys[0]], default);
+        var waiting = await other.EnqueueAsync([keys[0]], TicketMode.Exclusive, default);
 
         await owner.ReleaseAsync(ticket, new CleanRelease([null, null]), default);
         Assert.Equal(HeadStatus.Gone, (await owner.CheckHeadAsync(ticket, default)).Status);
@@ -183,7 +202,7 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         Assert.Equal(RecordResult.Recorded, await other.TryRecordAcquiredAsync(waiting, waiting.Positions[0], handedOver, default));
 
         // A holder removed after it recorded, whose successor recorded since: its clean release records nothing.
-        var successor = await owner.EnqueueAsync([keys[0]], default);
+        var successor = await owner.EnqueueAsync([keys[0]], TicketMode.Exclusive, default);
         Assert.True(await owner.ForceRemoveAsync((await owner.ReadQueueAsync(keys[0], default))[0], default));
         await RecordAllAsync(owner, successor);
         await other.ReleaseAsync(waiting, new CleanRelease([null]), default);
@@ -199,9 +218,9 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
     {
         var keys = new[] { ConformanceKeys.New("forced-a"), ConformanceKeys.New("forced-b") }.Order(StringComparer.Ordinal).ToArray();
         var (owner, other) = (await StoreAsync(), await StoreAsync());
-        var ticket = await owner.EnqueueAsync(keys, default);
+        var ticket = await owner.EnqueueAsync(keys, TicketMode.Exclusive, default);
         await RecordAllAsync(owner, ticket);
-        var waiter = await other.EnqueueAsync([keys[0]], default);
+        var waiter = await other.EnqueueAsync([keys[0]], TicketMode.Exclusive, default);
 
         var head = (await other.ReadQueueAsync(keys[0], default))[0];
         Assert.Equal(ticket.Id, head.TicketId);
@@ -223,9 +242,9 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
     {
         var key = ConformanceKeys.New("expiry");
         var (dying, observer) = (await StoreAsync(), await StoreAsync());
-        var one = await dying.EnqueueAsync([key], default);
-        var two = await dying.EnqueueAsync([key, ConformanceKeys.New("expiry2")], default);
-        var next = await observer.EnqueueAsync([key], default);
+        var one = await dying.EnqueueAsync([key], TicketMode.Exclusive, default);
+        var two = await dying.EnqueueAsync([key, ConformanceKeys.New("expiry2")], TicketMode.Exclusive, default);
+        var next = await observer.EnqueueAsync([key], TicketMode.Exclusive, default);
 
         await Backend.ExpireSessionAsync(dying);
         await WhenLostAsync(one);
@@ -239,7 +258,7 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
             await observer.WaitForChangeAsync(next, default).WaitAsync(Patience);
         }
 
-        var fresh = await dying.EnqueueAsync([ConformanceKeys.New("expiry3")], default);
+        var fresh = await dying.EnqueueAsync([ConformanceKeys.New("expiry3")], TicketMode.Exclusive, default);
         Assert.NotEqual(one.SessionId, fresh.SessionId);
         Assert.Equal(HeadStatus.Head, (await dying.CheckHeadAsync(fresh, default)).Status);
         Assert.Equal(HeadStatus.Gone, (await dying.CheckHeadAsync(one, default)).Status);

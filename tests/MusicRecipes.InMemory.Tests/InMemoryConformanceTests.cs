@@ -75,3 +75,10 @@ public sealed class InMemoryLockStoreTests : LockStoreConformanceTests, ILockSto
         await _cluster.DisposeAsync();
     }
 }
+
+public sealed class InMemorySharedTicketTests(ITestOutputHelper output) : SharedTicketConformanceTests(output)
+{
+    private readonly InMemoryTestBackend _backend = new();
+
+    protected override IMusicTestBackend Backend => _backend;
+}

@@ -92,7 +92,11 @@ public sealed class MusicClient : IMusicClient
     }
 
     /// <inheritdoc />
-    public async Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) =>
+        CreateLockRefAsync(keys, TicketMode.Exclusive, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, TicketMode mode, CancellationToken cancellationToken = default)
     {
         var keySet = MusicKey.NormalizeSet(keys, nameof(keys));
         ThrowIfDisposed();
@@ -101,7 +105,8 @@ public sealed class MusicClient : IMusicClient
         activity?.SetTag(MusicTelemetry.SiteTag, Site);
 
         // Not wrapped in the retry pipeline: an enqueue is not idempotent; backends protect their own ambiguous creates.
-        var ticket = await _locks.EnqueueAsync(keySet, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("music.mode", mode.ToString());
+        var ticket = await _locks.EnqueueAsync(keySet, mode, cancellationToken).ConfigureAwait(false);
         var lockRef = new LockRef(this, ticket, keySet);
         _outstanding[ticket.Id] = lockRef;
         ticket.LostToken.Register(() => OnTicketLost(lockRef));
@@ -143,9 +148,10 @@ public sealed class MusicClient : IMusicClient
         var leaseStart = _options.TimeProvider.GetTimestamp();
         var positions = lockRef.Ticket.Positions;
         var states = head.KeyStates is { } read && read.Count == positions.Count ? read : null;
-        for (var i = 0; i < positions.Count; i++)
+        if (!await PrepareKeysAsync(lockRef, states, cancellationToken).ConfigureAwait(false))
         {
-            await PrepareKeyAsync(lockRef, i, states?[i], cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("music.acquired", false);
+            return false; // a reader that must sync first waits until it is first in every queue
         }
 
         StartLeaseTimer(lockRef, leaseStart);
@@ -174,7 +180,7 @@ public sealed class MusicClient : IMusicClient
     public async Task<byte[]?> CriticalGetAsync(LockRef lockRef, string key, CancellationToken cancellationToken = default)
     {
         MusicKey.Validate(key, nameof(key));
-        var ordinal = EnsureHolds(lockRef, key);
+        var ordinal = EnsureMayRead(lockRef, key);
         var started = Stopwatch.GetTimestamp();
         if (lockRef.KnownWrite(lockRef.IndexOf(key)) is { } known)
         {
@@ -213,7 +219,7 @@ public sealed class MusicClient : IMusicClient
     {
         MusicKey.Validate(key, nameof(key));
         ValidateValue(value);
-        var ordinal = EnsureHolds(lockRef, key);
+        var ordinal = EnsureMayWrite(lockRef, key);
         using var activity = StartActivity("music.critical_put", key, DataConsistency.Quorum);
 
         // Admitted before the sequence is taken: once a release has begun no put starts, so the release's decision
@@ -411,6 +417,60 @@ public sealed class MusicClient : IMusicClient
     }
 
     /// <summary>
+    /// Makes the ticket's keys ready for it, by its mode. A writer (exclusive) records and syncs each key
+    /// (<see cref="PrepareKeyAsync"/>). A semaphore permit locks no data: nothing to do. A reader changes nothing when
+    /// every key was left clean — readers hold together, and none of them writes — but a key left unclean must be
+    /// synced, and one holder syncs alone (rule 3): the reader then waits until it is first in every queue
+    /// (<see cref="LockTicket.HoldAlone"/>) and prepares its keys as a writer would; its clean release leaves them clean.
+    /// Returns <c>false</c> when the reader must wait for that first.
+    /// </summary>
+    private async Task<bool> PrepareKeysAsync(LockRef lockRef, IReadOnlyList<VersionedKeyState>? states, CancellationToken cancellationToken)
+    {
+        var ticket = lockRef.Ticket;
+        if (ticket.Mode.Kind == TicketModeKind.Permits)
+        {
+            return true;
+        }
+
+        if (ticket.HoldRule.Kind == TicketModeKind.Shared)
+        {
+            var known = new long?[ticket.Positions.Count];
+            for (var i = 0; i < ticket.Positions.Count; i++)
+            {
+                var position = ticket.Positions[i];
+                var state = (states?[i] ?? await _options.Resilience.ExecuteAsync(
+                    static (s, ct) => new ValueTask<VersionedKeyState>(s.Locks.GetKeyStateAsync(s.Key, ct)),
+                    (Locks: _locks, position.Key), cancellationToken).ConfigureAwait(false)).State;
+                if (state.NeedsSyncBefore(position.Ordinal) || state.IsAcquiredBy(position.Ordinal))
+                {
+                    ticket.HoldAlone();
+                    _logger.LogDebug("Reader {Ticket} found {Key} unclean; it syncs it once it is first in every queue", lockRef, position.Key);
+                    return false;
+                }
+
+                known[i] = state.KnownLastWriteFor(position.Ordinal);
+            }
+
+            for (var i = 0; i < known.Length; i++)
+            {
+                if (known[i] is { } lastWrite)
+                {
+                    lockRef.NoteWrite(i, lastWrite);
+                }
+            }
+
+            return true;
+        }
+
+        for (var i = 0; i < ticket.Positions.Count; i++)
+        {
+            await PrepareKeyAsync(lockRef, i, states?[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Makes one key ready for a new holder (rule 3): record the acquisition first, with one compare-and-set that is
     /// conditional on the ticket still being queued (rule 6), then sync if the previous holder was unclean. Recording
     /// first means that a holder that stops anywhere after it — even half-way through its sync write-back — leaves the
@@ -534,6 +594,22 @@ public sealed class MusicClient : IMusicClient
 
         return lockRef.Ticket.OrdinalOf(key)
             ?? throw new LockNotHeldException($"Ticket {lockRef} does not lock key '{key}'; it locks {string.Join(", ", lockRef.Keys)}.");
+    }
+
+    private long EnsureMayWrite(LockRef lockRef, string key)
+    {
+        var ordinal = EnsureHolds(lockRef, key);
+        return lockRef.Ticket.Mode.AllowsWrites
+            ? ordinal
+            : throw new LockNotHeldException($"Ticket {lockRef} is a {lockRef.Ticket.Mode} hold: it may not write; take an exclusive (writer) ticket to write '{key}'.");
+    }
+
+    private long EnsureMayRead(LockRef lockRef, string key)
+    {
+        var ordinal = EnsureHolds(lockRef, key);
+        return lockRef.Ticket.Mode.AllowsReads
+            ? ordinal
+            : throw new LockNotHeldException($"Ticket {lockRef} is a semaphore permit: it locks no data; '{key}' cannot be read under it.");
     }
 
     private void EnsureUsable(LockRef lockRef)

@@ -33,17 +33,22 @@ public interface ILockStore : IAsyncDisposable
     /// <summary>The lock store's clock, used to judge leases; the server's clock where the service has one.</summary>
     DateTimeOffset UtcNow { get; }
 
-    /// <summary>Enters a new ticket into the queue of every key atomically. <paramref name="keys"/> are distinct and sorted.</summary>
-    Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+    /// <summary>
+    /// Enters a new ticket into the queue of every key atomically. <paramref name="keys"/> are distinct and sorted. The
+    /// ticket's id starts with <paramref name="mode"/>'s <see cref="TicketMode.IdPrefix"/>.
+    /// </summary>
+    Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, TicketMode mode, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Strongly reads whether the ticket is first in all its queues (rule 1) and, when it is, the state of each of its
-    /// keys, read after the head was seen (<see cref="HeadCheck.KeyStates"/>; a store may leave them out).
+    /// Strongly reads whether the ticket holds its place in all its queues (rule 1) — by its <see cref="LockTicket.HoldRule"/>
+    /// over the modes of the tickets ahead of it (<see cref="TicketMode.CanHoldBehind"/>) — and, when it does, the state of
+    /// each of its keys, read after the head was seen (<see cref="HeadCheck.KeyStates"/>; a store may leave them out).
     /// </summary>
     Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Completes when any queue of the ticket may have changed (a predecessor left), or when the ticket is lost.
+    /// Completes when any queue of the ticket may have changed (a ticket it waits behind left: see
+    /// <see cref="TicketMode.BlockersAmong"/>), or when the ticket is lost.
     /// It completes at once when the ticket is already first in every queue or a predecessor is already gone, so a
     /// change between the caller's <see cref="CheckHeadAsync"/> and this call is never missed. Callers re-check
     /// with <see cref="CheckHeadAsync"/>; a spurious wake-up is allowed.

@@ -15,6 +15,7 @@ public sealed class LockTicket
     private readonly CancellationTokenSource _lost = new();
     private readonly SessionLease? _lease;
     private int _lossReason = -1;
+    private int _holdsAlone;
     private long _lostAtTicks;
     private long _holdDeadline = long.MaxValue;
     private TimeProvider _holdClock = TimeProvider.System;
@@ -52,6 +53,15 @@ public sealed class LockTicket
 
     /// <summary>The ticket's position in each key's queue.</summary>
     public IReadOnlyList<TicketPosition> Positions { get; }
+
+    /// <summary>How the ticket shares its keys (carried in its <see cref="Id"/>; see <see cref="TicketMode.IdPrefix"/>).</summary>
+    public TicketMode Mode => TicketMode.OfTicket(Id);
+
+    /// <summary>
+    /// The rule the ticket's own head checks and waits judge it by: its <see cref="Mode"/>, or exclusive while a reader
+    /// has to sync its keys first (rule 3: one holder syncs, alone). Other tickets always judge it by its mode.
+    /// </summary>
+    public TicketMode HoldRule => Volatile.Read(ref _holdsAlone) != 0 ? TicketMode.Exclusive : Mode;
 
     /// <summary>The client-side lease of the owning session, if the store keeps one.</summary>
     public SessionLease? Lease => _lease;
@@ -104,6 +114,9 @@ public sealed class LockTicket
 
     /// <inheritdoc />
     public override string ToString() => $"{Id}[{string.Join(",", Positions.Select(p => $"{p.Key}#{p.Ordinal}"))}]";
+
+    /// <summary>From now on the ticket waits until it is first in every queue (a reader that must sync).</summary>
+    internal void HoldAlone() => Volatile.Write(ref _holdsAlone, 1);
 
     /// <summary>Sets the hold lease: the ticket is lost at <paramref name="deadline"/> (a timestamp of <paramref name="clock"/>).</summary>
     internal void LimitHold(long deadline, TimeProvider clock)

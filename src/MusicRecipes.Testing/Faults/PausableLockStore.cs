@@ -47,7 +47,7 @@ public sealed class PausableLockStore(ILockStore inner) : ILockStore
     }
 
     /// <inheritdoc />
-    public Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) => Inner.EnqueueAsync(keys, cancellationToken);
+    public Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, TicketMode mode, CancellationToken cancellationToken) => Inner.EnqueueAsync(keys, mode, cancellationToken);
 
     /// <inheritdoc />
     public async Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)

@@ -124,7 +124,7 @@ public sealed class ZooKeeperLockStore : ILockStore
     public static string FormatSessionId(long sessionId) => "0x" + sessionId.ToString("x", CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
-    public Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    public Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, TicketMode mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count == 0)
@@ -132,7 +132,7 @@ public sealed class ZooKeeperLockStore : ILockStore
             throw new ArgumentException("A ticket needs at least one key.", nameof(keys));
         }
 
-        return GuardAsync(() => EnqueueCoreAsync(keys, cancellationToken));
+        return GuardAsync(() => EnqueueCoreAsync(keys, mode, cancellationToken));
     }
 
     /// <inheritdoc />
@@ -164,7 +164,7 @@ public sealed class ZooKeeperLockStore : ILockStore
                     return HeadCheck.Gone;
                 }
 
-                if (queue[0].Ordinal != position.Ordinal)
+                if (!ticket.HoldRule.CanHoldBehind(queue.TakeWhile(e => e.Ordinal < position.Ordinal).Select(e => e.TicketId).ToArray()))
                 {
                     status = HeadStatus.Waiting;
                 }
@@ -198,25 +198,25 @@ public sealed class ZooKeeperLockStore : ILockStore
             foreach (var position in ticket.Positions)
             {
                 var queue = await QueueOfAsync(position.Key, cancellationToken).ConfigureAwait(false);
-                var predecessor = queue.LastOrDefault(e => e.Ordinal < position.Ordinal);
                 if (!queue.Any(e => e.Ordinal == position.Ordinal))
                 {
                     await NoticeGoneAsync(ticket).ConfigureAwait(false);
                     return true;
                 }
 
-                if (predecessor.Name is null)
+                // Watch only the tickets whose departure can let ours hold: no herd.
+                var ahead = queue.TakeWhile(e => e.Ordinal < position.Ordinal).ToArray();
+                var blockers = ticket.HoldRule.BlockersAmong(ahead.Select(e => e.TicketId).ToArray());
+                foreach (var blocker in ahead.Where(e => blockers.Contains(e.TicketId)))
                 {
-                    continue;
-                }
+                    var path = ZooKeeperPath.Combine(KeyPath(position.Key), blocker.Name);
+                    if (await _client.ExistsAsync(path, tracked.PredecessorWatcher, cancellationToken).ConfigureAwait(false) is null)
+                    {
+                        return true; // left between our read and the watch
+                    }
 
-                var path = ZooKeeperPath.Combine(KeyPath(position.Key), predecessor.Name);
-                if (await _client.ExistsAsync(path, tracked.PredecessorWatcher, cancellationToken).ConfigureAwait(false) is null)
-                {
-                    return true; // left between our read and the watch
+                    watching = true;
                 }
-
-                watching = true;
             }
 
             if (!watching)
@@ -463,11 +463,11 @@ public sealed class ZooKeeperLockStore : ILockStore
         _tickets.TryRemove(ticket.Id, out _);
     }
 
-    private async Task<LockTicket> EnqueueCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    private async Task<LockTicket> EnqueueCoreAsync(IReadOnlyList<string> keys, TicketMode mode, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await CleanOrphansAsync(cancellationToken).ConfigureAwait(false);
-        var ticketId = Guid.NewGuid().ToString("N");
+        var ticketId = mode.IdPrefix + Guid.NewGuid().ToString("N");
         var sent = false;
         try
         {

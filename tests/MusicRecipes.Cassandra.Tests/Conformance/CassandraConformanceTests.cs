@@ -55,3 +55,12 @@ public sealed class CassandraLossFirstTests : LossFirstConformanceTests
         await _sites.DisposeAsync();
     }
 }
+
+/// <summary>Reader-writer and semaphore tickets with Cassandra data and Cassandra (LWT) locks.</summary>
+[Collection(CassandraCollection.Name)]
+public sealed class CassandraSharedTicketTests(CassandraClusterFixture fixture, ITestOutputHelper output) : SharedTicketConformanceTests(output)
+{
+    private readonly CassandraTestBackend _backend = new(fixture, cassandraLocks: true);
+
+    protected override IMusicTestBackend Backend => _backend;
+}

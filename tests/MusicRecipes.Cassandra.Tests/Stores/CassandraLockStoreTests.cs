@@ -41,10 +41,10 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
         var key = Key();
         var dying = NewStore(TimeSpan.FromSeconds(3));
         var survivor = NewStore();
-        var ticket = await dying.EnqueueAsync(new[] { key }, default);
+        var ticket = await dying.EnqueueAsync(new[] { key }, TicketMode.Exclusive, default);
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ticket.LostToken.Register(() => lost.TrySetResult());
-        var next = await survivor.EnqueueAsync(new[] { key }, default);
+        var next = await survivor.EnqueueAsync(new[] { key }, TicketMode.Exclusive, default);
         Assert.Equal(HeadStatus.Waiting, (await survivor.CheckHeadAsync(next, default)).Status);
 
         // Expire it as the lease would: its row disappears.
@@ -65,7 +65,7 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
         Assert.Equal(KeyLockState.Empty, (await survivor.GetKeyStateAsync(key, default)).State);
 
         // A new session replaces the expired one on the next call.
-        var again = await dying.EnqueueAsync(new[] { Key() }, default);
+        var again = await dying.EnqueueAsync(new[] { Key() }, TicketMode.Exclusive, default);
         Assert.NotEqual(ticket.SessionId, again.SessionId);
         Assert.Equal(LockSessionState.Connected, dying.SessionState);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15));
@@ -82,9 +82,9 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
             HeartbeatInterval = TimeSpan.FromHours(1),
         });
         _stores.Add(crashed);
-        await crashed.EnqueueAsync(new[] { key }, default);
+        await crashed.EnqueueAsync(new[] { key }, TicketMode.Exclusive, default);
         var waiterStore = NewStore();
-        var waiter = await waiterStore.EnqueueAsync(new[] { key }, default);
+        var waiter = await waiterStore.EnqueueAsync(new[] { key }, TicketMode.Exclusive, default);
 
         var watch = Stopwatch.StartNew();
         while ((await waiterStore.CheckHeadAsync(waiter, default)).Status != HeadStatus.Head)
@@ -110,7 +110,7 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
 
         var store = new CassandraLockStore(fixture.Session, new CassandraLockStoreOptions { Keyspace = keyspace });
         _stores.Add(store);
-        var ticket = await store.EnqueueAsync(new[] { "k" }, default);
+        var ticket = await store.EnqueueAsync(new[] { "k" }, TicketMode.Exclusive, default);
         var head = await store.CheckHeadAsync(ticket, default);
         Assert.Equal(RecordResult.Recorded, await store.TryRecordAcquiredAsync(ticket, ticket.Positions[0], head.KeyStates![0], default));
         await store.ReleaseAsync(ticket, new CleanRelease([FencingTimestamp.ForCriticalWrite(ticket.Positions[0].Ordinal, 3)]), default);

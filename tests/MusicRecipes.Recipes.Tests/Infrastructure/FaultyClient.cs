@@ -54,6 +54,8 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
 
     public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) => Inner.CreateLockRefAsync(keys, cancellationToken);
 
+    public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, MusicRecipes.Locking.TicketMode mode, CancellationToken cancellationToken = default) => Inner.CreateLockRefAsync(keys, mode, cancellationToken);
+
     public Task<bool> AcquireLockAsync(LockRef lockRef, CancellationToken cancellationToken = default) => Inner.AcquireLockAsync(lockRef, cancellationToken);
 
     public Task<byte[]?> CriticalGetAsync(LockRef lockRef, string key, CancellationToken cancellationToken = default) => Inner.CriticalGetAsync(lockRef, key, cancellationToken);

@@ -17,8 +17,8 @@ public sealed class LeaderFailoverTests(ZooKeeperEnsembleFixture fixture) : IAsy
     {
         var holder = await _harness.StoreAsync(TimeSpan.FromSeconds(10));
         var waiter = await _harness.StoreAsync(TimeSpan.FromSeconds(10));
-        var held = await holder.EnqueueAsync(["leader-key"], default);
-        var waiting = await waiter.EnqueueAsync(["leader-key"], default);
+        var held = await holder.EnqueueAsync(["leader-key"], TicketMode.Exclusive, default);
+        var waiting = await waiter.EnqueueAsync(["leader-key"], TicketMode.Exclusive, default);
         Assert.Equal(HeadStatus.Waiting, (await waiter.CheckHeadAsync(waiting, default)).Status);
         var leader = await fixture.Ensemble.LeaderIndexAsync();
         Assert.InRange(leader, 0, 2);

@@ -181,3 +181,11 @@ public sealed class ZooKeeperLossFirstTests(ZooKeeperEnsembleFixture fixture, IT
 
     protected override ISilentPartitionFaults Stalls => _backend;
 }
+
+[Collection(ZooKeeperCollection.Name)]
+public sealed class ZooKeeperSharedTicketTests(ZooKeeperEnsembleFixture fixture, ITestOutputHelper output) : SharedTicketConformanceTests(output)
+{
+    private readonly ZooKeeperTestBackend _backend = new(fixture);
+
+    protected override IMusicTestBackend Backend => _backend;
+}

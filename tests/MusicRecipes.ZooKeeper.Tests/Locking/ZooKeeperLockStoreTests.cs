@@ -20,8 +20,8 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
     {
         var holder = await _harness.StoreAsync();
         var waiter = await _harness.StoreAsync();
-        var held = await holder.EnqueueAsync(["w"], default);
-        var waiting = await waiter.EnqueueAsync(["w"], default);
+        var held = await holder.EnqueueAsync(["w"], TicketMode.Exclusive, default);
+        var waiting = await waiter.EnqueueAsync(["w"], TicketMode.Exclusive, default);
         Assert.Equal(HeadStatus.Waiting, (await waiter.CheckHeadAsync(waiting, default)).Status);
 
         var watchesBefore = waiter.Client.Watches.Count;
@@ -40,7 +40,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
     {
         var store = await _harness.StoreAsync();
         store.EnqueueFault = (attempt, committed) => attempt == 1 && committed ? new ConnectionLossException("/") : null;
-        var ticket = await store.EnqueueAsync(["amb1", "amb2"], default);
+        var ticket = await store.EnqueueAsync(["amb1", "amb2"], TicketMode.Exclusive, default);
         var queue1 = await store.ReadQueueAsync("amb1", default);
         var queue2 = await store.ReadQueueAsync("amb2", default);
         Assert.Equal([ticket.Id], queue1.Select(e => e.TicketId));
@@ -50,7 +50,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
 
         // A loss before the multi was sent: nothing was created, so the store tries again, once.
         store.EnqueueFault = (attempt, committed) => attempt == 1 && !committed ? new ConnectionLossException("/") : null;
-        var second = await store.EnqueueAsync(["amb1"], default);
+        var second = await store.EnqueueAsync(["amb1"], TicketMode.Exclusive, default);
         Assert.Equal([ticket.Id, second.Id], (await store.ReadQueueAsync("amb1", default)).Select(e => e.TicketId));
     }
 
@@ -63,7 +63,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
         var key = "orphan-" + how.Replace(' ', '-');
         Exception fault = how == "cancelled" ? new OperationCanceledException() : new InvalidOperationException("injected");
         store.EnqueueFault = (_, committed) => committed ? fault : null;
-        var thrown = await Record.ExceptionAsync(() => store.EnqueueAsync([key], default));
+        var thrown = await Record.ExceptionAsync(() => store.EnqueueAsync([key], TicketMode.Exclusive, default));
         Assert.Same(fault, thrown);
         store.EnqueueFault = null;
         var deadline = DateTime.UtcNow + Wait;
@@ -78,7 +78,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
     public async Task Bad_input_gets_a_clear_error_and_unavailability_is_a_MusicUnavailableException()
     {
         var store = await _harness.StoreAsync();
-        await Assert.ThrowsAsync<ArgumentException>(() => store.EnqueueAsync([], default));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.EnqueueAsync([], TicketMode.Exclusive, default));
         Assert.Throws<ArgumentException>(() => new ZooKeeperLockStore(store.Client, new ZooKeeperLockStoreOptions { RootPath = "no-slash" }));
 
         await using var nowhere = ZooKeeperLockStore.Create(new ZooKeeperClientOptions
@@ -87,7 +87,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
             ConnectionTimeout = TimeSpan.FromMilliseconds(300),
         });
         Assert.Equal(LockSessionState.Latent, nowhere.SessionState);
-        await Assert.ThrowsAsync<MusicUnavailableException>(() => nowhere.EnqueueAsync(["x"], default));
+        await Assert.ThrowsAsync<MusicUnavailableException>(() => nowhere.EnqueueAsync(["x"], TicketMode.Exclusive, default));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
         Assert.All(names, n => ZooKeeperPath.Validate("/" + n));
 
         var store = await _harness.StoreAsync();
-        var ticket = await store.EnqueueAsync(["a/b", "ключ"], default);
+        var ticket = await store.EnqueueAsync(["a/b", "ключ"], TicketMode.Exclusive, default);
         Assert.Equal(HeadStatus.Head, (await store.CheckHeadAsync(ticket, default)).Status);
         Assert.Equal(["a/b", "ключ"], (await store.ReadQueueAsync("ключ", default))[0].Keys);
     }
