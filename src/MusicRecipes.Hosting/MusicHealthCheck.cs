@@ -23,7 +23,7 @@ internal sealed class MusicHealthCheck(IServiceProvider services) : IHealthCheck
             // Resolving connects real backends synchronously (bounded); off this thread, so the check's timeout holds.
             client = await Task.Run(services.GetRequiredService<IMusicClient>, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is InvalidOperationException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, $"The MUSIC backend could not start: {ex.Message}", ex);
         }
@@ -42,7 +42,7 @@ internal sealed class MusicHealthCheck(IServiceProvider services) : IHealthCheck
         {
             await client.GetAsync(ProbeKey, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is ObjectDisposedException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, $"The MUSIC data store at {client.Site} does not answer.", ex, data);
         }

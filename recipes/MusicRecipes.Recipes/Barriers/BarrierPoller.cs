@@ -81,7 +81,7 @@ internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mute
             var bytes = await client.GetAsync(key, cancellationToken).ConfigureAwait(false);
             return bytes is null ? null : JsonSerializer.Deserialize<TState>(bytes);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
         {
             logger.LogDebug(ex, "Local read of barrier key {Key} failed; polling on (the next critical read bounds the wait)", key);
             return null;

@@ -243,7 +243,7 @@ public sealed class DistributedDoubleBarrier
         {
             await RemoveAsync(membership.Member, openNextWhenEmpty: s => s.IsFull, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
         {
             // Still listed; ending the membership below makes the others drop it at their next critical read.
             _logger.LogWarning(ex, "Participant {Participant} could not withdraw from double barrier {Barrier}", ParticipantId, Name);

@@ -60,7 +60,6 @@ public sealed class ActivePassiveReplica<TState>
         {
             ParticipantId = election.ParticipantId,
             ProtectedKeys = election.ProtectedKeys.Append(_stateKey).ToArray(),
-            SessionCheckInterval = election.SessionCheckInterval,
             RetryDelay = election.RetryDelay,
             MaxRetryDelay = election.MaxRetryDelay,
         };

@@ -8,7 +8,10 @@ namespace MusicRecipes.Recipes.Leader;
 /// </example>
 public sealed class LeaderElectionOptions
 {
-    /// <summary>This participant's id, published while it leads. Default: the client's site and a random suffix.</summary>
+    /// <summary>
+    /// This participant's id, published while it leads and listed by <see cref="LeaderElection.GetParticipantsAsync"/>.
+    /// At most 100 characters, no '/' and no control characters. Default: the client's site and a random suffix.
+    /// </summary>
     public string? ParticipantId { get; set; }
 
     /// <summary>
@@ -16,11 +19,6 @@ public sealed class LeaderElectionOptions
     /// critical operations (<see cref="LeadershipTerm.GetAsync"/>). Active-passive failover keeps its state here.
     /// </summary>
     public IReadOnlyList<string> ProtectedKeys { get; set; } = Array.Empty<string>();
-
-    /// <summary>
-    /// How often a leader samples its lock session; a Suspended, Lost or Closed session ends the term. Default 100 ms.
-    /// </summary>
-    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>First delay before re-entering the election after a backend failure; doubles up to <see cref="MaxRetryDelay"/>. Default 50 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(50);
@@ -31,7 +29,6 @@ public sealed class LeaderElectionOptions
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(ProtectedKeys, nameof(ProtectedKeys));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SessionCheckInterval, TimeSpan.Zero, nameof(SessionCheckInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, RetryDelay, nameof(MaxRetryDelay));
     }

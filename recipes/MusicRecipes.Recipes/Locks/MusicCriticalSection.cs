@@ -142,5 +142,5 @@ public sealed class MusicCriticalSection : IAsyncDisposable
     /// is still queued until someone evicts it, so its release failure must surface.
     /// </summary>
     private bool IsAlreadyGone(Exception ex) =>
-        LockRef.IsDroppedByService && (ex is MusicException or ObjectDisposedException or TimeoutException);
+        LockRef.IsDroppedByService && (MusicErrors.IsCoordinationFailure(ex) || ex is ObjectDisposedException);
 }

@@ -259,7 +259,7 @@ public sealed class MusicWorkQueue
                 await claim.CleanUpAsync().ConfigureAwait(false);
                 _orphans.TryRemove(claim, out _);
             }
-            catch (Exception ex) when (ex is MusicException or TimeoutException)
+            catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
             {
                 _logger.LogDebug(ex, "Clean-up of the claim of {Item} still fails; retrying next round", claim.Item.Id);
             }
@@ -371,7 +371,7 @@ public sealed class MusicWorkQueue
         {
             await section.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
         {
             // The ticket stays until the session ends; the item is then recovered by whoever locks it next.
             _logger.LogWarning(ex, "Could not release the lock of a work item of {Queue}", Name);

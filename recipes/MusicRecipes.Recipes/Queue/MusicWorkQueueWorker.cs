@@ -62,7 +62,7 @@ public sealed class MusicWorkQueueWorker : BackgroundService
             {
                 return;
             }
-            catch (Exception ex) when (ex is MusicException or TimeoutException)
+            catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
             {
                 _logger.LogWarning(ex, "Worker {Worker} of {Queue} hit a backend failure; retrying", _queue.WorkerId, _queue.Name);
                 try

@@ -8,7 +8,6 @@ public abstract class LeaderElectionTestCases : RecipeTestBase
     private static LeaderElectionOptions FastOptions(string id) => new()
     {
         ParticipantId = id,
-        SessionCheckInterval = TimeSpan.FromMilliseconds(20),
         RetryDelay = TimeSpan.FromMilliseconds(20),
         MaxRetryDelay = TimeSpan.FromMilliseconds(200),
     };

@@ -25,6 +25,12 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
 
     public LockSessionState SessionState => Inner.SessionState;
 
+    public event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
+    {
+        add => Inner.SessionStateChanged += value;
+        remove => Inner.SessionStateChanged -= value;
+    }
+
     /// <summary>The next eventual put of a key matching <paramref name="key"/> lands, then throws <see cref="MusicTimeoutException"/>.</summary>
     public void LoseAckOfNextPut(Func<string, bool> key) => Volatile.Write(ref _loseAckOf, key);
 
@@ -65,6 +71,8 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
     public Task WaitForLockAsync(LockRef lockRef, TimeSpan timeout, CancellationToken cancellationToken = default) => Inner.WaitForLockAsync(lockRef, timeout, cancellationToken);
 
     public Task<bool> ForceReleaseAsync(string key, CancellationToken cancellationToken = default) => Inner.ForceReleaseAsync(key, cancellationToken);
+
+    public Task<IReadOnlyList<LockQueueEntry>> GetLockQueueAsync(string key, CancellationToken cancellationToken = default) => Inner.GetLockQueueAsync(key, cancellationToken);
 
     /// <summary>The wrapped client is disposed by whoever created it (the test base disposes every client it made).</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
