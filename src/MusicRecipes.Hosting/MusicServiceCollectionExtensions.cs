@@ -1,3 +1,4 @@
+using Medallion.Threading;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,8 +25,9 @@ public static class MusicServiceCollectionExtensions
 
     /// <summary>
     /// Adds MUSIC: <see cref="MusicOptions"/> (bound from the <c>Music</c> section of the registered
-    /// <see cref="IConfiguration"/>, if any, then <paramref name="configure"/>), and a singleton
-    /// <see cref="IMusicClient"/> created by the chosen backend and disposed with the container.
+    /// <see cref="IConfiguration"/>, if any, then <paramref name="configure"/>), a singleton
+    /// <see cref="IMusicClient"/> created by the chosen backend and disposed with the container, and DistributedLock's
+    /// <see cref="IDistributedLockProvider"/> on it (<see cref="MusicDistributedSynchronizationProvider"/>).
     /// </summary>
     public static IMusicBuilder AddMusic(this IServiceCollection services, Action<MusicOptions>? configure = null)
     {
@@ -43,6 +45,8 @@ public static class MusicServiceCollectionExtensions
         services.TryAddSingleton<ZooKeeperLockConnector>();
         services.TryAddSingleton(CreateClientOptions);
         services.TryAddSingleton(CreateClient);
+        services.TryAddSingleton(static sp => new MusicDistributedSynchronizationProvider(sp.GetRequiredService<IMusicClient>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<IDistributedLockProvider>(static sp => sp.GetRequiredService<MusicDistributedSynchronizationProvider>());
         return new MusicBuilder(services);
     }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MusicRecipes.Recipes.Internal;
 
 /// <summary>
@@ -10,6 +12,7 @@ internal sealed class HoldMonitor : IAsyncDisposable
     private readonly IMusicClient _client;
     private readonly CancellationTokenSource _lost;
     private readonly EventHandler<LockSessionStateChangedEventArgs> _onChanged;
+    private readonly long _since;
     private volatile bool _sessionUnsafe;
 
     public HoldMonitor(IMusicClient client, CancellationToken ticketLost)
@@ -17,7 +20,8 @@ internal sealed class HoldMonitor : IAsyncDisposable
         _client = client;
         _lost = CancellationTokenSource.CreateLinkedTokenSource(ticketLost);
         LostToken = _lost.Token;
-        _onChanged = (_, e) => Check(e.State);
+        _since = Stopwatch.GetTimestamp();
+        _onChanged = (_, e) => OnChanged(e);
 
         // Subscribe first, then look once: a change between the two is seen by one or the other.
         client.SessionStateChanged += _onChanged;
@@ -37,6 +41,18 @@ internal sealed class HoldMonitor : IAsyncDisposable
     {
         _client.SessionStateChanged -= _onChanged;
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// A change observed before the hold began may still be on its way (events are delivered asynchronously): it says
+    /// nothing about this hold, whose start found the session safe. Every later one does, even if it is over by now.
+    /// </summary>
+    private void OnChanged(LockSessionStateChangedEventArgs e)
+    {
+        if (e.ObservedTimestamp >= _since)
+        {
+            Check(e.State);
+        }
     }
 
     private void Check(LockSessionState state)

@@ -9,19 +9,37 @@ namespace MusicRecipes.Cassandra.Tests.Conformance;
 /// clients it built itself). Expiry does what the lock service would: the session's tickets leave every queue
 /// without a clean release (keys stay unsynced) and are signalled lost; the next call opens a new session.
 /// </summary>
-internal sealed class ExpirableLockStore(InMemoryMusicCluster cluster, int site) : ILockStore
+internal sealed class ExpirableLockStore : ILockStore, ILockSessionEvents
 {
     private readonly ConcurrentDictionary<string, LockTicket> _tickets = new();
-    private ILockStore _inner = cluster.CreateLockStore(site);
+    private readonly InMemoryMusicCluster _cluster;
+    private readonly int _site;
+    private readonly LockSessionStateNotifier _events;
+    private ILockStore _inner;
     private volatile bool _expired;
 
+    public ExpirableLockStore(InMemoryMusicCluster cluster, int site)
+    {
+        _cluster = cluster;
+        _site = site;
+        _inner = Open();
+        _events = new LockSessionStateNotifier(this, () => SessionState);
+    }
+
     public LockSessionState SessionState => _expired ? LockSessionState.Lost : _inner.SessionState;
+
+    public event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
+    {
+        add => _events.Changed += value;
+        remove => _events.Changed -= value;
+    }
 
     public DateTimeOffset UtcNow => _inner.UtcNow;
 
     public async Task ExpireAsync()
     {
         _expired = true;
+        _events.StateMayHaveChanged();
         foreach (var ticket in _tickets.Values)
         {
             await _inner.RemoveAsync(ticket, CancellationToken.None);
@@ -36,8 +54,9 @@ internal sealed class ExpirableLockStore(InMemoryMusicCluster cluster, int site)
         if (_expired)
         {
             await _inner.DisposeAsync();
-            _inner = cluster.CreateLockStore(site);
+            _inner = Open();
             _expired = false;
+            _events.StateMayHaveChanged();
         }
 
         var ticket = await _inner.EnqueueAsync(keys, cancellationToken);
@@ -72,4 +91,15 @@ internal sealed class ExpirableLockStore(InMemoryMusicCluster cluster, int site)
     public Task<bool> ForceRemoveAsync(QueueEntry entry, CancellationToken cancellationToken) => _inner.ForceRemoveAsync(entry, cancellationToken);
 
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
+
+    private ILockStore Open()
+    {
+        var store = _cluster.CreateLockStore(_site);
+        if (store is ILockSessionEvents events)
+        {
+            events.SessionStateChanged += (_, _) => _events?.StateMayHaveChanged();
+        }
+
+        return store;
+    }
 }

@@ -14,6 +14,7 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
     private Func<string, bool>? _loseAckOf;
     private int _failingReads;
     private int _failedReads;
+    private EventHandler<LockSessionStateChangedEventArgs>? _injectedStates;
 
     /// <summary>The wrapped client.</summary>
     public IMusicClient Inner { get; } = inner;
@@ -27,9 +28,25 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
 
     public event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
     {
-        add => Inner.SessionStateChanged += value;
-        remove => Inner.SessionStateChanged -= value;
+        add
+        {
+            Inner.SessionStateChanged += value;
+            _injectedStates += value;
+        }
+
+        remove
+        {
+            Inner.SessionStateChanged -= value;
+            _injectedStates -= value;
+        }
     }
+
+    /// <summary>
+    /// Reports a session state change that <see cref="SessionState"/> never shows: a blip (say, Suspended and back) that
+    /// was over before anyone could look.
+    /// </summary>
+    public void InjectSessionStateChange(LockSessionState previous, LockSessionState state) =>
+        _injectedStates?.Invoke(this, new LockSessionStateChangedEventArgs(previous, state));
 
     /// <summary>The next eventual put of a key matching <paramref name="key"/> lands, then throws <see cref="MusicTimeoutException"/>.</summary>
     public void LoseAckOfNextPut(Func<string, bool> key) => Volatile.Write(ref _loseAckOf, key);
