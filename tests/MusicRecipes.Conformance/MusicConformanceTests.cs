@@ -109,6 +109,27 @@ public abstract partial class MusicConformanceTests : ConformanceTestBase
     }
 
     [Fact]
+    public async Task Puts_to_several_keys_may_be_in_flight_together_and_the_release_waits_for_them()
+    {
+        var keys = Enumerable.Range(0, 4).Select(i => ConformanceKeys.New($"pipelined{i}")).ToArray();
+        var writer = await ClientAsync(0);
+        var held = await HoldAsync(writer, keys);
+        var puts = keys.Select(k => writer.CriticalPutAsync(held, k, Bytes("v-" + k))).ToArray();
+        await writer.ReleaseLockAsync(held); // waits for the puts in flight, then records the release
+        Assert.All(puts, p => Assert.True(p.IsCompletedSuccessfully));
+
+        // Every put landed, and the release was clean: the next holder, at another site, reads them all.
+        var reader = await ClientAsync(Backend.SiteCount - 1);
+        var next = await HoldAsync(reader, keys);
+        foreach (var key in keys)
+        {
+            Assert.Equal("v-" + key, Text(await reader.CriticalGetAsync(next, key)));
+        }
+
+        await reader.ReleaseLockAsync(next);
+    }
+
+    [Fact]
     public async Task A_critical_read_at_another_site_sees_the_latest_critical_write()
     {
         var key = ConformanceKeys.New("latest");
