@@ -2,6 +2,7 @@ using Medallion.Threading;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -32,14 +33,24 @@ public static class MusicServiceCollectionExtensions
     public static IMusicBuilder AddMusic(this IServiceCollection services, Action<MusicOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<MusicOptions>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<MusicOptions>, BindMusicConfiguration>());
-        if (configure is not null)
+        var options = services.AddOptions<MusicOptions>();
+        if (services.Any(d => d.ServiceType == typeof(IConfiguration)) && !services.Any(d => d.ServiceType == typeof(MusicConfigurationBound)))
         {
-            services.Configure(configure);
+            // A host registers its configuration before user code runs; a bare container has none to bind.
+            options.BindConfiguration(ConfigurationSection);
+            services.AddSingleton<MusicConfigurationBound>();
         }
 
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MusicOptions>, MusicOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MusicOptions>, MusicOptionsRulesValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MusicOptions>, ConfiguredBackendSelector>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MusicClientStartup>());
         services.TryAddSingleton<InMemoryClusterHolder>();
         services.TryAddSingleton<CassandraConnection>();
         services.TryAddSingleton<ZooKeeperLockConnector>();
@@ -75,7 +86,18 @@ public static class MusicServiceCollectionExtensions
 
         if (options.DataStoreFactory is { } data && options.LockStoreFactory is { } locks)
         {
-            return new MusicClient(data(services), locks(services), clientOptions, logger);
+            // Connected asynchronously by MusicClientStartup (or the first call), never here: DI factories must not block.
+            var siteHint = options.DataStoreKind == "Cassandra" ? services.GetRequiredService<CassandraConnection>().SiteHint : null;
+            var connectTimeout = options.Cassandra.ConnectTimeout > options.ZooKeeper.ConnectionTimeout ? options.Cassandra.ConnectTimeout : options.ZooKeeper.ConnectionTimeout;
+            return new ConnectingMusicClient(
+                async ct =>
+                {
+                    var dataStore = await data(services, ct).ConfigureAwait(false);
+                    var lockStore = await locks(services, ct).ConfigureAwait(false);
+                    return new MusicClient(dataStore, lockStore, clientOptions, logger);
+                },
+                siteHint,
+                connectTimeout);
         }
 
         // Only when code chose no half: a data store alone must not silently fall back to in-memory locks.
@@ -91,12 +113,6 @@ public static class MusicServiceCollectionExtensions
                 : "No MUSIC backend is configured: call UseInMemory (or a backend's Use… method) in AddMusic, or set Music:Backend to InMemory, Cassandra or Cassandra+ZooKeeper.");
     }
 
-    /// <summary>Binds the <c>Music</c> section when the container has a configuration (a host always does).</summary>
-    private sealed class BindMusicConfiguration(IServiceProvider services) : IConfigureOptions<MusicOptions>
-    {
-        public void Configure(MusicOptions options)
-        {
-            services.GetService<IConfiguration>()?.GetSection(ConfigurationSection).Bind(options);
-        }
-    }
+    /// <summary>Marks that the <c>Music</c> section is bound already (AddMusic may be called more than once).</summary>
+    private sealed class MusicConfigurationBound;
 }
