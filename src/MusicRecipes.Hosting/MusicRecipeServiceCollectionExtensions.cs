@@ -12,7 +12,8 @@ namespace MusicRecipes.Hosting;
 /// <summary>
 /// One <c>Add…</c> per recipe. Recipes are keyed singletons (resolve them with
 /// <c>[FromKeyedServices("name")]</c> or <c>GetRequiredKeyedService</c>) over the process's <see cref="IMusicClient"/>;
-/// the hosted forms run as <see cref="IHostedService"/>s.
+/// the hosted forms run as <see cref="IHostedService"/>s. Every recipe gets the container's <see cref="TimeProvider"/>
+/// (when one is registered) for its delays and timestamps.
 /// </summary>
 /// <example>
 /// <code>
@@ -41,7 +42,7 @@ public static class MusicRecipeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddKeyedSingleton(group, (sp, _) =>
         {
-            var options = new LeaderElectionOptions();
+            var options = new LeaderElectionOptions { TimeProvider = Clock(sp) };
             configure?.Invoke(options);
             return new LeaderElection(sp.GetRequiredService<IMusicClient>(), group, options, sp.GetService<ILogger<LeaderElection>>());
         });
@@ -78,6 +79,7 @@ public static class MusicRecipeServiceCollectionExtensions
         builder.Services.AddKeyedSingleton(service, (sp, _) =>
         {
             var options = new ActivePassiveOptions();
+            options.Election.TimeProvider = Clock(sp);
             configure?.Invoke(options);
             return new ActivePassiveReplica<TState>(sp.GetRequiredService<IMusicClient>(), service, options, sp.GetService<ILogger<ActivePassiveReplica<TState>>>());
         });
@@ -108,7 +110,7 @@ public static class MusicRecipeServiceCollectionExtensions
     public static IMusicBuilder AddMusicBarrier(this IMusicBuilder builder, string name, Action<BarrierOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddKeyedSingleton(name, (sp, _) => new DistributedBarrier(sp.GetRequiredService<IMusicClient>(), name, Configure(configure), sp.GetService<ILogger<DistributedBarrier>>()));
+        builder.Services.AddKeyedSingleton(name, (sp, _) => new DistributedBarrier(sp.GetRequiredService<IMusicClient>(), name, Configure(sp, configure), sp.GetService<ILogger<DistributedBarrier>>()));
         return builder;
     }
 
@@ -116,7 +118,7 @@ public static class MusicRecipeServiceCollectionExtensions
     public static IMusicBuilder AddMusicDoubleBarrier(this IMusicBuilder builder, string name, int memberCount, Action<BarrierOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddKeyedSingleton(name, (sp, _) => new DistributedDoubleBarrier(sp.GetRequiredService<IMusicClient>(), name, memberCount, Configure(configure), sp.GetService<ILogger<DistributedDoubleBarrier>>()));
+        builder.Services.AddKeyedSingleton(name, (sp, _) => new DistributedDoubleBarrier(sp.GetRequiredService<IMusicClient>(), name, memberCount, Configure(sp, configure), sp.GetService<ILogger<DistributedDoubleBarrier>>()));
         return builder;
     }
 
@@ -126,7 +128,7 @@ public static class MusicRecipeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddKeyedSingleton(queue, (sp, _) =>
         {
-            var options = new MusicWorkQueueOptions();
+            var options = new MusicWorkQueueOptions { TimeProvider = Clock(sp) };
             configure?.Invoke(options);
             return new MusicWorkQueue(sp.GetRequiredService<IMusicClient>(), queue, options, sp.GetService<ILogger<MusicWorkQueue>>());
         });
@@ -158,9 +160,12 @@ public static class MusicRecipeServiceCollectionExtensions
         return builder;
     }
 
-    private static BarrierOptions Configure(Action<BarrierOptions>? configure)
+    /// <summary>The container's clock (a registered <see cref="TimeProvider"/>, else the system's), given to every recipe.</summary>
+    private static TimeProvider Clock(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    private static BarrierOptions Configure(IServiceProvider services, Action<BarrierOptions>? configure)
     {
-        var options = new BarrierOptions();
+        var options = new BarrierOptions { TimeProvider = Clock(services) };
         configure?.Invoke(options);
         return options;
     }

@@ -56,7 +56,7 @@ public static class MusicServiceCollectionExtensions
         services.TryAddSingleton<ZooKeeperLockConnector>();
         services.TryAddSingleton(CreateClientOptions);
         services.TryAddSingleton(CreateClient);
-        services.TryAddSingleton(static sp => new MusicDistributedSynchronizationProvider(sp.GetRequiredService<IMusicClient>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(static sp => new MusicDistributedSynchronizationProvider(sp.GetRequiredService<IMusicClient>(), sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IDistributedLockProvider>(static sp => sp.GetRequiredService<MusicDistributedSynchronizationProvider>());
         return new MusicBuilder(services);
     }
@@ -71,6 +71,7 @@ public static class MusicServiceCollectionExtensions
             ClockSkewAllowance = options.ClockSkewAllowance,
             MaxValueBytes = options.MaxValueBytes,
             Resilience = MusicResiliencePipeline.Create(options.Resilience, loggerFactory.CreateLogger("MusicRecipes.Resilience")),
+            TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System,
         };
     }
 

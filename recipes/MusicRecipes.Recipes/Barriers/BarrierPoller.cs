@@ -58,7 +58,7 @@ internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mute
     /// </summary>
     public async Task WaitUntilAsync(Func<TState, bool> released, Func<CancellationToken, Task<TState?>> criticalTurn, CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(options.PollInterval, options.MaxPollInterval);
+        var backoff = new Backoff(options.PollInterval, options.MaxPollInterval, options.TimeProvider);
         for (var poll = 1; ; poll++)
         {
             var state = poll % options.CriticalReadEvery == 0

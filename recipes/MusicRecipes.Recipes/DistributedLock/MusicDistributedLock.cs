@@ -31,9 +31,11 @@ public sealed class MusicDistributedLock : IDistributedLock
     private readonly MusicMutex _mutex;
     private readonly IMusicClient _client;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
-    internal MusicDistributedLock(IMusicClient client, string name, ILogger logger)
+    internal MusicDistributedLock(IMusicClient client, string name, ILogger logger, TimeProvider time)
     {
+        _time = time;
         ArgumentNullException.ThrowIfNull(name);
         Name = name;
         Key = DistributedLockKeys.ForName(name);
@@ -118,7 +120,7 @@ public sealed class MusicDistributedLock : IDistributedLock
     private async ValueTask<MusicDistributedLockHandle?> WaitAsync(TimeSpan timeout, bool throwOnTimeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var started = TimeProvider.System.GetTimestamp();
+        var started = _time.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {
             var remaining = Remaining(timeout, started);
@@ -134,7 +136,7 @@ public sealed class MusicDistributedLock : IDistributedLock
                 // The lock service dropped the waiting ticket (its session expired): queue again with a new session
                 // (once even for a try-lock, whose one look should not fail for a session that ended just before it).
                 _logger.LogInformation(ex, "The wait for lock {Name} lost its ticket; queueing again", Name);
-                await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(RetryDelay, _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -145,14 +147,14 @@ public sealed class MusicDistributedLock : IDistributedLock
     private static async ValueTask<IDistributedSynchronizationHandle> AsInterface(ValueTask<MusicDistributedLockHandle> handle) =>
         await handle.ConfigureAwait(false);
 
-    private static TimeSpan Remaining(TimeSpan timeout, long started)
+    private TimeSpan Remaining(TimeSpan timeout, long started)
     {
         if (timeout == Timeout.InfiniteTimeSpan)
         {
             return timeout;
         }
 
-        var left = timeout - TimeProvider.System.GetElapsedTime(started);
+        var left = timeout - _time.GetElapsedTime(started);
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 }

@@ -40,13 +40,18 @@ public sealed class MusicDistributedSynchronizationProvider : IDistributedLockPr
 
     private readonly IMusicClient _client;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a provider whose locks acquire with <paramref name="client"/> (and its lock session).</summary>
-    public MusicDistributedSynchronizationProvider(IMusicClient client, ILoggerFactory? loggerFactory = null)
+    /// <param name="client">The MUSIC client the locks acquire with.</param>
+    /// <param name="loggerFactory">Where the locks log; none by default.</param>
+    /// <param name="timeProvider">The clock of the waits' timeouts; <see cref="TimeProvider.System"/> by default (a host passes the container's).</param>
+    public MusicDistributedSynchronizationProvider(IMusicClient client, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>The MUSIC key of the lock named <paramref name="name"/> (for diagnostics, or to read its value eventually).</summary>
@@ -60,7 +65,7 @@ public sealed class MusicDistributedSynchronizationProvider : IDistributedLockPr
     /// <summary>Creates the lock named <paramref name="name"/> (any string; names are case-sensitive).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     public MusicDistributedLock CreateLock(string name) =>
-        new(_client, name, _loggerFactory.CreateLogger<MusicDistributedLock>());
+        new(_client, name, _loggerFactory.CreateLogger<MusicDistributedLock>(), _time);
 
     IDistributedLock IDistributedLockProvider.CreateLock(string name) => CreateLock(name);
 }

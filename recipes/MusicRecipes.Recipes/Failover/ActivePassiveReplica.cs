@@ -62,6 +62,7 @@ public sealed class ActivePassiveReplica<TState>
             ProtectedKeys = election.ProtectedKeys.Append(_stateKey).ToArray(),
             RetryDelay = election.RetryDelay,
             MaxRetryDelay = election.MaxRetryDelay,
+            TimeProvider = election.TimeProvider,
         };
         _election = new LeaderElection(client, RecipeKeys.FailoverGroup(service), electionOptions, _logger);
     }
@@ -105,6 +106,6 @@ public sealed class ActivePassiveReplica<TState>
         _logger.LogInformation(
             "Replica {Replica} is active for {Service} (term {Fence}), resuming from checkpoint {Sequence} of term {Term}",
             ReplicaId, Service, term.FencingToken.Value, checkpoint?.Sequence, checkpoint?.Term);
-        return new ActiveReplicaContext<TState>(Service, term, _stateKey, checkpoint, _options.SerializerOptions);
+        return new ActiveReplicaContext<TState>(Service, term, _stateKey, checkpoint, _options.SerializerOptions, _options.Election.TimeProvider);
     }
 }

@@ -110,7 +110,7 @@ public sealed class LeaderElection
         activity?.SetTag(RecipeTelemetry.ParticipantTag, ParticipantId);
         var section = await _mutex.AcquireAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         var monitor = new HoldMonitor(_client, section.LostToken);
-        var term = new LeadershipTerm(Group, ParticipantId, _groupKey, section, monitor, DateTimeOffset.UtcNow, OnTermEnded);
+        var term = new LeadershipTerm(Group, ParticipantId, _groupKey, section, monitor, _options.TimeProvider.GetUtcNow(), OnTermEnded);
         activity?.SetTag(RecipeTelemetry.FencingTag, term.FencingToken.Value);
         try
         {
@@ -174,7 +174,7 @@ public sealed class LeaderElection
     public async Task RunAsync(Func<LeadershipTerm, CancellationToken, Task> leaderWork, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(leaderWork);
-        var backoff = new Backoff(_options.RetryDelay, _options.MaxRetryDelay);
+        var backoff = new Backoff(_options.RetryDelay, _options.MaxRetryDelay, _options.TimeProvider);
         while (!cancellationToken.IsCancellationRequested)
         {
             LeadershipTerm term;
@@ -269,7 +269,7 @@ public sealed class LeaderElection
     private async Task StepDownUntilDoneAsync(LeadershipTerm term, CancellationToken cancellationToken)
     {
         Interlocked.CompareExchange(ref _currentTerm, null, term);
-        var backoff = new Backoff(_options.RetryDelay, _options.MaxRetryDelay);
+        var backoff = new Backoff(_options.RetryDelay, _options.MaxRetryDelay, _options.TimeProvider);
         while (true)
         {
             try

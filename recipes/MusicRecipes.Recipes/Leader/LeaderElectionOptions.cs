@@ -26,8 +26,12 @@ public sealed class LeaderElectionOptions
     /// <summary>Largest delay between retries. Default 2 s.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The clock of the recipe's delays and timestamps (for example a fake one in tests). Default <see cref="TimeProvider.System"/>; a host passes the container's.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     internal void Validate()
     {
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentNullException.ThrowIfNull(ProtectedKeys, nameof(ProtectedKeys));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, RetryDelay, nameof(MaxRetryDelay));

@@ -76,6 +76,7 @@ public sealed class MusicWorkQueue
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         ProducerId = RecipeKeys.ValidateName(_options.ProducerId ?? $"{client.Site}-{Guid.NewGuid():N}"[..(client.Site.Length + 9)], nameof(options));
         WorkerId = _options.WorkerId ?? ProducerId;
+        TimeProvider = _options.TimeProvider;
     }
 
     /// <summary>The queue name.</summary>
@@ -91,6 +92,9 @@ public sealed class MusicWorkQueue
     public string WorkerId { get; }
 
     internal IMusicClient Client => _client;
+
+    /// <summary>The clock of the queue's polls (<see cref="MusicWorkQueueOptions.TimeProvider"/>), shared by its workers.</summary>
+    internal TimeProvider TimeProvider { get; }
 
     internal ILogger Logger => _logger;
 
@@ -201,7 +205,7 @@ public sealed class MusicWorkQueue
     /// </example>
     public async Task<WorkItemClaim> ClaimNextAsync(CancellationToken cancellationToken = default)
     {
-        var backoff = new Backoff(_options.PollInterval, _options.MaxPollInterval);
+        var backoff = new Backoff(_options.PollInterval, _options.MaxPollInterval, _options.TimeProvider);
         while (true)
         {
             var claim = await TryClaimNextAsync(cancellationToken).ConfigureAwait(false);

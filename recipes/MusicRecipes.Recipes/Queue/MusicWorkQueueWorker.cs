@@ -49,7 +49,7 @@ public sealed class MusicWorkQueueWorker : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2));
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), _queue.TimeProvider);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
