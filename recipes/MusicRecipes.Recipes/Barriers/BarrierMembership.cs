@@ -62,7 +62,7 @@ internal sealed class BarrierMembership
         }
         catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is OperationCanceledException || ex is ObjectDisposedException)
         {
-            _logger.LogWarning(ex, "Could not release membership {Token} of {Participant}; the client retries in the background", Member.Token, Member.Id);
+            _logger.MembershipReleaseFailed(ex, Member.Token, Member.Id);
         }
     }
 }

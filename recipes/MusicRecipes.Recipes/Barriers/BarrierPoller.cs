@@ -83,7 +83,7 @@ internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mute
         }
         catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
         {
-            logger.LogDebug(ex, "Local read of barrier key {Key} failed; polling on (the next critical read bounds the wait)", key);
+            logger.LocalReadFailed(ex, key);
             return null;
         }
     }

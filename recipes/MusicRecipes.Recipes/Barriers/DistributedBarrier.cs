@@ -132,6 +132,6 @@ public sealed class DistributedBarrier
         }
 
         activity?.SetTag("music.barrier.generation", next.Generation);
-        _logger.LogInformation("Barrier {Barrier} {Change} (generation {Generation})", Name, set ? "set" : "removed", next.Generation);
+        _logger.Changed(Name, set ? "set" : "removed", next.Generation);
     }
 }

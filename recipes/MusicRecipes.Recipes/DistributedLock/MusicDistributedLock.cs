@@ -135,7 +135,7 @@ public sealed class MusicDistributedLock : IDistributedLock
             {
                 // The lock service dropped the waiting ticket (its session expired): queue again with a new session
                 // (once even for a try-lock, whose one look should not fail for a session that ended just before it).
-                _logger.LogInformation(ex, "The wait for lock {Name} lost its ticket; queueing again", Name);
+                _logger.Requeueing(ex, Name);
                 await Task.Delay(RetryDelay, _time, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -121,14 +121,14 @@ public sealed class LeaderElection
         {
             // A leader that cannot write to a majority cannot lead; give the lock back for someone who can.
             RecipeTelemetry.Fail(activity, ex);
-            _logger.LogWarning(ex, "Participant {Participant} of {Group} could not publish its leadership; stepping down", ParticipantId, Group);
+            _logger.CouldNotPublish(ex, ParticipantId, Group);
             await StepDownUntilDoneAsync(term, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
         Volatile.Write(ref _currentTerm, term);
         RecipeTelemetry.LeaderTerms.Add(1, new KeyValuePair<string, object?>(RecipeTelemetry.GroupTag, Group));
-        _logger.LogInformation("Participant {Participant} leads {Group} with fencing token {Fence}", ParticipantId, Group, term.FencingToken.Value);
+        _logger.Leads(ParticipantId, Group, term.FencingToken.Value);
         Raise(LeadershipAcquired, new LeadershipChangedEventArgs(term, lost: false), nameof(LeadershipAcquired));
         term.Announce(); // a term lost meanwhile is reported now, after its start
         return term;
@@ -189,7 +189,7 @@ public sealed class LeaderElection
             catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
             {
                 // Session lost while waiting, or the backend is out of reach: enter again with a fresh ticket.
-                _logger.LogInformation(ex, "Participant {Participant} of {Group} re-enters the election after a failure", ParticipantId, Group);
+                _logger.ReEnters(ex, ParticipantId, Group);
                 if (!await DelayAsync(backoff, cancellationToken).ConfigureAwait(false))
                 {
                     return;
@@ -237,14 +237,14 @@ public sealed class LeaderElection
         try
         {
             await leaderWork(term, work.Token).ConfigureAwait(false);
-            _logger.LogInformation("Participant {Participant} of {Group} finished its leader work; stepping down", ParticipantId, Group);
+            _logger.WorkFinished(ParticipantId, Group);
             return false;
         }
         catch (OperationCanceledException) when (work.IsCancellationRequested)
         {
             if (term.LostToken.IsCancellationRequested)
             {
-                _logger.LogWarning("Participant {Participant} lost leadership of {Group} (term {Fence}); leader work cancelled", ParticipantId, Group, term.FencingToken.Value);
+                _logger.LostWorkCancelled(ParticipantId, Group, term.FencingToken.Value);
             }
 
             return false;
@@ -252,12 +252,12 @@ public sealed class LeaderElection
         catch (Exception ex) when (!term.IsValid && ex is MusicException)
         {
             // The work noticed the loss first (a critical op threw LockLostException): not a failure of the work.
-            _logger.LogWarning(ex, "Participant {Participant} lost leadership of {Group} (term {Fence})", ParticipantId, Group, term.FencingToken.Value);
+            _logger.Lost(ex, ParticipantId, Group, term.FencingToken.Value);
             return false;
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Leader work of {Participant} in {Group} failed; stepping down", ParticipantId, Group);
+            _logger.WorkFailed(ex, ParticipantId, Group);
             return true;
         }
     }
@@ -279,7 +279,7 @@ public sealed class LeaderElection
             }
             catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is ObjectDisposedException)
             {
-                _logger.LogWarning(ex, "Participant {Participant} could not step down from {Group} yet; retrying", ParticipantId, Group);
+                _logger.StepDownFailed(ex, ParticipantId, Group);
                 if (ex is ObjectDisposedException || !await DelayAsync(backoff, cancellationToken).ConfigureAwait(false))
                 {
                     return;
@@ -310,7 +310,7 @@ public sealed class LeaderElection
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "A {Event} handler of {Participant} in {Group} failed", name, ParticipantId, Group);
+            _logger.HandlerFailed(ex, name, ParticipantId, Group);
         }
     }
 

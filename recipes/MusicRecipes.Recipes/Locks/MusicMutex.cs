@@ -143,7 +143,7 @@ public sealed class MusicMutex
         }
 
         activity?.SetTag(RecipeTelemetry.OutcomeTag, "acquired");
-        _logger.LogDebug("Mutex over {Keys} acquired with {Ticket}", string.Join(",", Keys), lockRef);
+        _logger.Acquired(string.Join(",", Keys), lockRef);
         return new MusicCriticalSection(_client, lockRef, _logger);
     }
 
@@ -159,7 +159,7 @@ public sealed class MusicMutex
         {
             // The ticket may still be queued; the client keeps removing it in the background (guaranteed release).
             withdrawFailure = ex;
-            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket} after it timed out; the client retries in the background", lockRef);
+            _logger.WithdrawAfterTimeoutFailed(ex, lockRef);
         }
 
         if (timeoutToReport is { } timedOut)
@@ -186,11 +186,11 @@ public sealed class MusicMutex
         }
         catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is OperationCanceledException)
         {
-            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket}; the client retries in the background", lockRef);
+            _logger.WithdrawFailed(ex, lockRef);
         }
         catch (ObjectDisposedException ex)
         {
-            _logger.LogDebug(ex, "Client closed; its session end removes ticket {Ticket}", lockRef);
+            _logger.ClientClosed(ex, lockRef);
         }
     }
 }

@@ -265,7 +265,7 @@ public sealed class MusicWorkQueue
             }
             catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
             {
-                _logger.LogDebug(ex, "Clean-up of the claim of {Item} still fails; retrying next round", claim.Item.Id);
+                _logger.CleanupFails(ex, claim.Item.Id);
             }
         }
     }
@@ -322,7 +322,7 @@ public sealed class MusicWorkQueue
         catch (LockLostException ex)
         {
             // Our session ended under the attempt; the next round uses a fresh session.
-            _logger.LogDebug(ex, "Worker {Worker} lost its session while trying {Item}", WorkerId, item.Id);
+            _logger.SessionLostWhileTrying(ex, WorkerId, item.Id);
             return null;
         }
 
@@ -356,7 +356,7 @@ public sealed class MusicWorkQueue
             RecipeTelemetry.QueueItems.Add(1, new KeyValuePair<string, object?>(RecipeTelemetry.OutcomeTag, outcome));
             if (recoveredFrom is not null)
             {
-                _logger.LogWarning("Worker {Worker} recovers {Item} from {Previous}, which lost its lock mid-item (attempt {Attempt})", WorkerId, item.Id, recoveredFrom, claimed.Attempt);
+                _logger.Recovers(WorkerId, item.Id, recoveredFrom, claimed.Attempt);
             }
 
             return new WorkItemClaim(this, item, section, stateKey, claimed, recoveredFrom);
@@ -378,7 +378,7 @@ public sealed class MusicWorkQueue
         catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
         {
             // The ticket stays until the session ends; the item is then recovered by whoever locks it next.
-            _logger.LogWarning(ex, "Could not release the lock of a work item of {Queue}", Name);
+            _logger.CouldNotRelease(ex, Name);
         }
     }
 
@@ -420,7 +420,7 @@ public sealed class MusicWorkQueue
             _stream = stream;
             _sequence = 0;
             Volatile.Write(ref _registered, true);
-            _logger.LogInformation("Producer {Producer} registered with queue {Queue} as stream {Stream}", ProducerId, Name, stream);
+            _logger.ProducerRegistered(ProducerId, Name, stream);
         }
         finally
         {

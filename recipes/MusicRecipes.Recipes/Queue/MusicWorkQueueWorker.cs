@@ -64,7 +64,7 @@ public sealed class MusicWorkQueueWorker : BackgroundService
             }
             catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
             {
-                _logger.LogWarning(ex, "Worker {Worker} of {Queue} hit a backend failure; retrying", _queue.WorkerId, _queue.Name);
+                _logger.BackendFailure(ex, _queue.WorkerId, _queue.Name);
                 try
                 {
                     await backoff.DelayAsync(stoppingToken).ConfigureAwait(false);
@@ -90,18 +90,18 @@ public sealed class MusicWorkQueueWorker : BackgroundService
             catch (OperationCanceledException) when (work.IsCancellationRequested)
             {
                 // Lost the lock (someone else recovers the item) or shutting down (disposal puts it back).
-                _logger.LogInformation("Worker {Worker} stopped processing {Item} (lock lost: {Lost})", _queue.WorkerId, claim.Item.Id, !claim.IsHeld);
+                _logger.StoppedProcessing(_queue.WorkerId, claim.Item.Id, !claim.IsHeld);
                 return;
             }
             catch (Exception ex)
             {
                 if (!claim.IsHeld)
                 {
-                    _logger.LogWarning(ex, "Handler of worker {Worker} failed on {Item} after its lock was lost", _queue.WorkerId, claim.Item.Id);
+                    _logger.HandlerFailedAfterLoss(ex, _queue.WorkerId, claim.Item.Id);
                     return;
                 }
 
-                _logger.LogError(ex, "Handler of worker {Worker} failed on {Item}; releasing it to other workers", _queue.WorkerId, claim.Item.Id);
+                _logger.HandlerFailed(ex, _queue.WorkerId, claim.Item.Id);
                 outcome = WorkItemOutcome.Released;
             }
 
