@@ -35,7 +35,10 @@ internal sealed class InMemoryLockStore : ILockStore, ILockSessionEvents
         _options = options;
         (_session, _lease) = OpenSession();
         _events = new LockSessionStateNotifier(this, () => SessionState);
-        var period = options.SessionTimeout / 3;
+
+        // A sixth of the timeout, as the ZooKeeper client pings: the lease ends at 80 % of it, so a late beat or two
+        // must not end it.
+        var period = options.SessionTimeout / 6;
         _heartbeat = options.TimeProvider.CreateTimer(_ => Beat(), null, period, period);
     }
 

@@ -1,6 +1,9 @@
 namespace MusicRecipes.Conformance;
 
-/// <summary>Client bookkeeping shared by the conformance suites: every client a test creates is disposed after it.</summary>
+/// <summary>
+/// Client bookkeeping shared by the conformance suites: every client a test creates is disposed after it, and so is the
+/// backend when it is <see cref="IAsyncDisposable"/> (each test class instance makes its own).
+/// </summary>
 public abstract class ConformanceTestBase : IAsyncLifetime
 {
     /// <summary>How long any single wait in a conformance test may take on a real cluster.</summary>
@@ -60,6 +63,12 @@ public abstract class ConformanceTestBase : IAsyncLifetime
         foreach (var client in clients)
         {
             await client.DisposeAsync();
+        }
+
+        // Each test class instance builds its own backend: it goes with the test.
+        if (Backend is IAsyncDisposable backend)
+        {
+            await backend.DisposeAsync();
         }
     }
 }

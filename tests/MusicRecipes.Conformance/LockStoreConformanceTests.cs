@@ -81,7 +81,7 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         await Task.WhenAll(tickets.Select((ticket, i) => Task.Run(async () =>
         {
             var store = stores[i % 3];
-            while ((await store.CheckHeadAsync(ticket, default)).Status != HeadStatus.Head)
+            while (await HeadStatusOrRetryAsync(store, ticket) != HeadStatus.Head)
             {
                 await store.WaitForChangeAsync(ticket, default);
             }
@@ -97,7 +97,7 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
                 holders.AddOrUpdate(position.Key, 0, (_, n) => n - 1);
             }
 
-            await store.ReleaseAsync(ticket, clean: null, default);
+            await ReleaseUntilConfirmedAsync(store, ticket);
         }))).WaitAsync(Patience * 3);
     }
 
@@ -258,6 +258,42 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         var head = await store.CheckHeadAsync(ticket, default);
         Assert.Equal(HeadStatus.Head, head.Status);
         return head.KeyStates is { } states ? states[index] : await store.GetKeyStateAsync(ticket.Positions[index].Key, default);
+    }
+
+    /// <summary>A head check, tried again after a timeout as the MUSIC client's waiter does (a read has no side effects).</summary>
+    private static async Task<HeadStatus> HeadStatusOrRetryAsync(ILockStore store, LockTicket ticket)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await store.CheckHeadAsync(ticket, default)).Status;
+            }
+            catch (MusicTimeoutException) when (attempt < 10)
+            {
+                await Task.Delay(100 * attempt);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Releases as the MUSIC client does: a release whose outcome the store could not confirm (a lightweight
+    /// transaction that timed out under contention, say) is tried again — a ticket left queued would block the rest.
+    /// </summary>
+    private static async Task ReleaseUntilConfirmedAsync(ILockStore store, LockTicket ticket)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await store.ReleaseAsync(ticket, clean: null, default);
+                return;
+            }
+            catch (MusicException) when (attempt < 10)
+            {
+                await Task.Delay(100 * attempt);
+            }
+        }
     }
 
     /// <summary>Waits for the ticket's LostToken, which the store fires asynchronously.</summary>

@@ -9,12 +9,6 @@ public sealed class InMemoryConformanceTests : MusicConformanceTests
     private readonly InMemoryTestBackend _backend = new();
 
     protected override IMusicTestBackend Backend => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 public sealed class InMemoryPartialWriteTests : PartialWriteConformanceTests
@@ -24,12 +18,6 @@ public sealed class InMemoryPartialWriteTests : PartialWriteConformanceTests
     protected override IMusicTestBackend Backend => _backend;
 
     protected override IPartialWriteFaults Faults => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 public sealed class InMemoryRandomizedConcurrencyTests(ITestOutputHelper output) : RandomizedConcurrencyTests(output)
@@ -39,12 +27,6 @@ public sealed class InMemoryRandomizedConcurrencyTests(ITestOutputHelper output)
     protected override IMusicTestBackend Backend => _backend;
 
     protected override IPartitionFaults Partitions => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 public sealed class InMemoryGuaranteedReleaseTests : GuaranteedReleaseConformanceTests
@@ -54,12 +36,6 @@ public sealed class InMemoryGuaranteedReleaseTests : GuaranteedReleaseConformanc
     protected override IMusicTestBackend Backend => _backend;
 
     protected override IPartitionFaults Partitions => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 public sealed class InMemoryLockPathFaultTests : LockPathFaultConformanceTests
@@ -67,12 +43,6 @@ public sealed class InMemoryLockPathFaultTests : LockPathFaultConformanceTests
     private readonly InMemoryTestBackend _backend = new();
 
     protected override IMusicTestBackend Backend => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 public sealed class InMemoryLossFirstTests(ITestOutputHelper output) : LossFirstConformanceTests(output)
@@ -82,12 +52,6 @@ public sealed class InMemoryLossFirstTests(ITestOutputHelper output) : LossFirst
     protected override IMusicTestBackend Backend => _backend;
 
     protected override ISilentPartitionFaults Stalls => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 public sealed class InMemoryLockStoreTests : LockStoreConformanceTests, ILockStoreTestBackend

@@ -31,10 +31,12 @@ internal sealed class LockWaiter(MusicClient client, ILockStore locks, MusicClie
                     await locks.WaitForChangeAsync(lockRef.Ticket, cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (MusicUnavailableException)
+            catch (Exception e) when (e is MusicUnavailableException or MusicTimeoutException)
             {
-                // The lock service is out of reach (our site is cut off): the ticket may still be valid; the session
-                // decides. Back off instead of spinning.
+                // The lock service is out of reach (our site is cut off), or a step timed out (a lightweight transaction
+                // under contention, say): the ticket may still be valid, and every step of an acquire may be tried
+                // again (rule 3: a record that landed is recognised, a sync is repeated with a fresh sequence). The
+                // session decides whether the ticket lives. Back off instead of spinning.
                 await Task.Delay(options.UnavailableBackoff, options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -11,12 +11,6 @@ public sealed class CassandraConformanceTests(CassandraClusterFixture fixture) :
     private readonly CassandraTestBackend _backend = new(fixture, cassandraLocks: true);
 
     protected override IMusicTestBackend Backend => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 /// <summary>The MUSIC contract with Cassandra data and the in-memory lock service.</summary>
@@ -26,12 +20,6 @@ public sealed class CassandraDataInMemoryLocksConformanceTests(CassandraClusterF
     private readonly CassandraTestBackend _backend = new(fixture, cassandraLocks: false);
 
     protected override IMusicTestBackend Backend => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 /// <summary>Holders stopped inside the lock path, with Cassandra data and Cassandra (LWT) locks.</summary>
@@ -41,12 +29,6 @@ public sealed class CassandraLockPathFaultTests(CassandraClusterFixture fixture)
     private readonly CassandraTestBackend _backend = new(fixture, cassandraLocks: true);
 
     protected override IMusicTestBackend Backend => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 /// <summary>Loss told first with Cassandra (LWT) locks: each site's lock session goes through its own coordinator, which the test stalls.</summary>
@@ -70,7 +52,6 @@ public sealed class CassandraLossFirstTests : LossFirstConformanceTests
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        await _backend.DisposeAsync();
         await _sites.DisposeAsync();
     }
 }

@@ -36,7 +36,6 @@ public abstract class CassandraPartialWriteSuite : PartialWriteConformanceTests
         }
 
         await base.DisposeAsync();
-        await _backend.DisposeAsync();
         await _sites.DisposeAsync();
     }
 }

@@ -30,7 +30,6 @@ public sealed class CassandraDataInMemoryLocksRandomizedConcurrencyTests : Rando
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        await _backend.DisposeAsync();
         await _sites.DisposeAsync();
     }
 }

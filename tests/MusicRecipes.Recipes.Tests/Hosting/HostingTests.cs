@@ -16,7 +16,7 @@ namespace MusicRecipes.Recipes.Tests.Hosting;
 public sealed class HostingTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private readonly InMemoryMusicCluster _cluster = new(3, new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromSeconds(1) });
+    private readonly InMemoryMusicCluster _cluster = new(3, new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromSeconds(2) });
 
     [Fact]
     public async Task Recipes_resolve_from_DI_and_run_in_a_host()

@@ -132,12 +132,6 @@ public sealed class ZooKeeperConformanceTests(ZooKeeperEnsembleFixture fixture) 
     private readonly ZooKeeperTestBackend _backend = new(fixture);
 
     protected override IMusicTestBackend Backend => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 [Collection(ZooKeeperCollection.Name)]
@@ -148,12 +142,6 @@ public sealed class ZooKeeperPartialWriteTests(ZooKeeperEnsembleFixture fixture)
     protected override IMusicTestBackend Backend => _backend;
 
     protected override IPartialWriteFaults Faults => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 [Collection(ZooKeeperCollection.Name)]
@@ -164,12 +152,6 @@ public sealed class ZooKeeperRandomizedConcurrencyTests(ZooKeeperEnsembleFixture
     protected override IMusicTestBackend Backend => _backend;
 
     protected override IPartitionFaults Partitions => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 [Collection(ZooKeeperCollection.Name)]
@@ -180,12 +162,6 @@ public sealed class ZooKeeperGuaranteedReleaseTests(ZooKeeperEnsembleFixture fix
     protected override IMusicTestBackend Backend => _backend;
 
     protected override IPartitionFaults Partitions => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 [Collection(ZooKeeperCollection.Name)]
@@ -194,12 +170,6 @@ public sealed class ZooKeeperLockPathFaultTests(ZooKeeperEnsembleFixture fixture
     private readonly ZooKeeperTestBackend _backend = new(fixture);
 
     protected override IMusicTestBackend Backend => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }
 
 [Collection(ZooKeeperCollection.Name)]
@@ -210,10 +180,4 @@ public sealed class ZooKeeperLossFirstTests(ZooKeeperEnsembleFixture fixture, IT
     protected override IMusicTestBackend Backend => _backend;
 
     protected override ISilentPartitionFaults Stalls => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
 }

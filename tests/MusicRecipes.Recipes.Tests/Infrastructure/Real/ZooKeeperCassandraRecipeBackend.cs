@@ -18,8 +18,11 @@ namespace MusicRecipes.Recipes.Tests.Infrastructure.Real;
 /// </summary>
 public sealed class ZooKeeperCassandraRecipeBackend(RealBackendServers servers) : IRecipeTestBackend
 {
-    /// <summary>The ZooKeeper session timeout of the suites' clients (the server's tick is 200 ms).</summary>
-    public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// The ZooKeeper session timeout of the suites' clients (the server's tick is 200 ms). A client counts on its session
+    /// for 80 % of it after its last answered ping (rule 6): 4 s leaves room for a loaded 2-core machine's stalls.
+    /// </summary>
+    public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(4);
 
     private readonly List<RealClientParts> _clients = [];
     private readonly HashSet<int> _cutSites = [];
