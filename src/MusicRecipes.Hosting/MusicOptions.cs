@@ -12,7 +12,7 @@ namespace MusicRecipes.Hosting;
 /// </summary>
 /// <remarks>
 /// <para>Backends plug in through three extension points, so backend packages can add their own <c>Use…</c> methods
-/// without this project knowing them: <see cref="UseClientFactory"/> (a whole client, as the in-memory backend does),
+/// without this project knowing them: <see cref="UseClientFactory(Func{IServiceProvider, MusicClientOptions, IMusicClient})"/> (a whole client, as the in-memory backend does),
 /// or <see cref="UseDataStore(Func{IServiceProvider, IDataStore})"/> plus <see cref="UseLockStore(Func{IServiceProvider, ILockStore})"/> (combined into a <see cref="MusicClient"/>, for
 /// example Cassandra data with ZooKeeper locks). A backend package writes, say,
 /// <c>public static MusicOptions UseZooKeeperLocks(this MusicOptions o, string connect) =&gt; o.UseLockStore(sp =&gt; …);</c>.</para>
@@ -87,6 +87,25 @@ public sealed class MusicOptions
     {
         ArgumentNullException.ThrowIfNull(factory);
         ClientFactory = factory;
+        return this;
+    }
+
+    /// <summary>
+    /// Extension point: the backend creates the whole client asynchronously (for example over the network). The host
+    /// creates it when it starts, or at the client's first call; resolving <see cref="IMusicClient"/> never blocks.
+    /// </summary>
+    /// <param name="factory">Creates and connects the client.</param>
+    /// <param name="site">The site the client will report, when it is known before it connects (else reading
+    /// <see cref="IMusicClient.Site"/> before the connection waits for it, up to 30 s).</param>
+    /// <example>
+    /// <code>
+    /// o.UseClientFactory(async (sp, clientOptions, ct) => await MyBackend.ConnectClientAsync(site: 2, clientOptions, ct), site: "dc3");
+    /// </code>
+    /// </example>
+    public MusicOptions UseClientFactory(Func<IServiceProvider, MusicClientOptions, CancellationToken, Task<IMusicClient>> factory, string? site = null)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ClientFactory = (sp, clientOptions) => new ConnectingMusicClient(ct => factory(sp, clientOptions, ct), site, TimeSpan.FromSeconds(30));
         return this;
     }
 

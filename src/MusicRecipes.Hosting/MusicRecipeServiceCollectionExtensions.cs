@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MusicRecipes.Recipes.Barriers;
@@ -154,6 +155,45 @@ public static class MusicRecipeServiceCollectionExtensions
             builder.Services.AddSingleton<IHostedService>(sp => new MusicWorkQueueWorker(
                 sp.GetRequiredKeyedService<MusicWorkQueue>(queue),
                 (item, fence, ct) => handler(sp, item, fence, ct),
+                sp.GetService<ILogger<MusicWorkQueueWorker>>()));
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="workers"/> hosted <see cref="MusicWorkQueueWorker"/>s on queue <paramref name="queue"/> with a
+    /// typed handler: <typeparamref name="THandler"/> is resolved from a DI scope of its own for every item (register it
+    /// yourself to choose its lifetime; it is added as scoped otherwise), and the scope is disposed when the item is done.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// services.AddMusic(o => o.UseInMemory()).AddMusicWorkQueueWorker&lt;PlacementHandler&gt;("templates", workers: 2);
+    /// </code>
+    /// </example>
+    public static IMusicBuilder AddMusicWorkQueueWorker<THandler>(this IMusicBuilder builder, string queue, int workers = 1, Action<MusicWorkQueueOptions>? configure = null)
+        where THandler : class, IWorkItemHandler
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        builder.Services.TryAddScoped<THandler>();
+        if (!builder.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, queue) && d.ServiceType == typeof(MusicWorkQueue)))
+        {
+            builder.AddMusicWorkQueue(queue, configure);
+        }
+
+        for (var i = 0; i < workers; i++)
+        {
+            builder.Services.AddSingleton<IHostedService>(sp => new MusicWorkQueueWorker(
+                sp.GetRequiredKeyedService<MusicWorkQueue>(queue),
+                async (context, ct) =>
+                {
+                    var scope = sp.CreateAsyncScope();
+                    await using (scope.ConfigureAwait(false))
+                    {
+                        return await scope.ServiceProvider.GetRequiredService<THandler>().HandleAsync(context, ct).ConfigureAwait(false);
+                    }
+                },
                 sp.GetService<ILogger<MusicWorkQueueWorker>>()));
         }
 

@@ -236,6 +236,38 @@ public sealed class MusicWorkQueue
         return await section.GetJsonAsync<WorkItemStatus>(key, cancellationToken: cancellationToken).ConfigureAwait(false) ?? WorkItemStatus.Submitted;
     }
 
+    /// <summary>
+    /// Reads an item's status without taking its lock: eventual reads at the local site, so it may lag behind the latest
+    /// state (a claim or completion made elsewhere shows up a little later). Returns <c>null</c> when no item with this
+    /// id was submitted (as far as the local replica knows). For displays and status endpoints; use
+    /// <see cref="GetStatusAsync"/> when the answer must be the latest.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var status = await queue.PeekStatusAsync(id, ct);
+    /// return status is null ? Results.NotFound() : Results.Ok(status);
+    /// </code>
+    /// </example>
+    public async Task<WorkItemStatus?> PeekStatusAsync(WorkItemId id, CancellationToken cancellationToken = default)
+    {
+        if (!IsWellFormed(id))
+        {
+            return null; // no producer ever gets such an id
+        }
+
+        var state = await _client.GetAsync(RecipeKeys.QueueState(Name, id.Producer, id.Sequence), cancellationToken).ConfigureAwait(false);
+        if (state is not null)
+        {
+            return JsonSerializer.Deserialize<WorkItemStatus>(state);
+        }
+
+        var payload = await _client.GetAsync(RecipeKeys.QueuePayload(Name, id.Producer, id.Sequence), cancellationToken).ConfigureAwait(false);
+        return payload is null ? null : WorkItemStatus.Submitted;
+    }
+
+    private static bool IsWellFormed(WorkItemId id) =>
+        id.Sequence >= 1 && !string.IsNullOrEmpty(id.Producer) && id.Producer.Length <= 128 && !id.Producer.Any(c => c == '/' || char.IsControl(c));
+
     internal void Settle(WorkItemId id)
     {
         if (_cursors.TryGetValue(id.Producer, out var cursor))
