@@ -25,7 +25,7 @@ internal sealed class PlacementWorker(WorkerProcess process, MusicWorkQueue queu
             {
                 return;
             }
-            catch (Exception ex) when (ex is MusicException or TimeoutException or LockLostException)
+            catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
             {
                 await PauseAsync(TimeSpan.FromMilliseconds(100), running.Token); // cut off, or the lock service is away
                 continue;
@@ -54,7 +54,7 @@ internal sealed class PlacementWorker(WorkerProcess process, MusicWorkQueue queu
             {
                 await claim.DisposeAsync(); // puts an unfinished item back (not declined) and releases its lock
             }
-            catch (Exception ex) when (ex is MusicException or TimeoutException or LockLostException)
+            catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
             {
                 // The queue retries the clean-up on its next round.
             }

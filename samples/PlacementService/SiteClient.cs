@@ -25,6 +25,12 @@ internal sealed class SiteClient(int site, MusicClient inner, ZooKeeperLockStore
 
     public LockSessionState SessionState => inner.SessionState;
 
+    public event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
+    {
+        add => inner.SessionStateChanged += value;
+        remove => inner.SessionStateChanged -= value;
+    }
+
     /// <summary>The process dies: its lock links are cut and stay cut.</summary>
     public void Crash()
     {
@@ -72,6 +78,8 @@ internal sealed class SiteClient(int site, MusicClient inner, ZooKeeperLockStore
     public Task WaitForLockAsync(LockRef lockRef, TimeSpan timeout, CancellationToken cancellationToken = default) => inner.WaitForLockAsync(lockRef, timeout, cancellationToken);
 
     public Task<bool> ForceReleaseAsync(string key, CancellationToken cancellationToken = default) => inner.ForceReleaseAsync(key, cancellationToken);
+
+    public Task<IReadOnlyList<LockQueueEntry>> GetLockQueueAsync(string key, CancellationToken cancellationToken = default) => inner.GetLockQueueAsync(key, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -49,7 +49,7 @@ namespace MusicRecipes.Cassandra;
 /// await using var client = new MusicClient(new CassandraDataStore(session), locks);
 /// </code>
 /// </example>
-public sealed class CassandraLockStore : ILockStore
+public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
 {
     private const int MaxEnqueueAttempts = 64;
 
@@ -108,6 +108,13 @@ public sealed class CassandraLockStore : ILockStore
 
     /// <inheritdoc />
     public LockSessionState SessionState => _session.State;
+
+    /// <summary>Raised after <see cref="SessionState"/> changed (session opened, heartbeat missed or renewed again, lost, closed).</summary>
+    public event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
+    {
+        add => _session.Events.Changed += value;
+        remove => _session.Events.Changed -= value;
+    }
 
     /// <inheritdoc />
     public DateTimeOffset UtcNow => _options.TimeProvider.GetUtcNow();

@@ -43,7 +43,11 @@ internal sealed class LockSession : IAsyncDisposable
         _lwt = lwt;
         _options = options;
         _logger = logger;
+        Events = new LockSessionStateNotifier(this, () => State);
     }
+
+    /// <summary>Reports every change of <see cref="State"/> (the store raises it as its own event).</summary>
+    public LockSessionStateNotifier Events { get; }
 
     public string? Id => _id;
 
@@ -98,6 +102,7 @@ internal sealed class LockSession : IAsyncDisposable
             _lease = lease;
             _id = id;
             _state = (int)LockSessionState.Connected;
+            Events.StateMayHaveChanged();
             _heartbeatStop?.Dispose();
             _heartbeatStop = new CancellationTokenSource();
             var stop = _heartbeatStop.Token;
@@ -142,6 +147,7 @@ internal sealed class LockSession : IAsyncDisposable
         var id = _id;
         var wasLive = id is not null && IsCurrent(id);
         _state = (int)LockSessionState.Closed;
+        Events.StateMayHaveChanged();
         _heartbeatStop?.Cancel();
         await _heartbeat.ConfigureAwait(false);
         foreach (var ticket in _tickets.Values)
@@ -193,6 +199,7 @@ internal sealed class LockSession : IAsyncDisposable
                     {
                         lease.Renew(sentAt);
                         Interlocked.CompareExchange(ref _state, (int)LockSessionState.Reconnected, (int)LockSessionState.Suspended);
+                        Events.StateMayHaveChanged();
                         await VerifyTicketsAsync(id, stop).ConfigureAwait(false);
                         continue;
                     }
@@ -205,6 +212,7 @@ internal sealed class LockSession : IAsyncDisposable
                 // Not renewed: holders are warned; the lease decides when the session counts as lost.
                 Interlocked.CompareExchange(ref _state, (int)LockSessionState.Suspended, (int)LockSessionState.Connected);
                 Interlocked.CompareExchange(ref _state, (int)LockSessionState.Suspended, (int)LockSessionState.Reconnected);
+                Events.StateMayHaveChanged();
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -239,6 +247,7 @@ internal sealed class LockSession : IAsyncDisposable
         }
 
         _state = (int)LockSessionState.Lost;
+        Events.StateMayHaveChanged();
         _lease?.Expire();
         _logger.LogWarning("Lock session {Session} lost: {Why}", id, why);
         foreach (var ticket in _tickets.Values.Where(t => t.SessionId == id))

@@ -42,13 +42,41 @@ public interface IMusicClient : IMusicStore, IAsyncDisposable
     Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, TicketMode mode, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Raised after <see cref="SessionState"/> changed (Connected, Suspended, Reconnected, Lost, Closed), so holders react
+    /// to the session instead of polling it. Handlers run one at a time, in order, on the thread pool; changes that follow
+    /// each other quickly may arrive as one, and the last event always carries the current state. A held lock's own loss
+    /// is <see cref="LockRef.LostToken"/>, which fires no later than anyone else can acquire (rule 6 of docs/design.md);
+    /// a Suspended session is the early warning that it may.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// client.SessionStateChanged += (_, e) =>
+    /// {
+    ///     if (e.State == LockSessionState.Suspended) { pauseWorkThatMustNotRunTwice(); }
+    /// };
+    /// </code>
+    /// </example>
+    event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged;
+
+    /// <summary>
     /// Waits until <paramref name="lockRef"/> is acquired. Waiting is event-driven: the wait wakes when a
     /// predecessor leaves a queue (rule 5 of docs/design.md). A holder whose lease (see
     /// <see cref="MusicClientOptions.HoldLease"/>) ran out is forcibly released on the way.
     /// </summary>
-    /// <exception cref="TimeoutException">Not acquired within <paramref name="timeout"/>; the ticket stays queued.</exception>
+    /// <exception cref="LockTimeoutException">Not acquired within <paramref name="timeout"/>; the ticket stays queued. The exception names the ticket ahead of it.</exception>
     /// <exception cref="LockLostException">The ticket was removed while waiting.</exception>
     Task WaitForLockAsync(LockRef lockRef, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Strongly reads the lock queue of <paramref name="key"/>: the holder (if any) first, then the waiters in the order
+    /// they will hold. For display and diagnostics, never for authority (the queue may move on at once).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// foreach (var entry in await client.GetLockQueueAsync("orders/42", ct)) { Console.WriteLine(entry); }
+    /// </code>
+    /// </example>
+    Task<IReadOnlyList<LockQueueEntry>> GetLockQueueAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Forcibly removes the current holder of <paramref name="key"/> (for a holder known to be dead). The key is

@@ -1,21 +1,20 @@
 namespace MusicRecipes.Hosting;
 
 /// <summary>
-/// Runs an asynchronous connect from a synchronous DI factory. Backends are created while the container resolves
-/// <see cref="IMusicClient"/>, which cannot await; the connect runs on the thread pool (so no synchronization
-/// context can deadlock it) and is bounded, so a host whose servers are unreachable fails at start-up with a clear
-/// message instead of hanging or failing later at the first lock.
+/// Runs a backend's asynchronous connect with a bound, so a host whose servers are unreachable fails at start-up (or at
+/// its first MUSIC call) with a message naming them, instead of hanging. Nothing here blocks a thread.
 /// </summary>
 internal static class BackendConnect
 {
-    public static T Run<T>(Func<CancellationToken, Task<T>> connect, TimeSpan timeout, Func<Exception, string> describeFailure)
+    public static async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> connect, TimeSpan timeout, Func<Exception, string> describeFailure, CancellationToken cancellationToken)
     {
-        using var cancel = new CancellationTokenSource(timeout);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(timeout);
         try
         {
-            return Task.Run(() => connect(cancel.Token), CancellationToken.None).WaitAsync(timeout + TimeSpan.FromSeconds(1)).GetAwaiter().GetResult();
+            return await connect(bound.Token).WaitAsync(timeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException and not MusicUnavailableException)
+        catch (Exception ex) when (ex is not OutOfMemoryException and not MusicUnavailableException && !cancellationToken.IsCancellationRequested)
         {
             throw new MusicUnavailableException(describeFailure(ex), ex);
         }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using MusicRecipes.Cql;
 
 namespace MusicRecipes.Hosting;
@@ -33,6 +34,7 @@ public sealed class CassandraBackendOptions
     public List<string> ContactPoints { get; set; } = [];
 
     /// <summary>The native transport port of every node. Default 9042.</summary>
+    [Range(1, 65535, ErrorMessage = "Music:Cassandra:Port must be between {1} and {2}.")]
     public int Port { get; set; } = 9042;
 
     /// <summary>This site's data centre: its nodes are tried first and serve eventual operations. Default: the data centre of the first contact point that answers.</summary>
@@ -42,9 +44,12 @@ public sealed class CassandraBackendOptions
     public string? Site { get; set; }
 
     /// <summary>Keyspace of the data and lock tables. Default "music".</summary>
+    [Required(ErrorMessage = "Music:Cassandra:Keyspace is required.")]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9_]{0,47}$", ErrorMessage = "Music:Cassandra:Keyspace must be a letter followed by up to 47 letters, digits or underscores.")]
     public string Keyspace { get; set; } = "music";
 
     /// <summary>SimpleStrategy replication factor used when the keyspace is created and <see cref="ReplicationPerDataCenter"/> is empty. Default 3.</summary>
+    [Range(1, 100, ErrorMessage = "Music:Cassandra:ReplicationFactor must be between {1} and {2}.")]
     public int ReplicationFactor { get; set; } = 3;
 
     /// <summary>
@@ -63,18 +68,22 @@ public sealed class CassandraBackendOptions
     public CqlConsistency LockSerialConsistency { get; set; } = CqlConsistency.Serial;
 
     /// <summary>Lease of a Cassandra lock session: a holder that stops renewing it loses its locks after this long. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "10675199.02:48:05.4775807", ErrorMessage = "Music:Cassandra:LockSessionTimeout must be at least 2 s (the session row's TTL counts whole seconds).")]
     public TimeSpan LockSessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// How long resolving the client may wait for the first connection to the cluster; after that it fails with a
     /// <see cref="MusicUnavailableException"/> naming the contact points. Default 30 s.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "10675199.02:48:05.4775807", ErrorMessage = "Music:Cassandra:ConnectTimeout must be positive.")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long one request may wait for its response. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "10675199.02:48:05.4775807", ErrorMessage = "Music:Cassandra:RequestTimeout must be positive.")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The highest CQL protocol version offered (4, or 3 for Cassandra 2.1; 4 negotiates down by itself). Default 4.</summary>
+    [Range(3, 4, ErrorMessage = "Music:Cassandra:MaxProtocolVersion must be 3 or 4.")]
     public int MaxProtocolVersion { get; set; } = 4;
 
     /// <summary>User name for PasswordAuthenticator, or null.</summary>

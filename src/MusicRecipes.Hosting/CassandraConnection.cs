@@ -7,29 +7,45 @@ using MusicRecipes.Cql;
 namespace MusicRecipes.Hosting;
 
 /// <summary>
-/// The host's one CQL session, shared by the Cassandra data store and the Cassandra lock store: connected on first
-/// use (when the container resolves <see cref="IMusicClient"/>), with a bounded wait, and disposed with the
-/// container after the client. It also reports the nodes it sees to the health check.
+/// The host's one CQL session, shared by the Cassandra data store and the Cassandra lock store: connected
+/// asynchronously when the host starts (or at the client's first use), with a bounded wait, and disposed with the
+/// container after the client. A failed connect is not kept: the next use tries again. It also reports the nodes it
+/// sees to the health check.
 /// </summary>
 internal sealed class CassandraConnection(IOptions<MusicOptions> options, ILoggerFactory? loggerFactory = null) : IMusicBackendProbe, IAsyncDisposable
 {
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private CqlSession? _session;
     private bool _disposed;
 
-    public CqlSession Session
-    {
-        get
-        {
-            lock (_gate)
-            {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                return _session ??= Connect();
-            }
-        }
-    }
+    /// <summary>The site the data store will report, when configuration names it (else known only once connected).</summary>
+    public string? SiteHint => Settings.Site ?? Settings.LocalDataCenter;
 
     private CassandraBackendOptions Settings => options.Value.Cassandra;
+
+    public async Task<CqlSession> GetSessionAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _session) is { } connected)
+        {
+            return connected;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_session is null)
+            {
+                Volatile.Write(ref _session, await ConnectAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            return _session!;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     public CassandraDataStoreOptions CreateDataStoreOptions() => new()
     {
@@ -78,11 +94,16 @@ internal sealed class CassandraConnection(IOptions<MusicOptions> options, ILogge
     public async ValueTask DisposeAsync()
     {
         CqlSession? session;
-        lock (_gate)
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
         {
             _disposed = true;
             session = _session;
             _session = null;
+        }
+        finally
+        {
+            _gate.Release();
         }
 
         if (session is not null)
@@ -91,7 +112,7 @@ internal sealed class CassandraConnection(IOptions<MusicOptions> options, ILogge
         }
     }
 
-    private CqlSession Connect()
+    private Task<CqlSession> ConnectAsync(CancellationToken cancellationToken)
     {
         var settings = Settings;
         var contactPoints = settings.ContactPointList;
@@ -115,10 +136,11 @@ internal sealed class CassandraConnection(IOptions<MusicOptions> options, ILogge
             sessionOptions.ContactPoints.Add(contact);
         }
 
-        return BackendConnect.Run(
+        return BackendConnect.RunAsync(
             ct => CqlSession.ConnectAsync(sessionOptions, ct),
             settings.ConnectTimeout,
-            ex => $"Could not connect to Cassandra at {string.Join(", ", contactPoints)} (port {settings.Port}) within {settings.ConnectTimeout.TotalSeconds:0.#} s: {ex.Message}");
+            ex => $"Could not connect to Cassandra at {string.Join(", ", contactPoints)} (port {settings.Port}) within {settings.ConnectTimeout.TotalSeconds:0.#} s: {ex.Message}",
+            cancellationToken);
     }
 
     private CassandraReplication Replication() =>

@@ -7,7 +7,7 @@ namespace MusicRecipes.Hosting;
 /// Health of this process's MUSIC client: the backend answers an eventual read at the local site (connectivity), and
 /// the lock session's state — Connected/Reconnected healthy; Suspended or not yet connected degraded (held locks may
 /// be lost at any moment); Lost/Closed unhealthy. A backend that could not even start (servers unreachable when the
-/// client was resolved) is unhealthy with the connect error; real backends add their nodes and session to the data,
+/// client connects) is unhealthy with the connect error; real backends add their nodes and session to the data,
 /// and Cassandra nodes that are down make an otherwise healthy report degraded.
 /// </summary>
 internal sealed class MusicHealthCheck(IServiceProvider services) : IHealthCheck
@@ -20,10 +20,13 @@ internal sealed class MusicHealthCheck(IServiceProvider services) : IHealthCheck
         IMusicClient client;
         try
         {
-            // Resolving connects real backends synchronously (bounded); off this thread, so the check's timeout holds.
-            client = await Task.Run(services.GetRequiredService<IMusicClient>, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+            client = services.GetRequiredService<IMusicClient>();
+            if (client is ConnectingMusicClient { IsConnected: false } connecting)
+            {
+                await connecting.ConnectAsync(cancellationToken).ConfigureAwait(false); // bounded by the backend's connect timeout
+            }
         }
-        catch (Exception ex) when (ex is MusicException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is InvalidOperationException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, $"The MUSIC backend could not start: {ex.Message}", ex);
         }
@@ -42,7 +45,7 @@ internal sealed class MusicHealthCheck(IServiceProvider services) : IHealthCheck
         {
             await client.GetAsync(ProbeKey, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is ObjectDisposedException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, $"The MUSIC data store at {client.Site} does not answer.", ex, data);
         }

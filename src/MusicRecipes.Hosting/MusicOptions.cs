@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using MusicRecipes.InMemory;
 using MusicRecipes.Locking;
 using MusicRecipes.Storage;
@@ -10,8 +12,8 @@ namespace MusicRecipes.Hosting;
 /// </summary>
 /// <remarks>
 /// <para>Backends plug in through three extension points, so backend packages can add their own <c>Use…</c> methods
-/// without this project knowing them: <see cref="UseClientFactory"/> (a whole client, as the in-memory backend does),
-/// or <see cref="UseDataStore"/> plus <see cref="UseLockStore"/> (combined into a <see cref="MusicClient"/>, for
+/// without this project knowing them: <see cref="UseClientFactory(Func{IServiceProvider, MusicClientOptions, IMusicClient})"/> (a whole client, as the in-memory backend does),
+/// or <see cref="UseDataStore(Func{IServiceProvider, IDataStore})"/> plus <see cref="UseLockStore(Func{IServiceProvider, ILockStore})"/> (combined into a <see cref="MusicClient"/>, for
 /// example Cassandra data with ZooKeeper locks). A backend package writes, say,
 /// <c>public static MusicOptions UseZooKeeperLocks(this MusicOptions o, string connect) =&gt; o.UseLockStore(sp =&gt; …);</c>.</para>
 /// <example>
@@ -34,31 +36,44 @@ public sealed class MusicOptions
     public string? Backend { get; set; }
 
     /// <summary>Settings of the in-memory backend.</summary>
+    [ValidateObjectMembers]
     public InMemoryBackendOptions InMemory { get; set; } = new();
 
     /// <summary>Settings of the Cassandra data store and lock store (section <c>Music:Cassandra</c>).</summary>
+    [ValidateObjectMembers]
     public CassandraBackendOptions Cassandra { get; set; } = new();
 
     /// <summary>Settings of the ZooKeeper lock store (section <c>Music:ZooKeeper</c>).</summary>
+    [ValidateObjectMembers]
     public ZooKeeperBackendOptions ZooKeeper { get; set; } = new();
 
     /// <summary>How long one hold may last (<see cref="MusicClientOptions.HoldLease"/>). Default none.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "10675199.02:48:05.4775807", ErrorMessage = "Music:HoldLease must be positive (or left out for no hold lease).")]
     public TimeSpan? HoldLease { get; set; }
 
     /// <summary>Clock-skew allowance when judging another holder's lease. Default 1 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "10675199.02:48:05.4775807", ErrorMessage = "Music:ClockSkewAllowance must not be negative.")]
     public TimeSpan ClockSkewAllowance { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The largest value accepted, in bytes. Default 1 MiB.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Music:MaxValueBytes must be at least {1}.")]
     public int MaxValueBytes { get; set; } = 1024 * 1024;
 
     /// <summary>The retry policy for transient backend faults.</summary>
+    [ValidateObjectMembers]
     public MusicResilienceOptions Resilience { get; set; } = new();
 
     internal Func<IServiceProvider, MusicClientOptions, IMusicClient>? ClientFactory { get; private set; }
 
-    internal Func<IServiceProvider, IDataStore>? DataStoreFactory { get; private set; }
+    internal Func<IServiceProvider, CancellationToken, Task<IDataStore>>? DataStoreFactory { get; private set; }
 
-    internal Func<IServiceProvider, ILockStore>? LockStoreFactory { get; private set; }
+    internal Func<IServiceProvider, CancellationToken, Task<ILockStore>>? LockStoreFactory { get; private set; }
+
+    /// <summary>Which built-in data store was chosen ("Cassandra"), for the validator; null for a custom one.</summary>
+    internal string? DataStoreKind { get; private set; }
+
+    /// <summary>Which built-in lock store was chosen ("ZooKeeper", "Cassandra"), for the validator; null for a custom one.</summary>
+    internal string? LockStoreKind { get; private set; }
 
     internal InMemoryMusicCluster? SharedCluster { get; set; }
 
@@ -75,7 +90,26 @@ public sealed class MusicOptions
         return this;
     }
 
-    /// <summary>Extension point: the AP data store (for example Cassandra); combine with <see cref="UseLockStore"/>.</summary>
+    /// <summary>
+    /// Extension point: the backend creates the whole client asynchronously (for example over the network). The host
+    /// creates it when it starts, or at the client's first call; resolving <see cref="IMusicClient"/> never blocks.
+    /// </summary>
+    /// <param name="factory">Creates and connects the client.</param>
+    /// <param name="site">The site the client will report, when it is known before it connects (else reading
+    /// <see cref="IMusicClient.Site"/> before the connection waits for it, up to 30 s).</param>
+    /// <example>
+    /// <code>
+    /// o.UseClientFactory(async (sp, clientOptions, ct) => await MyBackend.ConnectClientAsync(site: 2, clientOptions, ct), site: "dc3");
+    /// </code>
+    /// </example>
+    public MusicOptions UseClientFactory(Func<IServiceProvider, MusicClientOptions, CancellationToken, Task<IMusicClient>> factory, string? site = null)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ClientFactory = (sp, clientOptions) => new ConnectingMusicClient(ct => factory(sp, clientOptions, ct), site, TimeSpan.FromSeconds(30));
+        return this;
+    }
+
+    /// <summary>Extension point: the AP data store (for example Cassandra); combine with <see cref="UseLockStore(Func{IServiceProvider, ILockStore})"/>.</summary>
     /// <example>
     /// <code>
     /// o.UseDataStore(sp => new MyDataStore(sp.GetRequiredService&lt;MySession&gt;()));
@@ -84,12 +118,21 @@ public sealed class MusicOptions
     public MusicOptions UseDataStore(Func<IServiceProvider, IDataStore> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        DataStoreFactory = factory;
-        ClientFactory = null;
-        return this;
+        return UseDataStore((sp, _) => Task.FromResult(factory(sp)));
     }
 
-    /// <summary>Extension point: the CP lock store (for example ZooKeeper or Cassandra LWT); combine with <see cref="UseDataStore"/>.</summary>
+    /// <summary>
+    /// Extension point: an AP data store that connects asynchronously. The host connects it when it starts (or at the
+    /// client's first use), never while the container resolves <see cref="IMusicClient"/>.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// o.UseDataStore(async (sp, ct) => await MyDataStore.ConnectAsync(sp.GetRequiredService&lt;MySettings&gt;(), ct));
+    /// </code>
+    /// </example>
+    public MusicOptions UseDataStore(Func<IServiceProvider, CancellationToken, Task<IDataStore>> factory) => UseDataStore(factory, kind: null);
+
+    /// <summary>Extension point: the CP lock store (for example ZooKeeper or Cassandra LWT); combine with <see cref="UseDataStore(Func{IServiceProvider, IDataStore})"/>.</summary>
     /// <example>
     /// <code>
     /// o.UseLockStore(sp => new MyLockStore(sp.GetRequiredService&lt;MyZooKeeperClient&gt;()));
@@ -98,7 +141,31 @@ public sealed class MusicOptions
     public MusicOptions UseLockStore(Func<IServiceProvider, ILockStore> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
+        return UseLockStore((sp, _) => Task.FromResult(factory(sp)));
+    }
+
+    /// <summary>Extension point: a CP lock store that connects asynchronously (see <see cref="UseDataStore(Func{IServiceProvider, CancellationToken, Task{IDataStore}})"/>).</summary>
+    /// <example>
+    /// <code>
+    /// o.UseLockStore(async (sp, ct) => await MyLockStore.OpenAsync("zk1:2181", ct));
+    /// </code>
+    /// </example>
+    public MusicOptions UseLockStore(Func<IServiceProvider, CancellationToken, Task<ILockStore>> factory) => UseLockStore(factory, kind: null);
+
+    internal MusicOptions UseDataStore(Func<IServiceProvider, CancellationToken, Task<IDataStore>> factory, string? kind)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        DataStoreFactory = factory;
+        DataStoreKind = kind;
+        ClientFactory = null;
+        return this;
+    }
+
+    internal MusicOptions UseLockStore(Func<IServiceProvider, CancellationToken, Task<ILockStore>> factory, string? kind)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
         LockStoreFactory = factory;
+        LockStoreKind = kind;
         ClientFactory = null;
         return this;
     }

@@ -1,16 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
 using MusicRecipes.Cassandra;
+using MusicRecipes.Locking;
+using MusicRecipes.Storage;
 
 namespace MusicRecipes.Hosting;
 
 /// <summary>Selects Cassandra as the data store (<see cref="UseCassandra(MusicOptions, Action{CassandraBackendOptions}?)"/>) and optionally as the lock store (<see cref="UseCassandraLocks"/>).</summary>
 /// <remarks>
-/// <para>Both share one CQL session per host. The container's factories are synchronous, so the session is connected
-/// once, while <see cref="IMusicClient"/> is first resolved, with a wait bounded by
-/// <see cref="CassandraBackendOptions.ConnectTimeout"/>: an unreachable cluster makes that resolution (and so the host's
-/// start-up, when a hosted service needs the client) fail with a <see cref="MusicUnavailableException"/> naming the
-/// contact points, instead of every later MUSIC call failing. A failed resolution is not cached: the next one tries
-/// again. The session is disposed with the container, after the client. The schema (keyspace and tables) is created
+/// <para>Both share one CQL session per host, connected asynchronously when the host starts (or at the client's first
+/// use outside a host), with a wait bounded by <see cref="CassandraBackendOptions.ConnectTimeout"/>: an unreachable
+/// cluster makes the host's start-up fail with a <see cref="MusicUnavailableException"/> naming the contact points. A
+/// failed connect is not kept: the next use tries again. The session is disposed with the container, after the client. The schema (keyspace and tables) is created
 /// on first use when <see cref="CassandraBackendOptions.CreateSchema"/> is set.</para>
 /// </remarks>
 /// <example>
@@ -35,7 +35,7 @@ public static class MusicOptionsCassandraExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         configure?.Invoke(options.Cassandra);
-        return options.UseDataStore(CreateDataStore);
+        return options.UseDataStore(CreateDataStoreAsync, kind: "Cassandra");
     }
 
     /// <summary>Cassandra as the AP data store, reached first through <paramref name="contactPoints"/> (this site's node first).</summary>
@@ -57,18 +57,19 @@ public static class MusicOptionsCassandraExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         configure?.Invoke(options.Cassandra);
-        return options.UseLockStore(CreateLockStore);
+        return options.UseLockStore(CreateLockStoreAsync, kind: "Cassandra");
     }
 
-    internal static CassandraDataStore CreateDataStore(IServiceProvider services)
+    internal static async Task<IDataStore> CreateDataStoreAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var connection = services.GetRequiredService<CassandraConnection>();
-        return new CassandraDataStore(connection.Session, connection.CreateDataStoreOptions());
+        return new CassandraDataStore(await connection.GetSessionAsync(cancellationToken).ConfigureAwait(false), connection.CreateDataStoreOptions());
     }
 
-    internal static CassandraLockStore CreateLockStore(IServiceProvider services)
+    internal static async Task<ILockStore> CreateLockStoreAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var connection = services.GetRequiredService<CassandraConnection>();
-        return new CassandraLockStore(connection.Session, connection.CreateLockStoreOptions(), services.GetService<Microsoft.Extensions.Logging.ILogger<CassandraLockStore>>());
+        var session = await connection.GetSessionAsync(cancellationToken).ConfigureAwait(false);
+        return new CassandraLockStore(session, connection.CreateLockStoreOptions(), services.GetService<Microsoft.Extensions.Logging.ILogger<CassandraLockStore>>());
     }
 }

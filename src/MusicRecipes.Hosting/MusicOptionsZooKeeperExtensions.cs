@@ -1,13 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
+using MusicRecipes.Locking;
 using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Hosting;
 
 /// <summary>Selects ZooKeeper as the CP lock store; combine with a data store such as <see cref="MusicOptionsCassandraExtensions.UseCassandra(MusicOptions, Action{CassandraBackendOptions}?)"/>.</summary>
 /// <remarks>
-/// The container's factories are synchronous, so the session is opened while <see cref="IMusicClient"/> is first
-/// resolved, with a wait bounded by <see cref="ZooKeeperBackendOptions.ConnectionTimeout"/>; an unreachable ensemble
-/// makes that resolution fail with a <see cref="MusicUnavailableException"/> naming the servers. The client owns the
+/// The session is opened asynchronously when the host starts (or at the client's first use outside a host), with a wait
+/// bounded by <see cref="ZooKeeperBackendOptions.ConnectionTimeout"/>; an unreachable ensemble makes the start-up fail
+/// with a <see cref="MusicUnavailableException"/> naming the servers. The client owns the
 /// session: disposing the container closes it, so this process's locks are freed at once (a crashed process keeps
 /// them until <see cref="ZooKeeperBackendOptions.SessionTimeout"/> expires).
 /// </remarks>
@@ -34,9 +35,9 @@ public static class MusicOptionsZooKeeperExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         configure?.Invoke(options.ZooKeeper);
-        return options.UseLockStore(CreateLockStore);
+        return options.UseLockStore(CreateLockStoreAsync, kind: "ZooKeeper");
     }
 
-    internal static ZooKeeperLockStore CreateLockStore(IServiceProvider services) =>
-        services.GetRequiredService<ZooKeeperLockConnector>().Open();
+    internal static async Task<ILockStore> CreateLockStoreAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        await services.GetRequiredService<ZooKeeperLockConnector>().OpenAsync(cancellationToken).ConfigureAwait(false);
 }

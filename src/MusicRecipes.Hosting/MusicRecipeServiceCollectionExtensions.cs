@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MusicRecipes.Recipes.Barriers;
@@ -12,7 +13,8 @@ namespace MusicRecipes.Hosting;
 /// <summary>
 /// One <c>Add…</c> per recipe. Recipes are keyed singletons (resolve them with
 /// <c>[FromKeyedServices("name")]</c> or <c>GetRequiredKeyedService</c>) over the process's <see cref="IMusicClient"/>;
-/// the hosted forms run as <see cref="IHostedService"/>s.
+/// the hosted forms run as <see cref="IHostedService"/>s. Every recipe gets the container's <see cref="TimeProvider"/>
+/// (when one is registered) for its delays and timestamps.
 /// </summary>
 /// <example>
 /// <code>
@@ -41,7 +43,7 @@ public static class MusicRecipeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddKeyedSingleton(group, (sp, _) =>
         {
-            var options = new LeaderElectionOptions();
+            var options = new LeaderElectionOptions { TimeProvider = Clock(sp) };
             configure?.Invoke(options);
             return new LeaderElection(sp.GetRequiredService<IMusicClient>(), group, options, sp.GetService<ILogger<LeaderElection>>());
         });
@@ -78,6 +80,7 @@ public static class MusicRecipeServiceCollectionExtensions
         builder.Services.AddKeyedSingleton(service, (sp, _) =>
         {
             var options = new ActivePassiveOptions();
+            options.Election.TimeProvider = Clock(sp);
             configure?.Invoke(options);
             return new ActivePassiveReplica<TState>(sp.GetRequiredService<IMusicClient>(), service, options, sp.GetService<ILogger<ActivePassiveReplica<TState>>>());
         });
@@ -108,7 +111,7 @@ public static class MusicRecipeServiceCollectionExtensions
     public static IMusicBuilder AddMusicBarrier(this IMusicBuilder builder, string name, Action<BarrierOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddKeyedSingleton(name, (sp, _) => new DistributedBarrier(sp.GetRequiredService<IMusicClient>(), name, Configure(configure), sp.GetService<ILogger<DistributedBarrier>>()));
+        builder.Services.AddKeyedSingleton(name, (sp, _) => new DistributedBarrier(sp.GetRequiredService<IMusicClient>(), name, Configure(sp, configure), sp.GetService<ILogger<DistributedBarrier>>()));
         return builder;
     }
 
@@ -116,7 +119,7 @@ public static class MusicRecipeServiceCollectionExtensions
     public static IMusicBuilder AddMusicDoubleBarrier(this IMusicBuilder builder, string name, int memberCount, Action<BarrierOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddKeyedSingleton(name, (sp, _) => new DistributedDoubleBarrier(sp.GetRequiredService<IMusicClient>(), name, memberCount, Configure(configure), sp.GetService<ILogger<DistributedDoubleBarrier>>()));
+        builder.Services.AddKeyedSingleton(name, (sp, _) => new DistributedDoubleBarrier(sp.GetRequiredService<IMusicClient>(), name, memberCount, Configure(sp, configure), sp.GetService<ILogger<DistributedDoubleBarrier>>()));
         return builder;
     }
 
@@ -126,7 +129,7 @@ public static class MusicRecipeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddKeyedSingleton(queue, (sp, _) =>
         {
-            var options = new MusicWorkQueueOptions();
+            var options = new MusicWorkQueueOptions { TimeProvider = Clock(sp) };
             configure?.Invoke(options);
             return new MusicWorkQueue(sp.GetRequiredService<IMusicClient>(), queue, options, sp.GetService<ILogger<MusicWorkQueue>>());
         });
@@ -158,9 +161,51 @@ public static class MusicRecipeServiceCollectionExtensions
         return builder;
     }
 
-    private static BarrierOptions Configure(Action<BarrierOptions>? configure)
+    /// <summary>
+    /// Runs <paramref name="workers"/> hosted <see cref="MusicWorkQueueWorker"/>s on queue <paramref name="queue"/> with a
+    /// typed handler: <typeparamref name="THandler"/> is resolved from a DI scope of its own for every item (register it
+    /// yourself to choose its lifetime; it is added as scoped otherwise), and the scope is disposed when the item is done.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// services.AddMusic(o => o.UseInMemory()).AddMusicWorkQueueWorker&lt;PlacementHandler&gt;("templates", workers: 2);
+    /// </code>
+    /// </example>
+    public static IMusicBuilder AddMusicWorkQueueWorker<THandler>(this IMusicBuilder builder, string queue, int workers = 1, Action<MusicWorkQueueOptions>? configure = null)
+        where THandler : class, IWorkItemHandler
     {
-        var options = new BarrierOptions();
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        builder.Services.TryAddScoped<THandler>();
+        if (!builder.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, queue) && d.ServiceType == typeof(MusicWorkQueue)))
+        {
+            builder.AddMusicWorkQueue(queue, configure);
+        }
+
+        for (var i = 0; i < workers; i++)
+        {
+            builder.Services.AddSingleton<IHostedService>(sp => new MusicWorkQueueWorker(
+                sp.GetRequiredKeyedService<MusicWorkQueue>(queue),
+                async (context, ct) =>
+                {
+                    var scope = sp.CreateAsyncScope();
+                    await using (scope.ConfigureAwait(false))
+                    {
+                        return await scope.ServiceProvider.GetRequiredService<THandler>().HandleAsync(context, ct).ConfigureAwait(false);
+                    }
+                },
+                sp.GetService<ILogger<MusicWorkQueueWorker>>()));
+        }
+
+        return builder;
+    }
+
+    /// <summary>The container's clock (a registered <see cref="TimeProvider"/>, else the system's), given to every recipe.</summary>
+    private static TimeProvider Clock(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    private static BarrierOptions Configure(IServiceProvider services, Action<BarrierOptions>? configure)
+    {
+        var options = new BarrierOptions { TimeProvider = Clock(services) };
         configure?.Invoke(options);
         return options;
     }

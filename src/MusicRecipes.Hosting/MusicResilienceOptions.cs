@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace MusicRecipes.Hosting;
 
 /// <summary>
@@ -17,11 +18,14 @@ public sealed class MusicResilienceOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>Retries after the first attempt. Default 3.</summary>
+    [Range(0, 100, ErrorMessage = "Music:Resilience:MaxRetryAttempts must be between {1} and {2}.")]
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>Delay before the first retry; grows exponentially with jitter. Default 50 ms.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "10675199.02:48:05.4775807", ErrorMessage = "Music:Resilience:BaseDelay must be positive.")]
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Largest delay between retries. Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "10675199.02:48:05.4775807", ErrorMessage = "Music:Resilience:MaxDelay must be positive.")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -1,6 +1,8 @@
+using Medallion.Threading;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -24,25 +26,38 @@ public static class MusicServiceCollectionExtensions
 
     /// <summary>
     /// Adds MUSIC: <see cref="MusicOptions"/> (bound from the <c>Music</c> section of the registered
-    /// <see cref="IConfiguration"/>, if any, then <paramref name="configure"/>), and a singleton
-    /// <see cref="IMusicClient"/> created by the chosen backend and disposed with the container.
+    /// <see cref="IConfiguration"/>, if any, then <paramref name="configure"/>), a singleton
+    /// <see cref="IMusicClient"/> created by the chosen backend and disposed with the container, and DistributedLock's
+    /// <see cref="IDistributedLockProvider"/> on it (<see cref="MusicDistributedSynchronizationProvider"/>).
     /// </summary>
     public static IMusicBuilder AddMusic(this IServiceCollection services, Action<MusicOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<MusicOptions>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<MusicOptions>, BindMusicConfiguration>());
-        if (configure is not null)
+        var options = services.AddOptions<MusicOptions>();
+        if (services.Any(d => d.ServiceType == typeof(IConfiguration)) && !services.Any(d => d.ServiceType == typeof(MusicConfigurationBound)))
         {
-            services.Configure(configure);
+            // A host registers its configuration before user code runs; a bare container has none to bind.
+            options.BindConfiguration(ConfigurationSection);
+            services.AddSingleton<MusicConfigurationBound>();
         }
 
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MusicOptions>, MusicOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MusicOptions>, MusicOptionsRulesValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MusicOptions>, ConfiguredBackendSelector>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MusicClientStartup>());
         services.TryAddSingleton<InMemoryClusterHolder>();
         services.TryAddSingleton<CassandraConnection>();
         services.TryAddSingleton<ZooKeeperLockConnector>();
         services.TryAddSingleton(CreateClientOptions);
         services.TryAddSingleton(CreateClient);
+        services.TryAddSingleton(static sp => new MusicDistributedSynchronizationProvider(sp.GetRequiredService<IMusicClient>(), sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<IDistributedLockProvider>(static sp => sp.GetRequiredService<MusicDistributedSynchronizationProvider>());
         return new MusicBuilder(services);
     }
 
@@ -56,6 +71,7 @@ public static class MusicServiceCollectionExtensions
             ClockSkewAllowance = options.ClockSkewAllowance,
             MaxValueBytes = options.MaxValueBytes,
             Resilience = MusicResiliencePipeline.Create(options.Resilience, loggerFactory.CreateLogger("MusicRecipes.Resilience")),
+            TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System,
         };
     }
 
@@ -71,7 +87,18 @@ public static class MusicServiceCollectionExtensions
 
         if (options.DataStoreFactory is { } data && options.LockStoreFactory is { } locks)
         {
-            return new MusicClient(data(services), locks(services), clientOptions, logger);
+            // Connected asynchronously by MusicClientStartup (or the first call), never here: DI factories must not block.
+            var siteHint = options.DataStoreKind == "Cassandra" ? services.GetRequiredService<CassandraConnection>().SiteHint : null;
+            var connectTimeout = options.Cassandra.ConnectTimeout > options.ZooKeeper.ConnectionTimeout ? options.Cassandra.ConnectTimeout : options.ZooKeeper.ConnectionTimeout;
+            return new ConnectingMusicClient(
+                async ct =>
+                {
+                    var dataStore = await data(services, ct).ConfigureAwait(false);
+                    var lockStore = await locks(services, ct).ConfigureAwait(false);
+                    return new MusicClient(dataStore, lockStore, clientOptions, logger);
+                },
+                siteHint,
+                connectTimeout);
         }
 
         // Only when code chose no half: a data store alone must not silently fall back to in-memory locks.
@@ -87,12 +114,6 @@ public static class MusicServiceCollectionExtensions
                 : "No MUSIC backend is configured: call UseInMemory (or a backend's Use… method) in AddMusic, or set Music:Backend to InMemory, Cassandra or Cassandra+ZooKeeper.");
     }
 
-    /// <summary>Binds the <c>Music</c> section when the container has a configuration (a host always does).</summary>
-    private sealed class BindMusicConfiguration(IServiceProvider services) : IConfigureOptions<MusicOptions>
-    {
-        public void Configure(MusicOptions options)
-        {
-            services.GetService<IConfiguration>()?.GetSection(ConfigurationSection).Bind(options);
-        }
-    }
+    /// <summary>Marks that the <c>Music</c> section is bound already (AddMusic may be called more than once).</summary>
+    private sealed class MusicConfigurationBound;
 }

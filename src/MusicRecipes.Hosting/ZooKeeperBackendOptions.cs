@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace MusicRecipes.Hosting;
 
 /// <summary>Settings of the ZooKeeper lock store (section <c>Music:ZooKeeper</c>), used by <see cref="MusicOptionsZooKeeperExtensions.UseZooKeeperLocks(MusicOptions, string, Action{ZooKeeperBackendOptions}?)"/>.</summary>
@@ -15,14 +16,18 @@ public sealed class ZooKeeperBackendOptions
     /// Session timeout asked for (the server clamps it to its own bounds). A process that dies or is cut off keeps its
     /// locks this long; a holder that is cut off learns it lost them after at most this long. Default 10 s.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "10675199.02:48:05.4775807", ErrorMessage = "Music:ZooKeeper:SessionTimeout must be positive.")]
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// How long resolving the client waits for the first session (and operations wait for a connection); after that
     /// it fails with a <see cref="MusicUnavailableException"/> naming the servers. Default 15 s.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "10675199.02:48:05.4775807", ErrorMessage = "Music:ZooKeeper:ConnectionTimeout must be positive.")]
     public TimeSpan ConnectionTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Where the lock queues live, relative to the chroot; every client that shares locks uses the same root. Default "/musicrecipes/locks".</summary>
+    [Required(ErrorMessage = "Music:ZooKeeper:RootPath is required.")]
+    [RegularExpression("^/.*", ErrorMessage = "Music:ZooKeeper:RootPath must start with '/'.")]
     public string RootPath { get; set; } = "/musicrecipes/locks";
 }

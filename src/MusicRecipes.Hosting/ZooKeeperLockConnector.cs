@@ -5,8 +5,8 @@ using MusicRecipes.ZooKeeper;
 namespace MusicRecipes.Hosting;
 
 /// <summary>
-/// Opens the host's ZooKeeper lock store: creates the chroot if the connection string has one (ZooKeeper does not),
-/// starts a session and waits for it with a bounded wait, so an unreachable ensemble fails at start-up. The store
+/// Opens the host's ZooKeeper lock store asynchronously: creates the chroot if the connection string has one (ZooKeeper
+/// does not), starts a session and waits for it with a bounded wait, so an unreachable ensemble fails at start-up. The store
 /// owns its client, so disposing the <see cref="IMusicClient"/> closes the session and frees its locks at once.
 /// It remembers the store to report its session to the health check.
 /// </summary>
@@ -14,7 +14,7 @@ internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILo
 {
     private ZooKeeperLockStore? _store;
 
-    public ZooKeeperLockStore Open()
+    public async Task<ZooKeeperLockStore> OpenAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value.ZooKeeper;
         if (string.IsNullOrWhiteSpace(settings.ConnectionString))
@@ -31,7 +31,7 @@ internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILo
             ConnectionTimeout = settings.ConnectionTimeout,
             Logger = loggerFactory?.CreateLogger<ZooKeeperClient>(),
         };
-        var store = BackendConnect.Run(
+        var store = await BackendConnect.RunAsync(
             async ct =>
             {
                 if (parsed.Chroot is { } chroot)
@@ -52,7 +52,8 @@ internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILo
                 }
             },
             settings.ConnectionTimeout,
-            ex => $"Could not open a ZooKeeper session at {connect} within {settings.ConnectionTimeout.TotalSeconds:0.#} s: {ex.Message}");
+            ex => $"Could not open a ZooKeeper session at {connect} within {settings.ConnectionTimeout.TotalSeconds:0.#} s: {ex.Message}",
+            cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _store, store);
         return store;
     }

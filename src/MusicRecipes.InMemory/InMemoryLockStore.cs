@@ -11,7 +11,7 @@ namespace MusicRecipes.InMemory;
 /// and hand the keys to someone else (rule 6 of docs/design.md) — as a real client must, since the service's word
 /// that the session expired cannot reach a client that is cut off.
 /// </summary>
-internal sealed class InMemoryLockStore : ILockStore
+internal sealed class InMemoryLockStore : ILockStore, ILockSessionEvents
 {
     private readonly int _site;
     private readonly InMemoryLockService _service;
@@ -24,6 +24,7 @@ internal sealed class InMemoryLockStore : ILockStore
     private LockSession _session;
     private SessionLease _lease;
     private LockSessionState _state = LockSessionState.Connected;
+    private readonly LockSessionStateNotifier _events;
 
     public InMemoryLockStore(int site, InMemoryLockService service, SiteNetwork network, ClientLiveness liveness, InMemoryClusterOptions options)
     {
@@ -33,6 +34,8 @@ internal sealed class InMemoryLockStore : ILockStore
         _liveness = liveness;
         _options = options;
         (_session, _lease) = OpenSession();
+        _events = new LockSessionStateNotifier(this, () => SessionState);
+
         // A sixth of the timeout, as the ZooKeeper client pings: the lease ends at 80 % of it, so a late beat or two
         // must not end it.
         var period = options.SessionTimeout / 6;
@@ -51,6 +54,13 @@ internal sealed class InMemoryLockStore : ILockStore
     }
 
     public DateTimeOffset UtcNow => _service.UtcNow;
+
+    /// <summary>Raised after every change of <see cref="SessionState"/> (each is reported outside <c>_gate</c>).</summary>
+    public event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
+    {
+        add => _events.Changed += value;
+        remove => _events.Changed -= value;
+    }
 
     internal LockSession Session
     {
@@ -133,6 +143,8 @@ internal sealed class InMemoryLockStore : ILockStore
             session = _session;
         }
 
+        _events.StateMayHaveChanged();
+
         // Closing a session removes its tickets, as closing a ZooKeeper session deletes its ephemeral nodes.
         var tickets = _service.TicketsOf(session);
         if (!_liveness.IsCrashed)
@@ -166,6 +178,7 @@ internal sealed class InMemoryLockStore : ILockStore
             session = _session;
         }
 
+        _events.StateMayHaveChanged();
         _service.Expire(session);
     }
 
@@ -202,18 +215,26 @@ internal sealed class InMemoryLockStore : ILockStore
 
     private (LockSession Session, SessionLease Lease) CurrentSession()
     {
+        (LockSession, SessionLease) current;
         lock (_gate)
         {
-            return _service.IsExpired(_session) || _lease.IsExpired ? RenewSessionLocked() : (_session, _lease);
+            current = _service.IsExpired(_session) || _lease.IsExpired ? RenewSessionLocked() : (_session, _lease);
         }
+
+        _events.StateMayHaveChanged();
+        return current;
     }
 
     private (LockSession Session, SessionLease Lease) RenewSession()
     {
+        (LockSession, SessionLease) renewed;
         lock (_gate)
         {
-            return RenewSessionLocked();
+            renewed = RenewSessionLocked();
         }
+
+        _events.StateMayHaveChanged();
+        return renewed;
     }
 
     /// <summary>
@@ -273,6 +294,8 @@ internal sealed class InMemoryLockStore : ILockStore
             _state = _state is LockSessionState.Connected or LockSessionState.Reconnected ? LockSessionState.Suspended : LockSessionState.Lost;
         }
 
+        _events.StateMayHaveChanged();
+
         // Every ticket of the session reads as lost already (it checks the lease); this fires their tokens now.
         foreach (var ticket in _service.TicketsOf(session))
         {
@@ -324,6 +347,7 @@ internal sealed class InMemoryLockStore : ILockStore
             }
         }
 
+        _events.StateMayHaveChanged();
         if (!_undelivered.IsEmpty)
         {
             _ = Task.Run(DeliverAsync);

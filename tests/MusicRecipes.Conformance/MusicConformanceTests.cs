@@ -8,7 +8,7 @@ namespace MusicRecipes.Conformance;
 /// The MUSIC contract (docs/design.md §2), run against every backend: one small subclass per backend supplies
 /// <see cref="ConformanceTestBase.Backend"/>.
 /// </summary>
-public abstract class MusicConformanceTests : ConformanceTestBase
+public abstract partial class MusicConformanceTests : ConformanceTestBase
 {
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
@@ -289,8 +289,8 @@ public abstract class MusicConformanceTests : ConformanceTestBase
         var held = await HoldAsync(holder, key);
         var waiting = await waiter.CreateLockRefAsync([key]);
 
-        await Assert.ThrowsAsync<TimeoutException>(() => waiter.WaitForLockAsync(waiting, TimeSpan.FromMilliseconds(300)));
-        await Assert.ThrowsAsync<TimeoutException>(() => waiter.WaitForLockAsync(waiting, TimeSpan.Zero));
+        await Assert.ThrowsAsync<LockTimeoutException>(() => waiter.WaitForLockAsync(waiting, TimeSpan.FromMilliseconds(300)));
+        await Assert.ThrowsAsync<LockTimeoutException>(() => waiter.WaitForLockAsync(waiting, TimeSpan.Zero));
         using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiter.WaitForLockAsync(waiting, Patience, cancel.Token));

@@ -60,9 +60,9 @@ internal sealed class BarrierMembership
         {
             await _hold.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is OperationCanceledException || ex is ObjectDisposedException)
         {
-            _logger.LogWarning(ex, "Could not release membership {Token} of {Participant}; the client retries in the background", Member.Token, Member.Id);
+            _logger.MembershipReleaseFailed(ex, Member.Token, Member.Id);
         }
     }
 }

@@ -58,7 +58,7 @@ internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mute
     /// </summary>
     public async Task WaitUntilAsync(Func<TState, bool> released, Func<CancellationToken, Task<TState?>> criticalTurn, CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(options.PollInterval, options.MaxPollInterval);
+        var backoff = new Backoff(options.PollInterval, options.MaxPollInterval, options.TimeProvider);
         for (var poll = 1; ; poll++)
         {
             var state = poll % options.CriticalReadEvery == 0
@@ -81,9 +81,9 @@ internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mute
             var bytes = await client.GetAsync(key, cancellationToken).ConfigureAwait(false);
             return bytes is null ? null : JsonSerializer.Deserialize<TState>(bytes);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
         {
-            logger.LogDebug(ex, "Local read of barrier key {Key} failed; polling on (the next critical read bounds the wait)", key);
+            logger.LocalReadFailed(ex, key);
             return null;
         }
     }

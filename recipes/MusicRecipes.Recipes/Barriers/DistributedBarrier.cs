@@ -95,8 +95,8 @@ public sealed class DistributedBarrier
     /// </example>
     public async Task<bool> WaitOnBarrierAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, _options.TimeProvider);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             await WaitOnBarrierAsync(deadline.Token).ConfigureAwait(false);
@@ -132,6 +132,6 @@ public sealed class DistributedBarrier
         }
 
         activity?.SetTag("music.barrier.generation", next.Generation);
-        _logger.LogInformation("Barrier {Barrier} {Change} (generation {Generation})", Name, set ? "set" : "removed", next.Generation);
+        _logger.Changed(Name, set ? "set" : "removed", next.Generation);
     }
 }

@@ -176,7 +176,7 @@ public sealed class DistributedDoubleBarrier
                 var members = state.Members.Append(me).ToArray();
                 var next = new DoubleBarrierState(state.Generation, members.Length >= MemberCount, members);
                 await section.PutJsonAsync(_key, next, cancellationToken: cancellationToken).ConfigureAwait(false);
-                _logger.LogDebug("Participant {Participant} entered double barrier {Barrier} ({Count}/{Needed})", ParticipantId, Name, members.Length, MemberCount);
+                _logger.Entered(ParticipantId, Name, members.Length, MemberCount);
                 return (true, next);
             },
             cancellationToken);
@@ -211,7 +211,7 @@ public sealed class DistributedDoubleBarrier
 
         // A membership once over never comes back (its key is never locked again but by probes), so dropping it in a
         // later critical section is right whatever changed in between.
-        _logger.LogWarning("Double barrier {Barrier}: dropping {Participants}, whose lock session ended", Name, string.Join(", ", gone.Select(m => m.Id)));
+        _logger.DroppingMembers(Name, string.Join(", ", gone.Select(m => m.Id)));
         return await RemoveAsync(gone, openNextWhenEmpty: s => s.IsFull, cancellationToken).ConfigureAwait(false);
     }
 
@@ -243,10 +243,10 @@ public sealed class DistributedDoubleBarrier
         {
             await RemoveAsync(membership.Member, openNextWhenEmpty: s => s.IsFull, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
         {
             // Still listed; ending the membership below makes the others drop it at their next critical read.
-            _logger.LogWarning(ex, "Participant {Participant} could not withdraw from double barrier {Barrier}", ParticipantId, Name);
+            _logger.WithdrawFailed(ex, ParticipantId, Name);
         }
 
         Volatile.Write(ref _membership, null);

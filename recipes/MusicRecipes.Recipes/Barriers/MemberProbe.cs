@@ -26,10 +26,10 @@ internal static class MemberProbe
             await ReleaseAsync(probe, logger).ConfigureAwait(false);
             return true;
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
         {
             // Unknown is not gone: the member keeps counting until a probe is sure.
-            logger.LogDebug(ex, "Could not probe membership {Token} of {Participant}", member.Token, member.Id);
+            logger.ProbeFailed(ex, member.Token, member.Id);
             return false;
         }
     }
@@ -40,10 +40,10 @@ internal static class MemberProbe
         {
             await probe.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
         {
             // The member is gone all the same; the client keeps removing the probe's ticket in the background.
-            logger.LogDebug(ex, "Could not withdraw a membership probe; the client retries in the background");
+            logger.ProbeWithdrawFailed(ex);
         }
     }
 }

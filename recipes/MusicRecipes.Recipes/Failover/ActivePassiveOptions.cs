@@ -14,7 +14,7 @@ namespace MusicRecipes.Recipes.Failover;
 /// </example>
 public sealed class ActivePassiveOptions
 {
-    /// <summary>The options of the leader election underneath (participant id, session sampling, retry delays).</summary>
+    /// <summary>The options of the leader election underneath (participant id, retry delays).</summary>
     public LeaderElectionOptions Election { get; set; } = new();
 
     /// <summary>How checkpoints are serialised. Default: System.Text.Json defaults.</summary>

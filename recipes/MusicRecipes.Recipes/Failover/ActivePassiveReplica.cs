@@ -60,9 +60,9 @@ public sealed class ActivePassiveReplica<TState>
         {
             ParticipantId = election.ParticipantId,
             ProtectedKeys = election.ProtectedKeys.Append(_stateKey).ToArray(),
-            SessionCheckInterval = election.SessionCheckInterval,
             RetryDelay = election.RetryDelay,
             MaxRetryDelay = election.MaxRetryDelay,
+            TimeProvider = election.TimeProvider,
         };
         _election = new LeaderElection(client, RecipeKeys.FailoverGroup(service), electionOptions, _logger);
     }
@@ -103,9 +103,7 @@ public sealed class ActivePassiveReplica<TState>
         var checkpoint = bytes is null ? null : JsonSerializer.Deserialize<Checkpoint<TState>>(bytes, _options.SerializerOptions);
         activity?.SetTag("music.checkpoint.term", checkpoint?.Term);
         activity?.SetTag("music.checkpoint.sequence", checkpoint?.Sequence);
-        _logger.LogInformation(
-            "Replica {Replica} is active for {Service} (term {Fence}), resuming from checkpoint {Sequence} of term {Term}",
-            ReplicaId, Service, term.FencingToken.Value, checkpoint?.Sequence, checkpoint?.Term);
-        return new ActiveReplicaContext<TState>(Service, term, _stateKey, checkpoint, _options.SerializerOptions);
+        _logger.Active(ReplicaId, Service, term.FencingToken.Value, checkpoint?.Sequence, checkpoint?.Term);
+        return new ActiveReplicaContext<TState>(Service, term, _stateKey, checkpoint, _options.SerializerOptions, _options.Election.TimeProvider);
     }
 }

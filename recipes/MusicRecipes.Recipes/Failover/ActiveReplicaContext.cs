@@ -25,15 +25,17 @@ public sealed class ActiveReplicaContext<TState>
 {
     private readonly string _stateKey;
     private readonly JsonSerializerOptions? _serializerOptions;
+    private readonly TimeProvider _time;
     private long _sequence;
 
-    internal ActiveReplicaContext(string service, LeadershipTerm term, string stateKey, Checkpoint<TState>? resumedFrom, JsonSerializerOptions? serializerOptions)
+    internal ActiveReplicaContext(string service, LeadershipTerm term, string stateKey, Checkpoint<TState>? resumedFrom, JsonSerializerOptions? serializerOptions, TimeProvider time)
     {
         Service = service;
         Term = term;
         _stateKey = stateKey;
         ResumedFrom = resumedFrom;
         _serializerOptions = serializerOptions;
+        _time = time;
     }
 
     /// <summary>The service name.</summary>
@@ -67,7 +69,7 @@ public sealed class ActiveReplicaContext<TState>
         using var activity = MusicTelemetry.Source.StartActivity("music.recipe.failover.checkpoint");
         activity?.SetTag(RecipeTelemetry.GroupTag, Service);
         activity?.SetTag(RecipeTelemetry.FencingTag, FencingToken.Value);
-        var checkpoint = new Checkpoint<TState>(state, FencingToken.Value, Interlocked.Increment(ref _sequence), DateTimeOffset.UtcNow);
+        var checkpoint = new Checkpoint<TState>(state, FencingToken.Value, Interlocked.Increment(ref _sequence), _time.GetUtcNow());
         await Term.PutAsync(_stateKey, JsonSerializer.SerializeToUtf8Bytes(checkpoint, _serializerOptions), cancellationToken).ConfigureAwait(false);
 
         // Acknowledged at QUORUM while the term was still valid afterwards: the lock service had not yet handed the

@@ -8,6 +8,9 @@ internal static class RecipeKeys
 {
     public static string Leader(string group) => $"music/leader/{group}";
 
+    /// <summary>The participant keys of a group: <c>music/leader/{group}/participant/{participantId}</c>.</summary>
+    public static string LeaderParticipantPrefix(string group) => $"music/leader/{group}/participant/";
+
     public static string FailoverState(string service) => $"music/failover/{service}/state";
 
     public static string FailoverGroup(string service) => $"failover:{service}";

@@ -20,7 +20,11 @@ namespace MusicRecipes.Recipes.Leader;
 /// never valid at once. Fencing tokens are the group key's ordinals and strictly increase across terms (rule 2).</para>
 /// <para>Observers read the leader with <see cref="GetLeaderAsync"/>, an eventual read at the local site: it can lag
 /// behind a recent election and still name a leader that has since died (nothing clears the record when a leader
-/// crashes). Use it to display or route, never to decide who may act — that is what fencing tokens are for.</para>
+/// crashes). Use it to display or route, never to decide who may act — that is what fencing tokens are for.
+/// <see cref="GetParticipantsAsync"/> reads the group's lock queue instead (strongly): each ticket also locks a key of its
+/// participant's own, which names the participant, so a crashed participant leaves the list with its session.</para>
+/// <para><see cref="LeadershipAcquired"/> and <see cref="LeadershipLost"/> report this participant's terms as they begin
+/// and end (Curator's <c>isLeader</c>/<c>notLeader</c>).</para>
 /// <example>
 /// <code>
 /// var election = new LeaderElection(client, "scheduler");
@@ -39,6 +43,7 @@ public sealed class LeaderElection
     private readonly ILogger _logger;
     private readonly MusicMutex _mutex;
     private readonly string _groupKey;
+    private readonly string _participantKeyPrefix;
     private LeadershipTerm? _currentTerm;
 
     /// <summary>Creates a participant of <paramref name="group"/> using <paramref name="client"/>.</summary>
@@ -57,10 +62,24 @@ public sealed class LeaderElection
         _options = options ?? new LeaderElectionOptions();
         _options.Validate();
         _logger = logger ?? NullLogger.Instance;
-        ParticipantId = _options.ParticipantId ?? $"{client.Site}-{Guid.NewGuid():N}"[..(client.Site.Length + 9)];
+        ParticipantId = ValidateParticipantId(_options.ParticipantId ?? $"{client.Site}-{Guid.NewGuid():N}"[..(client.Site.Length + 9)]);
         _groupKey = RecipeKeys.Leader(group);
-        _mutex = new MusicMutex(client, _options.ProtectedKeys.Prepend(_groupKey), _logger);
+        _participantKeyPrefix = RecipeKeys.LeaderParticipantPrefix(group);
+        _mutex = new MusicMutex(client, _options.ProtectedKeys.Prepend(_participantKeyPrefix + ParticipantId).Prepend(_groupKey), _logger);
     }
+
+    /// <summary>
+    /// Raised when this participant begins a term (after it published itself as the leader). Handlers run on the task that
+    /// won the election; one that throws is logged and does not stop the election.
+    /// </summary>
+    public event EventHandler<LeadershipChangedEventArgs>? LeadershipAcquired;
+
+    /// <summary>
+    /// Raised once when a term of this participant ends: taken away (<see cref="LeadershipChangedEventArgs.Lost"/>: ticket
+    /// lost, session Suspended or Lost — at the moment <see cref="LeadershipTerm.LostToken"/> fires) or given up by
+    /// stepping down. Handlers run on the thread pool or on the stepping-down task; one that throws is logged.
+    /// </summary>
+    public event EventHandler<LeadershipChangedEventArgs>? LeadershipLost;
 
     /// <summary>The election group.</summary>
     public string Group { get; }
@@ -90,8 +109,8 @@ public sealed class LeaderElection
         activity?.SetTag(RecipeTelemetry.GroupTag, Group);
         activity?.SetTag(RecipeTelemetry.ParticipantTag, ParticipantId);
         var section = await _mutex.AcquireAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-        var monitor = new HoldMonitor(_client, section.LostToken, _options.SessionCheckInterval);
-        var term = new LeadershipTerm(Group, ParticipantId, _groupKey, section, monitor, DateTimeOffset.UtcNow);
+        var monitor = new HoldMonitor(_client, section.LostToken);
+        var term = new LeadershipTerm(Group, ParticipantId, _groupKey, section, monitor, _options.TimeProvider.GetUtcNow(), OnTermEnded);
         activity?.SetTag(RecipeTelemetry.FencingTag, term.FencingToken.Value);
         try
         {
@@ -102,15 +121,44 @@ public sealed class LeaderElection
         {
             // A leader that cannot write to a majority cannot lead; give the lock back for someone who can.
             RecipeTelemetry.Fail(activity, ex);
-            _logger.LogWarning(ex, "Participant {Participant} of {Group} could not publish its leadership; stepping down", ParticipantId, Group);
+            _logger.CouldNotPublish(ex, ParticipantId, Group);
             await StepDownUntilDoneAsync(term, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
         Volatile.Write(ref _currentTerm, term);
         RecipeTelemetry.LeaderTerms.Add(1, new KeyValuePair<string, object?>(RecipeTelemetry.GroupTag, Group));
-        _logger.LogInformation("Participant {Participant} leads {Group} with fencing token {Fence}", ParticipantId, Group, term.FencingToken.Value);
+        _logger.Leads(ParticipantId, Group, term.FencingToken.Value);
+        Raise(LeadershipAcquired, new LeadershipChangedEventArgs(term, lost: false), nameof(LeadershipAcquired));
+        term.Announce(); // a term lost meanwhile is reported now, after its start
         return term;
+    }
+
+    /// <summary>
+    /// Strongly reads who takes part in the election: the leader first, then the others in the order they will lead.
+    /// A participant is listed while its ticket is queued, so one that crashed leaves the list when its session ends.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// foreach (var p in await election.GetParticipantsAsync(ct))
+    /// {
+    ///     Console.WriteLine($"{p.ParticipantId}{(p.IsLeader ? " (leader)" : "")}");
+    /// }
+    /// </code>
+    /// </example>
+    public async Task<IReadOnlyList<ElectionParticipant>> GetParticipantsAsync(CancellationToken cancellationToken = default)
+    {
+        var queue = await _client.GetLockQueueAsync(_groupKey, cancellationToken).ConfigureAwait(false);
+        var participants = new List<ElectionParticipant>(queue.Count);
+        foreach (var entry in queue)
+        {
+            // Every ticket of the group also locks its participant's own key, which carries the participant's id.
+            var participantKey = entry.Keys.FirstOrDefault(k => k.StartsWith(_participantKeyPrefix, StringComparison.Ordinal));
+            var id = participantKey is null ? $"(ticket {entry.TicketId})" : participantKey[_participantKeyPrefix.Length..];
+            participants.Add(new ElectionParticipant(id, entry.IsHolder, entry.HeldSince, entry.TicketId, entry.SessionId, entry.Site));
+        }
+
+        return participants;
     }
 
     /// <summary>
@@ -126,7 +174,7 @@ public sealed class LeaderElection
     public async Task RunAsync(Func<LeadershipTerm, CancellationToken, Task> leaderWork, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(leaderWork);
-        var backoff = new Backoff(_options.RetryDelay, _options.MaxRetryDelay);
+        var backoff = new Backoff(_options.RetryDelay, _options.MaxRetryDelay, _options.TimeProvider);
         while (!cancellationToken.IsCancellationRequested)
         {
             LeadershipTerm term;
@@ -138,10 +186,10 @@ public sealed class LeaderElection
             {
                 return;
             }
-            catch (Exception ex) when (ex is MusicException or TimeoutException)
+            catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
             {
                 // Session lost while waiting, or the backend is out of reach: enter again with a fresh ticket.
-                _logger.LogInformation(ex, "Participant {Participant} of {Group} re-enters the election after a failure", ParticipantId, Group);
+                _logger.ReEnters(ex, ParticipantId, Group);
                 if (!await DelayAsync(backoff, cancellationToken).ConfigureAwait(false))
                 {
                     return;
@@ -189,14 +237,14 @@ public sealed class LeaderElection
         try
         {
             await leaderWork(term, work.Token).ConfigureAwait(false);
-            _logger.LogInformation("Participant {Participant} of {Group} finished its leader work; stepping down", ParticipantId, Group);
+            _logger.WorkFinished(ParticipantId, Group);
             return false;
         }
         catch (OperationCanceledException) when (work.IsCancellationRequested)
         {
             if (term.LostToken.IsCancellationRequested)
             {
-                _logger.LogWarning("Participant {Participant} lost leadership of {Group} (term {Fence}); leader work cancelled", ParticipantId, Group, term.FencingToken.Value);
+                _logger.LostWorkCancelled(ParticipantId, Group, term.FencingToken.Value);
             }
 
             return false;
@@ -204,12 +252,12 @@ public sealed class LeaderElection
         catch (Exception ex) when (!term.IsValid && ex is MusicException)
         {
             // The work noticed the loss first (a critical op threw LockLostException): not a failure of the work.
-            _logger.LogWarning(ex, "Participant {Participant} lost leadership of {Group} (term {Fence})", ParticipantId, Group, term.FencingToken.Value);
+            _logger.Lost(ex, ParticipantId, Group, term.FencingToken.Value);
             return false;
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Leader work of {Participant} in {Group} failed; stepping down", ParticipantId, Group);
+            _logger.WorkFailed(ex, ParticipantId, Group);
             return true;
         }
     }
@@ -221,7 +269,7 @@ public sealed class LeaderElection
     private async Task StepDownUntilDoneAsync(LeadershipTerm term, CancellationToken cancellationToken)
     {
         Interlocked.CompareExchange(ref _currentTerm, null, term);
-        var backoff = new Backoff(_options.RetryDelay, _options.MaxRetryDelay);
+        var backoff = new Backoff(_options.RetryDelay, _options.MaxRetryDelay, _options.TimeProvider);
         while (true)
         {
             try
@@ -229,14 +277,40 @@ public sealed class LeaderElection
                 await term.StepDownAsync(CancellationToken.None).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (ex is MusicException or TimeoutException or ObjectDisposedException)
+            catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is ObjectDisposedException)
             {
-                _logger.LogWarning(ex, "Participant {Participant} could not step down from {Group} yet; retrying", ParticipantId, Group);
+                _logger.StepDownFailed(ex, ParticipantId, Group);
                 if (ex is ObjectDisposedException || !await DelayAsync(backoff, cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }
             }
+        }
+    }
+
+    private static string ValidateParticipantId(string participantId)
+    {
+        RecipeKeys.ValidateName(participantId, nameof(LeaderElectionOptions.ParticipantId));
+        if (participantId.Length > 100)
+        {
+            throw new ArgumentException($"A participant id must have at most 100 characters; '{participantId}' has {participantId.Length}.", nameof(LeaderElectionOptions.ParticipantId));
+        }
+
+        return participantId;
+    }
+
+    private void OnTermEnded(LeadershipTerm term, bool lost) =>
+        Raise(LeadershipLost, new LeadershipChangedEventArgs(term, lost), nameof(LeadershipLost));
+
+    private void Raise(EventHandler<LeadershipChangedEventArgs>? handlers, LeadershipChangedEventArgs args, string name)
+    {
+        try
+        {
+            handlers?.Invoke(this, args);
+        }
+        catch (Exception ex)
+        {
+            _logger.HandlerFailed(ex, name, ParticipantId, Group);
         }
     }
 

@@ -8,7 +8,10 @@ namespace MusicRecipes.Recipes.Leader;
 /// </example>
 public sealed class LeaderElectionOptions
 {
-    /// <summary>This participant's id, published while it leads. Default: the client's site and a random suffix.</summary>
+    /// <summary>
+    /// This participant's id, published while it leads and listed by <see cref="LeaderElection.GetParticipantsAsync"/>.
+    /// At most 100 characters, no '/' and no control characters. Default: the client's site and a random suffix.
+    /// </summary>
     public string? ParticipantId { get; set; }
 
     /// <summary>
@@ -17,21 +20,19 @@ public sealed class LeaderElectionOptions
     /// </summary>
     public IReadOnlyList<string> ProtectedKeys { get; set; } = Array.Empty<string>();
 
-    /// <summary>
-    /// How often a leader samples its lock session; a Suspended, Lost or Closed session ends the term. Default 100 ms.
-    /// </summary>
-    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromMilliseconds(100);
-
     /// <summary>First delay before re-entering the election after a backend failure; doubles up to <see cref="MaxRetryDelay"/>. Default 50 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Largest delay between retries. Default 2 s.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The clock of the recipe's delays and timestamps (for example a fake one in tests). Default <see cref="TimeProvider.System"/>; a host passes the container's.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     internal void Validate()
     {
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentNullException.ThrowIfNull(ProtectedKeys, nameof(ProtectedKeys));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SessionCheckInterval, TimeSpan.Zero, nameof(SessionCheckInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, RetryDelay, nameof(MaxRetryDelay));
     }

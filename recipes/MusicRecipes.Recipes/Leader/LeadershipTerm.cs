@@ -12,7 +12,7 @@ namespace MusicRecipes.Recipes.Leader;
 /// lock session is no longer Connected/Reconnected: a Suspended session may already have expired on the lock
 /// service, where a successor can be elected before this client hears of it, so the term is given up early, as
 /// Curator's leader recipes do. <see cref="IsValid"/> checks both on the spot; <see cref="LostToken"/> fires for
-/// both (the session is sampled every <see cref="LeaderElectionOptions.SessionCheckInterval"/>).</para>
+/// both (the session's state changes arrive as <see cref="IMusicClient.SessionStateChanged"/> events).</para>
 /// <para><see cref="FencingToken"/> strictly increases from term to term of the group (it is the ticket's ordinal
 /// on the group's key, rule 2 of docs/design.md): give it to every system the leader commands.</para>
 /// <example>
@@ -28,8 +28,13 @@ public sealed class LeadershipTerm : IAsyncDisposable
     private readonly MusicCriticalSection _section;
     private readonly HoldMonitor _monitor;
     private readonly string _groupKey;
+    private readonly Action<LeadershipTerm, bool>? _onEnded;
+    private readonly CancellationTokenRegistration _lostRegistration;
+    private int _ended; // 0 running, 1 stepped down, 2 lost
+    private int _announced;
+    private int _endReported;
 
-    internal LeadershipTerm(string group, string participantId, string groupKey, MusicCriticalSection section, HoldMonitor monitor, DateTimeOffset since)
+    internal LeadershipTerm(string group, string participantId, string groupKey, MusicCriticalSection section, HoldMonitor monitor, DateTimeOffset since, Action<LeadershipTerm, bool>? onEnded = null)
     {
         Group = group;
         ParticipantId = participantId;
@@ -37,6 +42,8 @@ public sealed class LeadershipTerm : IAsyncDisposable
         _section = section;
         _monitor = monitor;
         Since = since;
+        _onEnded = onEnded;
+        _lostRegistration = monitor.LostToken.Register(static state => ((LeadershipTerm)state!).End(lost: true), this);
     }
 
     /// <summary>The election group.</summary>
@@ -57,7 +64,7 @@ public sealed class LeadershipTerm : IAsyncDisposable
     /// <summary>True while this participant leads: the lock is held, not released, and the session is safe right now.</summary>
     public bool IsValid => _section.IsHeld && !_monitor.IsSessionUnsafe && !_monitor.LostToken.IsCancellationRequested;
 
-    /// <summary>The keys the term holds: the group's key and <see cref="LeaderElectionOptions.ProtectedKeys"/>.</summary>
+    /// <summary>The keys the term holds: the group's key, the participant's own key and <see cref="LeaderElectionOptions.ProtectedKeys"/>.</summary>
     public IReadOnlyList<string> Keys => _section.Keys;
 
     /// <summary>Critical read of a protected key (see <see cref="LeaderElectionOptions.ProtectedKeys"/>).</summary>
@@ -79,6 +86,33 @@ public sealed class LeadershipTerm : IAsyncDisposable
         activity?.SetTag(RecipeTelemetry.FencingTag, FencingToken.Value);
         await _section.ReleaseAsync(cancellationToken).ConfigureAwait(false);
         await _monitor.DisposeAsync().ConfigureAwait(false);
+        await _lostRegistration.DisposeAsync().ConfigureAwait(false);
+        End(lost: false);
+    }
+
+    /// <summary>The term's start was reported; from now on its end is reported too (and at once if it already ended).</summary>
+    internal void Announce()
+    {
+        Volatile.Write(ref _announced, 1);
+        ReportEnd();
+    }
+
+    /// <summary>Ends the term: the first of loss and step-down wins, and is reported once, after the start was.</summary>
+    internal void End(bool lost)
+    {
+        if (Interlocked.CompareExchange(ref _ended, lost ? 2 : 1, 0) == 0)
+        {
+            ReportEnd();
+        }
+    }
+
+    private void ReportEnd()
+    {
+        var ended = Volatile.Read(ref _ended);
+        if (ended != 0 && Volatile.Read(ref _announced) != 0 && Interlocked.Exchange(ref _endReported, 1) == 0)
+        {
+            _onEnded?.Invoke(this, ended == 2);
+        }
     }
 
     /// <summary>Steps down (see <see cref="StepDownAsync"/>; a failure is thrown, not swallowed).</summary>

@@ -109,12 +109,12 @@ public sealed class MusicCriticalSection : IAsyncDisposable
             catch (Exception ex) when (IsAlreadyGone(ex))
             {
                 // The lock service removed the ticket itself (session expired, forced release, client closed).
-                _logger.LogDebug(ex, "Ticket {Ticket} was already lost ({Reason}); nothing to release", LockRef, LockRef.LossReason);
+                _logger.AlreadyLost(ex, LockRef, LockRef.LossReason);
             }
             catch (Exception ex)
             {
                 RecipeTelemetry.Fail(activity, ex);
-                _logger.LogWarning(ex, "Releasing {Ticket} failed; the section stays releasable", LockRef);
+                _logger.ReleaseFailed(ex, LockRef);
                 throw;
             }
 
@@ -142,5 +142,5 @@ public sealed class MusicCriticalSection : IAsyncDisposable
     /// is still queued until someone evicts it, so its release failure must surface.
     /// </summary>
     private bool IsAlreadyGone(Exception ex) =>
-        LockRef.IsDroppedByService && (ex is MusicException or ObjectDisposedException or TimeoutException);
+        LockRef.IsDroppedByService && (MusicErrors.IsCoordinationFailure(ex) || ex is ObjectDisposedException);
 }

@@ -66,7 +66,7 @@ public sealed class MusicMutex
     /// Waits up to <paramref name="timeout"/> (or <see cref="Timeout.InfiniteTimeSpan"/>) for the keys and returns
     /// the held section. Dispose the section to release.
     /// </summary>
-    /// <exception cref="TimeoutException">Not acquired in time; the ticket was withdrawn from the queue.</exception>
+    /// <exception cref="LockTimeoutException">Not acquired in time; the ticket was withdrawn from the queue. The exception names the holder.</exception>
     /// <exception cref="LockLostException">The lock session expired while waiting.</exception>
     /// <example>
     /// <code>
@@ -104,33 +104,36 @@ public sealed class MusicMutex
         activity?.SetTag(MusicTelemetry.OrdinalTag, lockRef.FencingToken.Value);
         try
         {
-            bool acquired;
-            if (timeout == TimeSpan.Zero)
+            LockTimeoutException? timedOut = null;
+            if (timeout == TimeSpan.Zero && !throwOnTimeout)
             {
-                // One strong head check; WaitForLockAsync with a zero timeout would give up before even looking.
-                acquired = await _client.AcquireLockAsync(lockRef, cancellationToken).ConfigureAwait(false);
+                // One strong head check; a try-lock that fails needs no word on who holds the keys.
+                if (!await _client.AcquireLockAsync(lockRef, cancellationToken).ConfigureAwait(false))
+                {
+                    timedOut = new LockTimeoutException("Not acquired without waiting.", Keys, timeout, holder: null);
+                }
             }
             else
             {
                 try
                 {
+                    // A zero timeout still gets one look at the queue, and its timeout names the holder.
                     await _client.WaitForLockAsync(lockRef, timeout, cancellationToken).ConfigureAwait(false);
-                    acquired = true;
                 }
-                catch (TimeoutException)
+                catch (LockTimeoutException ex)
                 {
-                    acquired = false;
+                    timedOut = ex;
                 }
             }
 
-            if (!acquired)
+            if (timedOut is not null)
             {
                 activity?.SetTag(RecipeTelemetry.OutcomeTag, "timeout");
-                await WithdrawAsync(lockRef, throwOnTimeout ? timeout : null).ConfigureAwait(false);
+                await WithdrawAsync(lockRef, throwOnTimeout ? timedOut : null).ConfigureAwait(false);
                 return null;
             }
         }
-        catch (Exception ex) when (ex is not TimeoutException)
+        catch (Exception ex) when (ex is not LockTimeoutException)
         {
             RecipeTelemetry.Fail(activity, ex);
 
@@ -140,32 +143,33 @@ public sealed class MusicMutex
         }
 
         activity?.SetTag(RecipeTelemetry.OutcomeTag, "acquired");
-        _logger.LogDebug("Mutex over {Keys} acquired with {Ticket}", string.Join(",", Keys), lockRef);
+        _logger.Acquired(string.Join(",", Keys), lockRef);
         return new MusicCriticalSection(_client, lockRef, _logger);
     }
 
     /// <summary>Withdraws a ticket that did not acquire; for <see cref="AcquireAsync"/> throws the timeout afterwards.</summary>
-    private async Task WithdrawAsync(LockRef lockRef, TimeSpan? timeoutToReport)
+    private async Task WithdrawAsync(LockRef lockRef, LockTimeoutException? timeoutToReport)
     {
         Exception? withdrawFailure = null;
         try
         {
             await _client.ReleaseLockAsync(lockRef, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is OperationCanceledException)
         {
             // The ticket may still be queued; the client keeps removing it in the background (guaranteed release).
             withdrawFailure = ex;
-            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket} after it timed out; the client retries in the background", lockRef);
+            _logger.WithdrawAfterTimeoutFailed(ex, lockRef);
         }
 
-        if (timeoutToReport is { } timeout)
+        if (timeoutToReport is { } timedOut)
         {
-            throw new TimeoutException(
+            var holder = LockTimeoutException.Describe(timedOut.Holder);
+            throw new LockTimeoutException(
                 withdrawFailure is null
-                    ? $"The mutex over {string.Join(",", Keys)} was not acquired within {timeout}; the ticket was withdrawn."
-                    : $"The mutex over {string.Join(",", Keys)} was not acquired within {timeout}, and withdrawing the ticket failed; it is retried in the background.",
-                withdrawFailure);
+                    ? $"The mutex over {string.Join(",", Keys)} was not acquired within {timedOut.Timeout}, {holder}; the ticket was withdrawn."
+                    : $"The mutex over {string.Join(",", Keys)} was not acquired within {timedOut.Timeout}, {holder}; withdrawing the ticket failed, and it is retried in the background.",
+                Keys, timedOut.Timeout, timedOut.Holder, withdrawFailure);
         }
 
         if (withdrawFailure is not null)
@@ -180,13 +184,13 @@ public sealed class MusicMutex
         {
             await _client.ReleaseLockAsync(lockRef, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is OperationCanceledException)
         {
-            _logger.LogWarning(ex, "Could not withdraw ticket {Ticket}; the client retries in the background", lockRef);
+            _logger.WithdrawFailed(ex, lockRef);
         }
         catch (ObjectDisposedException ex)
         {
-            _logger.LogDebug(ex, "Client closed; its session end removes ticket {Ticket}", lockRef);
+            _logger.ClientClosed(ex, lockRef);
         }
     }
 }

@@ -76,6 +76,7 @@ public sealed class MusicWorkQueue
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         ProducerId = RecipeKeys.ValidateName(_options.ProducerId ?? $"{client.Site}-{Guid.NewGuid():N}"[..(client.Site.Length + 9)], nameof(options));
         WorkerId = _options.WorkerId ?? ProducerId;
+        TimeProvider = _options.TimeProvider;
     }
 
     /// <summary>The queue name.</summary>
@@ -91,6 +92,9 @@ public sealed class MusicWorkQueue
     public string WorkerId { get; }
 
     internal IMusicClient Client => _client;
+
+    /// <summary>The clock of the queue's polls (<see cref="MusicWorkQueueOptions.TimeProvider"/>), shared by its workers.</summary>
+    internal TimeProvider TimeProvider { get; }
 
     internal ILogger Logger => _logger;
 
@@ -201,7 +205,7 @@ public sealed class MusicWorkQueue
     /// </example>
     public async Task<WorkItemClaim> ClaimNextAsync(CancellationToken cancellationToken = default)
     {
-        var backoff = new Backoff(_options.PollInterval, _options.MaxPollInterval);
+        var backoff = new Backoff(_options.PollInterval, _options.MaxPollInterval, _options.TimeProvider);
         while (true)
         {
             var claim = await TryClaimNextAsync(cancellationToken).ConfigureAwait(false);
@@ -232,6 +236,38 @@ public sealed class MusicWorkQueue
         return await section.GetJsonAsync<WorkItemStatus>(key, cancellationToken: cancellationToken).ConfigureAwait(false) ?? WorkItemStatus.Submitted;
     }
 
+    /// <summary>
+    /// Reads an item's status without taking its lock: eventual reads at the local site, so it may lag behind the latest
+    /// state (a claim or completion made elsewhere shows up a little later). Returns <c>null</c> when no item with this
+    /// id was submitted (as far as the local replica knows). For displays and status endpoints; use
+    /// <see cref="GetStatusAsync"/> when the answer must be the latest.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var status = await queue.PeekStatusAsync(id, ct);
+    /// return status is null ? Results.NotFound() : Results.Ok(status);
+    /// </code>
+    /// </example>
+    public async Task<WorkItemStatus?> PeekStatusAsync(WorkItemId id, CancellationToken cancellationToken = default)
+    {
+        if (!IsWellFormed(id))
+        {
+            return null; // no producer ever gets such an id
+        }
+
+        var state = await _client.GetAsync(RecipeKeys.QueueState(Name, id.Producer, id.Sequence), cancellationToken).ConfigureAwait(false);
+        if (state is not null)
+        {
+            return JsonSerializer.Deserialize<WorkItemStatus>(state);
+        }
+
+        var payload = await _client.GetAsync(RecipeKeys.QueuePayload(Name, id.Producer, id.Sequence), cancellationToken).ConfigureAwait(false);
+        return payload is null ? null : WorkItemStatus.Submitted;
+    }
+
+    private static bool IsWellFormed(WorkItemId id) =>
+        id.Sequence >= 1 && !string.IsNullOrEmpty(id.Producer) && id.Producer.Length <= 128 && !id.Producer.Any(c => c == '/' || char.IsControl(c));
+
     internal void Settle(WorkItemId id)
     {
         if (_cursors.TryGetValue(id.Producer, out var cursor))
@@ -259,9 +295,9 @@ public sealed class MusicWorkQueue
                 await claim.CleanUpAsync().ConfigureAwait(false);
                 _orphans.TryRemove(claim, out _);
             }
-            catch (Exception ex) when (ex is MusicException or TimeoutException)
+            catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
             {
-                _logger.LogDebug(ex, "Clean-up of the claim of {Item} still fails; retrying next round", claim.Item.Id);
+                _logger.CleanupFails(ex, claim.Item.Id);
             }
         }
     }
@@ -318,7 +354,7 @@ public sealed class MusicWorkQueue
         catch (LockLostException ex)
         {
             // Our session ended under the attempt; the next round uses a fresh session.
-            _logger.LogDebug(ex, "Worker {Worker} lost its session while trying {Item}", WorkerId, item.Id);
+            _logger.SessionLostWhileTrying(ex, WorkerId, item.Id);
             return null;
         }
 
@@ -352,7 +388,7 @@ public sealed class MusicWorkQueue
             RecipeTelemetry.QueueItems.Add(1, new KeyValuePair<string, object?>(RecipeTelemetry.OutcomeTag, outcome));
             if (recoveredFrom is not null)
             {
-                _logger.LogWarning("Worker {Worker} recovers {Item} from {Previous}, which lost its lock mid-item (attempt {Attempt})", WorkerId, item.Id, recoveredFrom, claimed.Attempt);
+                _logger.Recovers(WorkerId, item.Id, recoveredFrom, claimed.Attempt);
             }
 
             return new WorkItemClaim(this, item, section, stateKey, claimed, recoveredFrom);
@@ -371,10 +407,10 @@ public sealed class MusicWorkQueue
         {
             await section.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
         {
             // The ticket stays until the session ends; the item is then recovered by whoever locks it next.
-            _logger.LogWarning(ex, "Could not release the lock of a work item of {Queue}", Name);
+            _logger.CouldNotRelease(ex, Name);
         }
     }
 
@@ -416,7 +452,7 @@ public sealed class MusicWorkQueue
             _stream = stream;
             _sequence = 0;
             Volatile.Write(ref _registered, true);
-            _logger.LogInformation("Producer {Producer} registered with queue {Queue} as stream {Stream}", ProducerId, Name, stream);
+            _logger.ProducerRegistered(ProducerId, Name, stream);
         }
         finally
         {

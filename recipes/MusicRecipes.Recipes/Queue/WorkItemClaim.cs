@@ -93,7 +93,7 @@ public sealed class WorkItemClaim : IAsyncDisposable
             await CleanUpAsync().ConfigureAwait(false);
             _queue.ForgetOrphan(this);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is OperationCanceledException)
         {
             _queue.AdoptOrphan(this);
             throw;
@@ -171,7 +171,7 @@ public sealed class WorkItemClaim : IAsyncDisposable
         {
             await _section.ReleaseAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is OperationCanceledException)
         {
             // The outcome is recorded; only the lock is still held. Disposing the claim retries the release and
             // throws if it fails again; the session's end frees the lock at the latest.
@@ -185,7 +185,7 @@ public sealed class WorkItemClaim : IAsyncDisposable
         {
             await _section.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException)
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
         {
             _queue.Logger.LogWarning(ex, "Could not release the lost lock of {Item}", Item.Id);
         }

@@ -11,4 +11,10 @@ public enum WorkItemOutcome
     /// to submitted, marked as declined by this worker, so a worker elsewhere takes it.
     /// </summary>
     Released,
+
+    /// <summary>
+    /// Not now (the placement service's "site full right now"): the item goes back to submitted without being declined,
+    /// so any worker — this one included — takes it later; the worker pauses before its next claim.
+    /// </summary>
+    PutBack,
 }

@@ -10,12 +10,14 @@ internal sealed class Backoff
 {
     private readonly TimeSpan _initial;
     private readonly TimeSpan _maximum;
+    private readonly TimeProvider _time;
     private TimeSpan _next;
 
-    public Backoff(TimeSpan initial, TimeSpan maximum)
+    public Backoff(TimeSpan initial, TimeSpan maximum, TimeProvider? time = null)
     {
         _initial = initial;
         _maximum = maximum;
+        _time = time ?? TimeProvider.System;
         _next = initial;
     }
 
@@ -29,6 +31,6 @@ internal sealed class Backoff
         // Full jitter spreads waiters of many sites instead of letting them poll in lock step.
         var delay = TimeSpan.FromTicks((long)(_next.Ticks * (0.5 + (Random.Shared.NextDouble() / 2))));
         _next = TimeSpan.FromTicks(Math.Min(_maximum.Ticks, _next.Ticks * 2));
-        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -40,6 +40,8 @@ public sealed class MusicClient : IMusicClient
     private readonly ConcurrentDictionary<string, ITimer> _leaseTimers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
     private readonly TicketRemover _remover;
+    private readonly LockQueueReader _queueReader;
+    private readonly LockSessionStateNotifier _sessionEvents;
     private int _disposed;
 
     /// <summary>Creates a client over a data store and a lock-store session. The client owns both and disposes them.</summary>
@@ -54,6 +56,21 @@ public sealed class MusicClient : IMusicClient
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _synchronizer = new KeySynchronizer(dataStore, _options.Resilience);
         _remover = new TicketRemover(lockStore, _logger, _closing.Token);
+        _queueReader = new LockQueueReader(lockStore, _options, dataStore.Site, _outstanding.ContainsKey);
+
+        // Session events come from the store (rule 5 of docs/design.md: react, don't poll); the client adds its own Closed.
+        _sessionEvents = new LockSessionStateNotifier(this, () => SessionState);
+        if (lockStore is ILockSessionEvents storeEvents)
+        {
+            storeEvents.SessionStateChanged += (_, _) => _sessionEvents.StateMayHaveChanged();
+        }
+    }
+
+    /// <inheritdoc />
+    public event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
+    {
+        add => _sessionEvents.Changed += value;
+        remove => _sessionEvents.Changed -= value;
     }
 
     /// <inheritdoc />
@@ -290,7 +307,7 @@ public sealed class MusicClient : IMusicClient
                 static async (state, ct) => await state.Locks.ReleaseAsync(state.Ticket, state.record, ct).ConfigureAwait(false),
                 (Locks: _locks, lockRef.Ticket, record), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException && Volatile.Read(ref _disposed) == 0)
+        catch (Exception ex) when ((MusicErrors.IsCoordinationFailure(ex) || ex is OperationCanceledException) && Volatile.Read(ref _disposed) == 0)
         {
             // Not confirmed (or cancelled by the caller at any step): the ticket may still be queued, and would block
             // the keys for as long as this session lives. The client keeps removing it in the background (guaranteed
@@ -330,7 +347,7 @@ public sealed class MusicClient : IMusicClient
                 return;
             }
 
-            throw new TimeoutException($"Ticket {lockRef} is not at the head of its queues; it is still queued.");
+            throw await LockTimeoutAsync(lockRef, timeout, cancellationToken).ConfigureAwait(false);
         }
 
         using var activity = MusicTelemetry.Source.StartActivity("music.wait_for_lock");
@@ -344,10 +361,27 @@ public sealed class MusicClient : IMusicClient
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"Ticket {lockRef} did not acquire its keys within {timeout}; it is still queued.");
+            throw await LockTimeoutAsync(lockRef, timeout, cancellationToken).ConfigureAwait(false);
         }
 
         MusicTelemetry.LockWait.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LockQueueEntry>> GetLockQueueAsync(string key, CancellationToken cancellationToken = default)
+    {
+        MusicKey.Validate(key, nameof(key));
+        ThrowIfDisposed();
+        return _queueReader.ReadAsync(key, cancellationToken);
+    }
+
+    /// <summary>The timeout of a wait, naming the ticket ahead of the waiter (read best-effort, briefly).</summary>
+    private async Task<LockTimeoutException> LockTimeoutAsync(LockRef lockRef, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var holder = await _queueReader.FindBlockerAsync(lockRef, cancellationToken).ConfigureAwait(false);
+        return new LockTimeoutException(
+            $"Ticket {lockRef} did not acquire its keys within {timeout}; it is still queued, {LockTimeoutException.Describe(holder)}.",
+            lockRef.Keys, timeout, holder);
     }
 
     /// <inheritdoc />
@@ -366,6 +400,8 @@ public sealed class MusicClient : IMusicClient
         {
             return;
         }
+
+        _sessionEvents.StateMayHaveChanged(); // SessionState reads Closed from now on
 
         await _closing.CancelAsync().ConfigureAwait(false);
 

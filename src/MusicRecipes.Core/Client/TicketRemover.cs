@@ -50,7 +50,7 @@ internal sealed class TicketRemover(ILockStore locks, ILogger logger, Cancellati
                     logger.LogInformation("Released {Ticket} on background attempt {Attempt}", lockRef, attempt);
                     return;
                 }
-                catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException && !closing.IsCancellationRequested)
+                catch (Exception ex) when ((MusicErrors.IsCoordinationFailure(ex) || ex is OperationCanceledException) && !closing.IsCancellationRequested)
                 {
                     logger.LogDebug(ex, "Background release of {Ticket} failed (attempt {Attempt}); retrying", lockRef, attempt);
                 }

@@ -21,7 +21,7 @@ namespace MusicRecipes.Testing.Faults;
 /// await Assert.ThrowsAsync&lt;LockLostException&gt;(() => acquiring);
 /// </code>
 /// </example>
-public sealed class PausableLockStore(ILockStore inner) : ILockStore
+public sealed class PausableLockStore(ILockStore inner) : ILockStore, ILockSessionEvents
 {
     private readonly ConcurrentDictionary<LockPathStep, LockPathPause> _armed = new();
 
@@ -33,6 +33,26 @@ public sealed class PausableLockStore(ILockStore inner) : ILockStore
 
     /// <inheritdoc />
     public DateTimeOffset UtcNow => Inner.UtcNow;
+
+    /// <summary>The wrapped store's session events (none when it raises none).</summary>
+    public event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
+    {
+        add
+        {
+            if (Inner is ILockSessionEvents events)
+            {
+                events.SessionStateChanged += value;
+            }
+        }
+
+        remove
+        {
+            if (Inner is ILockSessionEvents events)
+            {
+                events.SessionStateChanged -= value;
+            }
+        }
+    }
 
     /// <summary>Arms a one-shot pause: the next call that reaches <paramref name="step"/> stops there until resumed.</summary>
     public LockPathPause Arm(LockPathStep step)

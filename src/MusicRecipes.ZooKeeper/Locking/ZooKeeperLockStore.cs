@@ -58,7 +58,7 @@ namespace MusicRecipes.ZooKeeper;
 /// await music.WaitForLockAsync(lockRef, TimeSpan.FromSeconds(30), ct);
 /// </code>
 /// </example>
-public sealed class ZooKeeperLockStore : ILockStore
+public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
 {
     private readonly ZooKeeperClient _client;
     private readonly bool _ownsClient;
@@ -71,6 +71,7 @@ public sealed class ZooKeeperLockStore : ILockStore
     private readonly RecentlyRemoved _removedByUs = new(capacity: 4096);
     private readonly object _leaseGate = new();
     private SessionLeaseOf? _lease;
+    private readonly LockSessionStateNotifier _events;
     private static readonly TimeSpan OrphanRetryDelay = TimeSpan.FromMilliseconds(500);
 
     private int _cleaning;
@@ -98,6 +99,7 @@ public sealed class ZooKeeperLockStore : ILockStore
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.EnqueueAttempts, 1);
         _root = _options.RootPath;
         _clock = new ServerClock(_options.TimeProvider);
+        _events = new LockSessionStateNotifier(this, () => SessionState);
         _client.ConnectionStateChanged += OnConnectionStateChanged;
         _client.Acknowledged += OnAcknowledged;
     }
@@ -107,6 +109,13 @@ public sealed class ZooKeeperLockStore : ILockStore
 
     /// <inheritdoc />
     public DateTimeOffset UtcNow => _clock.UtcNow;
+
+    /// <summary>Raised after <see cref="SessionState"/> changed: the client's connection state, mapped (see <see cref="ILockSessionEvents"/>).</summary>
+    public event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
+    {
+        add => _events.Changed += value;
+        remove => _events.Changed -= value;
+    }
 
     /// <summary>The client the store works through.</summary>
     public ZooKeeperClient Client => _client;
@@ -907,6 +916,7 @@ public sealed class ZooKeeperLockStore : ILockStore
 
     private void OnConnectionStateChanged(object? sender, ZooKeeperConnectionStateChangedEventArgs e)
     {
+        _events.StateMayHaveChanged();
         if (e.State == ZooKeeperConnectionState.Lost)
         {
             if (Volatile.Read(ref _lease) is { } current && current.SessionId == e.SessionId)

@@ -13,7 +13,6 @@ public abstract class ActivePassiveTestCases : RecipeTestBase
         Election = new LeaderElectionOptions
         {
             ParticipantId = id,
-            SessionCheckInterval = TimeSpan.FromMilliseconds(20),
             RetryDelay = TimeSpan.FromMilliseconds(20),
             MaxRetryDelay = TimeSpan.FromMilliseconds(200),
         },

@@ -8,7 +8,6 @@ public abstract class LeaderElectionTestCases : RecipeTestBase
     private static LeaderElectionOptions FastOptions(string id) => new()
     {
         ParticipantId = id,
-        SessionCheckInterval = TimeSpan.FromMilliseconds(20),
         RetryDelay = TimeSpan.FromMilliseconds(20),
         MaxRetryDelay = TimeSpan.FromMilliseconds(200),
     };
@@ -160,6 +159,43 @@ public abstract class LeaderElectionTestCases : RecipeTestBase
         var b = new LeaderElection(await ClientAsync(2), group, optionsB);
         await using var next = await b.WaitForLeadershipAsync();
         Assert.Equal("v1"u8.ToArray(), await next.GetAsync(stateKey));
+    }
+
+    [Fact]
+    public async Task Participants_are_listed_in_succession_order_and_each_term_is_reported_once_as_acquired_and_lost()
+    {
+        var group = UniqueName("group");
+        var bClient = await ClientAsync(1);
+        var a = new LeaderElection(await ClientAsync(0), group, FastOptions("a"));
+        var b = new LeaderElection(bClient, group, FastOptions("b"));
+        var events = new System.Collections.Concurrent.ConcurrentQueue<(string Who, string What, long Fence)>();
+        foreach (var (who, election) in new[] { ("a", a), ("b", b) })
+        {
+            election.LeadershipAcquired += (_, e) => events.Enqueue((who, "acquired", e.Term.FencingToken.Value));
+            election.LeadershipLost += (_, e) => events.Enqueue((who, e.Lost ? "lost" : "stepped down", e.Term.FencingToken.Value));
+        }
+
+        var termA = await a.WaitForLeadershipAsync();
+        var waitingB = b.WaitForLeadershipAsync();
+        await EventuallyAsync(async () => (await a.GetParticipantsAsync()).Count == 2, "both participants are listed");
+        var participants = await b.GetParticipantsAsync();
+        Assert.Equal(["a", "b"], participants.Select(p => p.ParticipantId));
+        Assert.True(participants[0].IsLeader);
+        Assert.NotNull(participants[0].LeadingSince);
+        Assert.False(participants[1].IsLeader);
+        Assert.Equal("site-1", participants[1].Site); // b reads its own participant's site
+        Assert.Null(participants[0].Site);
+
+        await termA.StepDownAsync();
+        var termB = await WithinPatience(waitingB, "b leads after a stepped down");
+        await Backend.ExpireSessionAsync(bClient);
+        await EventuallyAsync(() => events.Any(e => e.Who == "b" && e.What == "lost"), "b's loss is reported");
+        await EventuallyAsync(async () => (await a.GetParticipantsAsync()).Count == 0, "nobody is left in the election");
+
+        Assert.Equal([("a", "acquired", termA.FencingToken.Value), ("a", "stepped down", termA.FencingToken.Value)], events.Where(e => e.Who == "a"));
+        Assert.Equal([("b", "acquired", termB.FencingToken.Value), ("b", "lost", termB.FencingToken.Value)], events.Where(e => e.Who == "b"));
+        await termB.DisposeAsync(); // stepping down after the loss reports nothing more
+        Assert.Equal(4, events.Count);
     }
 
     private static async Task LeadAsync(string id, LeadershipTerm term, LeadershipLog log, CancellationToken cancellationToken)

@@ -68,7 +68,12 @@ public abstract class MutexTestCases : RecipeTestBase
         var third = new MusicMutex(await ClientAsync(2), new[] { key });
 
         var held = await holder.AcquireAsync(Patience);
-        await Assert.ThrowsAsync<TimeoutException>(() => waiter.AcquireAsync(TimeSpan.FromMilliseconds(100)));
+        var timedOut = await Assert.ThrowsAsync<LockTimeoutException>(() => waiter.AcquireAsync(TimeSpan.FromMilliseconds(100)));
+        Assert.Equal(held.LockRef.Id, timedOut.Holder?.TicketId);
+        Assert.True(timedOut.Holder!.IsHolder);
+        Assert.Contains(held.LockRef.Id, timedOut.Message);
+        var noWait = await Assert.ThrowsAsync<LockTimeoutException>(() => waiter.AcquireAsync(TimeSpan.Zero));
+        Assert.Equal(held.LockRef.Id, noWait.Holder?.TicketId);
         await held.DisposeAsync();
 
         await using var section = await third.TryAcquireAsync();
@@ -80,7 +85,7 @@ public abstract class MutexTestCases : RecipeTestBase
     {
         var mutex = new MusicMutex(await ClientAsync(0), new[] { UniqueName("reentrant") });
         await using var outer = await mutex.AcquireAsync(Patience);
-        await Assert.ThrowsAsync<TimeoutException>(() => mutex.AcquireAsync(TimeSpan.FromMilliseconds(100)));
+        await Assert.ThrowsAsync<LockTimeoutException>(() => mutex.AcquireAsync(TimeSpan.FromMilliseconds(100)));
         Assert.True(outer.IsHeld);
     }
 

@@ -77,30 +77,6 @@ public sealed class RealBackendHostingTests(RealBackendServers servers)
     }
 
     [Fact]
-    public async Task Unreachable_servers_fail_resolution_with_the_contact_points_and_make_the_health_check_unhealthy()
-    {
-        var services = new ServiceCollection().AddLogging();
-        services.AddMusic(o => o
-            .UseCassandra(c =>
-            {
-                c.ContactPoints.Add("127.0.0.1");
-                c.Port = 1; // nothing listens there
-                c.ConnectTimeout = TimeSpan.FromSeconds(2);
-            })
-            .UseZooKeeperLocks(servers.ZooKeeperConnectionString));
-        services.AddHealthChecks().AddMusicHealthChecks();
-        await using var provider = services.BuildServiceProvider();
-
-        var error = Assert.Throws<MusicUnavailableException>(() => provider.GetRequiredService<IMusicClient>());
-        Assert.Contains("127.0.0.1", error.Message, StringComparison.Ordinal);
-        Assert.Contains("port 1", error.Message, StringComparison.Ordinal);
-
-        var health = (await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["music"];
-        Assert.Equal(HealthStatus.Unhealthy, health.Status);
-        Assert.Contains("could not start", health.Description, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void An_unknown_backend_name_is_a_clear_error()
     {
         var services = new ServiceCollection();

@@ -14,6 +14,7 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
     private Func<string, bool>? _loseAckOf;
     private int _failingReads;
     private int _failedReads;
+    private EventHandler<LockSessionStateChangedEventArgs>? _injectedStates;
 
     /// <summary>The wrapped client.</summary>
     public IMusicClient Inner { get; } = inner;
@@ -24,6 +25,28 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
     public string Site => Inner.Site;
 
     public LockSessionState SessionState => Inner.SessionState;
+
+    public event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
+    {
+        add
+        {
+            Inner.SessionStateChanged += value;
+            _injectedStates += value;
+        }
+
+        remove
+        {
+            Inner.SessionStateChanged -= value;
+            _injectedStates -= value;
+        }
+    }
+
+    /// <summary>
+    /// Reports a session state change that <see cref="SessionState"/> never shows: a blip (say, Suspended and back) that
+    /// was over before anyone could look.
+    /// </summary>
+    public void InjectSessionStateChange(LockSessionState previous, LockSessionState state) =>
+        _injectedStates?.Invoke(this, new LockSessionStateChangedEventArgs(previous, state));
 
     /// <summary>The next eventual put of a key matching <paramref name="key"/> lands, then throws <see cref="MusicTimeoutException"/>.</summary>
     public void LoseAckOfNextPut(Func<string, bool> key) => Volatile.Write(ref _loseAckOf, key);
@@ -67,6 +90,8 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
     public Task WaitForLockAsync(LockRef lockRef, TimeSpan timeout, CancellationToken cancellationToken = default) => Inner.WaitForLockAsync(lockRef, timeout, cancellationToken);
 
     public Task<bool> ForceReleaseAsync(string key, CancellationToken cancellationToken = default) => Inner.ForceReleaseAsync(key, cancellationToken);
+
+    public Task<IReadOnlyList<LockQueueEntry>> GetLockQueueAsync(string key, CancellationToken cancellationToken = default) => Inner.GetLockQueueAsync(key, cancellationToken);
 
     /// <summary>The wrapped client is disposed by whoever created it (the test base disposes every client it made).</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -27,3 +27,8 @@ public sealed class InMemoryWorkQueueTests : WorkQueueTestCases
 {
     protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new InMemoryRecipeBackend());
 }
+
+public sealed class InMemoryDistributedLockTests : DistributedLockTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new InMemoryRecipeBackend());
+}

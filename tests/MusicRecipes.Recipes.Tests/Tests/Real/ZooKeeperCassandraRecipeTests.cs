@@ -32,3 +32,9 @@ public sealed class ZooKeeperCassandraWorkQueueTests(RealBackendServers servers)
 {
     protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new ZooKeeperCassandraRecipeBackend(servers));
 }
+
+[Collection(RealBackendCollection.Name)]
+public sealed class ZooKeeperCassandraDistributedLockTests(RealBackendServers servers) : DistributedLockTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new ZooKeeperCassandraRecipeBackend(servers));
+}
