@@ -469,6 +469,10 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
             {
                 return new EnterOutcome(true, ordinal);
             }
+
+            // Not there now, but a later Paxos round may still complete it: the heartbeat removes it if it shows up
+            // (and the ticket's own head checks do, see RemoveLeftoversAsync).
+            _orphans.Enqueue(new Orphan(key, ordinal, ticketId));
         }
 
         return new EnterOutcome(false, await ReadMaxAsync(statements, key, cancellationToken).ConfigureAwait(false));
@@ -537,11 +541,35 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
 
             // The tickets ahead that keep ours from holding, by its hold rule over their modes (the mode is in the id).
             var ahead = entries.TakeWhile(e => e.Position.Ordinal < position.Ordinal).ToArray();
+            if (ahead.Any(e => e.TicketId == ticket.Id))
+            {
+                ahead = await RemoveLeftoversAsync(statements, ticket, ahead, cancellationToken).ConfigureAwait(false);
+            }
+
             var blocking = ticket.HoldRule.BlockersAmong(ahead.Select(e => e.TicketId).ToArray());
             blockers.AddRange(ahead.Where(e => blocking.Contains(e.TicketId)));
         }
 
         return new QueueLook(blockers, states);
+    }
+
+    /// <summary>
+    /// Removes rows of this very ticket ahead of its position and returns the others. They are leftovers of an earlier
+    /// enqueue attempt at a lower ordinal (retries always go higher) that looked like a miss: a Paxos round whose
+    /// outcome was unknown, which a SERIAL read did not see, and which a later round completed — Cassandra finishes an
+    /// accepted proposal when a later prepare meets a replica that accepted it. Left there, the ticket would wait for
+    /// itself for as long as its session lives and block everyone behind it (rule 5: every wait must end). The delete is
+    /// conditional on the ticket's id, so it can remove nothing else.
+    /// </summary>
+    private async Task<QueueEntry[]> RemoveLeftoversAsync(LockStatements statements, LockTicket ticket, QueueEntry[] ahead, CancellationToken cancellationToken)
+    {
+        foreach (var leftover in ahead.Where(e => e.TicketId == ticket.Id))
+        {
+            _logger.LogWarning("Removing a leftover row of ticket {Ticket} at {Key}#{Ordinal}, ahead of its place", ticket, leftover.Position.Key, leftover.Position.Ordinal);
+            await RemoveEntryAsync(statements, leftover.Position.Key, leftover.Position.Ordinal, ticket.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ahead.Where(e => e.TicketId != ticket.Id).ToArray();
     }
 
     private static VersionedKeyState Versioned(KeyLockState state) => new(state, state.LastAcquired ?? 0);

@@ -36,6 +36,29 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
     private static string Key() => $"k{Guid.NewGuid():N}";
 
     [Fact]
+    public async Task A_leftover_row_of_the_ticket_itself_ahead_of_its_place_is_removed_instead_of_waited_for()
+    {
+        // What a Paxos round with an unknown outcome leaves when a later round completes it after the enqueue had moved
+        // on to a higher ordinal (a CI run deadlocked this way: a ticket listed twice in one queue waited for itself).
+        var key = Key();
+        var store = NewStore();
+        var other = NewStore();
+        var ticket = await store.EnqueueAsync(new[] { key }, TicketMode.Exclusive, default);
+        var behind = await other.EnqueueAsync(new[] { key }, TicketMode.Exclusive, default);
+        var leftoverOrdinal = ticket.Positions[0].Ordinal - 1;
+        await fixture.Session.ExecuteAsync(new CqlQuery(
+            $"INSERT INTO lock_tests.music_lock_queue (key, ordinal, ticket_id, session_id, keys) VALUES (?, ?, ?, ?, ?)",
+            key, leftoverOrdinal, ticket.Id, ticket.SessionId, new List<string> { key }) { Consistency = CqlConsistency.Quorum });
+        Assert.Equal(2, (await store.ReadQueueAsync(key, default)).Count(e => e.TicketId == ticket.Id));
+
+        Assert.Equal(HeadStatus.Head, (await store.CheckHeadAsync(ticket, default)).Status);
+        Assert.Equal([ticket.Id, behind.Id], (await other.ReadQueueAsync(key, default)).Select(e => e.TicketId));
+
+        await store.ReleaseAsync(ticket, clean: null, default);
+        Assert.Equal(HeadStatus.Head, (await other.CheckHeadAsync(behind, default)).Status);
+    }
+
+    [Fact]
     public async Task An_expired_session_loses_its_tickets_and_is_removed_by_whoever_finds_it_at_the_head()
     {
         var key = Key();
