@@ -78,6 +78,9 @@ public sealed class LockRef
 
     internal LockTicket Ticket { get; }
 
+    /// <summary>How the ticket shares its keys: exclusive (a mutex or writer), shared (a reader) or one of N permits.</summary>
+    public Locking.TicketMode Mode => Ticket.Mode;
+
     internal bool IsAcquired => Volatile.Read(ref _state) == Held;
 
     internal bool IsReleasing => Volatile.Read(ref _state) == Releasing;

@@ -28,7 +28,8 @@ public static class MusicServiceCollectionExtensions
     /// Adds MUSIC: <see cref="MusicOptions"/> (bound from the <c>Music</c> section of the registered
     /// <see cref="IConfiguration"/>, if any, then <paramref name="configure"/>), a singleton
     /// <see cref="IMusicClient"/> created by the chosen backend and disposed with the container, and DistributedLock's
-    /// <see cref="IDistributedLockProvider"/> on it (<see cref="MusicDistributedSynchronizationProvider"/>).
+    /// <see cref="IDistributedLockProvider"/>, <see cref="IDistributedReaderWriterLockProvider"/> and
+    /// <see cref="IDistributedSemaphoreProvider"/> on it (<see cref="MusicDistributedSynchronizationProvider"/>).
     /// </summary>
     public static IMusicBuilder AddMusic(this IServiceCollection services, Action<MusicOptions>? configure = null)
     {
@@ -58,6 +59,8 @@ public static class MusicServiceCollectionExtensions
         services.TryAddSingleton(CreateClient);
         services.TryAddSingleton(static sp => new MusicDistributedSynchronizationProvider(sp.GetRequiredService<IMusicClient>(), sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IDistributedLockProvider>(static sp => sp.GetRequiredService<MusicDistributedSynchronizationProvider>());
+        services.TryAddSingleton<IDistributedReaderWriterLockProvider>(static sp => sp.GetRequiredService<MusicDistributedSynchronizationProvider>());
+        services.TryAddSingleton<IDistributedSemaphoreProvider>(static sp => sp.GetRequiredService<MusicDistributedSynchronizationProvider>());
         return new MusicBuilder(services);
     }
 

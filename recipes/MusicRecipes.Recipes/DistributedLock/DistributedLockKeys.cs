@@ -16,18 +16,27 @@ namespace MusicRecipes.Recipes.DistributedLock;
 internal static class DistributedLockKeys
 {
     public const string Prefix = "music/lock/";
+
+    /// <summary>The prefix of reader-writer locks: a lock and a reader-writer lock of one name are two resources, as in DistributedLock.</summary>
+    public const string ReaderWriterPrefix = "music/rwlock/";
+
+    /// <summary>The prefix of semaphores.</summary>
+    public const string SemaphorePrefix = "music/semaphore/";
     private const char Marker = '~';
     private const int ReadableLength = 48;
 
-    public static string ForName(string name)
+    public static string ForName(string name) => ForName(Prefix, name);
+
+    /// <summary>The key of <paramref name="name"/> under <paramref name="prefix"/> (one of this class's prefixes).</summary>
+    public static string ForName(string prefix, string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return IsKeptAsIs(name) ? Prefix + name : $"{Prefix}{Marker}{Readable(name)}{Marker}{Hash(name)}";
+        return IsKeptAsIs(prefix, name) ? prefix + name : $"{prefix}{Marker}{Readable(name)}{Marker}{Hash(name)}";
     }
 
-    private static bool IsKeptAsIs(string name)
+    private static bool IsKeptAsIs(string prefix, string name)
     {
-        if (name.Length == 0 || Prefix.Length + name.Length > MusicKey.MaxLength)
+        if (name.Length == 0 || prefix.Length + name.Length > MusicKey.MaxLength)
         {
             return false;
         }

@@ -5,7 +5,8 @@ using MusicRecipes.Recipes.Locks;
 namespace MusicRecipes;
 
 /// <summary>
-/// A held <see cref="MusicDistributedLock"/>: dispose it to release. Besides DistributedLock's
+/// A held <see cref="MusicDistributedLock"/> (or read or write lock of a <see cref="MusicDistributedReaderWriterLock"/>, or
+/// ticket of a <see cref="MusicDistributedSemaphore"/>): dispose it to release. Besides DistributedLock's
 /// <see cref="HandleLostToken"/> it carries the hold's <see cref="FencingToken"/> and the MUSIC critical operations on the
 /// lock's own key (<see cref="GetAsync"/>, <see cref="PutAsync"/>), so the value the lock protects can live with it.
 /// </summary>
@@ -31,18 +32,25 @@ public sealed class MusicDistributedLockHandle : IDistributedSynchronizationHand
     private readonly MusicCriticalSection _section;
     private volatile bool _disposed;
 
-    internal MusicDistributedLockHandle(MusicDistributedLock @lock, MusicCriticalSection section, IMusicClient client)
+    internal MusicDistributedLockHandle(string name, string key, MusicCriticalSection section, IMusicClient client)
     {
-        Lock = @lock;
+        Name = name;
+        Key = key;
         _section = section;
         Client = client;
     }
 
-    /// <summary>The lock this handle holds.</summary>
-    public MusicDistributedLock Lock { get; }
+    /// <summary>The name of the lock, reader-writer lock or semaphore this handle holds.</summary>
+    public string Name { get; }
 
     /// <summary>The MUSIC key the lock locks (and whose value <see cref="GetAsync"/> and <see cref="PutAsync"/> read and write).</summary>
-    public string Key => Lock.Key;
+    public string Key { get; }
+
+    /// <summary>
+    /// How the hold shares its key: exclusive for a lock or a write lock (it may read and write the value), shared for a
+    /// read lock (it may read), permits for a semaphore ticket (it locks no value).
+    /// </summary>
+    public TicketMode Mode => LockRef.Mode;
 
     /// <summary>Fires when the hold is lost (see the remarks); never on a normal release.</summary>
     /// <exception cref="ObjectDisposedException">The handle was disposed.</exception>
@@ -64,10 +72,12 @@ public sealed class MusicDistributedLockHandle : IDistributedSynchronizationHand
 
     /// <summary>Critical read (QUORUM, newest wins) of the lock's value; <c>null</c> when it has none.</summary>
     /// <exception cref="LockLostException">The hold was lost or released.</exception>
+    /// <exception cref="LockNotHeldException">A semaphore ticket, which locks no value.</exception>
     public Task<byte[]?> GetAsync(CancellationToken cancellationToken = default) => Client.CriticalGetAsync(LockRef, Key, cancellationToken);
 
     /// <summary>Critical write (QUORUM, fencing timestamp) of the lock's value: no earlier holder's write can overtake it.</summary>
     /// <exception cref="LockLostException">The hold was lost or released.</exception>
+    /// <exception cref="LockNotHeldException">A read lock or a semaphore ticket, which may not write.</exception>
     public Task PutAsync(byte[] value, CancellationToken cancellationToken = default) => Client.CriticalPutAsync(LockRef, Key, value, cancellationToken);
 
     /// <summary>Releases the lock (idempotent). See the remarks for a release the lock service cannot confirm.</summary>
@@ -88,5 +98,5 @@ public sealed class MusicDistributedLockHandle : IDistributedSynchronizationHand
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"MusicDistributedLockHandle({Lock.Name}, {FencingToken}, held: {IsHeld})";
+    public override string ToString() => $"MusicDistributedLockHandle({Name}, {Mode}, {FencingToken}, held: {IsHeld})";
 }

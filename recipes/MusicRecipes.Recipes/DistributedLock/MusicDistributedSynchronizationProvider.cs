@@ -21,7 +21,10 @@ namespace MusicRecipes;
 /// protects a value, stored under the lock's own key, that the holder reads and writes with MUSIC's critical operations
 /// (<see cref="MusicDistributedLockHandle.GetAsync"/>, <see cref="MusicDistributedLockHandle.PutAsync"/>): it always reads
 /// the latest value, and no earlier holder's write can overtake its own.</para>
-/// <para>Reader-writer locks and semaphores are not provided yet.</para>
+/// <para>Reader-writer locks (<see cref="CreateReaderWriterLock"/>, keys under <c>music/rwlock/</c>) and semaphores
+/// (<see cref="CreateSemaphore"/>, keys under <c>music/semaphore/</c>) are MUSIC primitives too: shared and permit tickets
+/// in the same FIFO queues (docs/recipes/reader-writer-and-semaphore.md). Upgradeable reader-writer locks are not
+/// provided.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -33,7 +36,7 @@ namespace MusicRecipes;
 /// }
 /// </code>
 /// </example>
-public sealed class MusicDistributedSynchronizationProvider : IDistributedLockProvider
+public sealed class MusicDistributedSynchronizationProvider : IDistributedLockProvider, IDistributedReaderWriterLockProvider, IDistributedSemaphoreProvider
 {
     /// <summary>The prefix of every key a lock of this provider uses.</summary>
     public const string KeyPrefix = DistributedLockKeys.Prefix;
@@ -68,4 +71,29 @@ public sealed class MusicDistributedSynchronizationProvider : IDistributedLockPr
         new(_client, name, _loggerFactory.CreateLogger<MusicDistributedLock>(), _time);
 
     IDistributedLock IDistributedLockProvider.CreateLock(string name) => CreateLock(name);
+
+    /// <summary>Creates the reader-writer lock named <paramref name="name"/> (any string; its own resource, apart from the lock of that name).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
+    /// <example>
+    /// <code>
+    /// await using var read = await provider.CreateReaderWriterLock("price-list").AcquireReadLockAsync(cancellationToken: ct);
+    /// </code>
+    /// </example>
+    public MusicDistributedReaderWriterLock CreateReaderWriterLock(string name) =>
+        new(_client, name, _loggerFactory.CreateLogger<MusicDistributedReaderWriterLock>(), _time);
+
+    IDistributedReaderWriterLock IDistributedReaderWriterLockProvider.CreateReaderWriterLock(string name) => CreateReaderWriterLock(name);
+
+    /// <summary>Creates the semaphore named <paramref name="name"/> with <paramref name="maxCount"/> permits.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxCount"/> is below 1 or above 1000.</exception>
+    /// <example>
+    /// <code>
+    /// await using var slot = await provider.CreateSemaphore("render-slots", 4).AcquireAsync(cancellationToken: ct);
+    /// </code>
+    /// </example>
+    public MusicDistributedSemaphore CreateSemaphore(string name, int maxCount) =>
+        new(_client, name, maxCount, _loggerFactory.CreateLogger<MusicDistributedSemaphore>(), _time);
+
+    IDistributedSemaphore IDistributedSemaphoreProvider.CreateSemaphore(string name, int maxCount) => CreateSemaphore(name, maxCount);
 }

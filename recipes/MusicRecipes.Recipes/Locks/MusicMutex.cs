@@ -1,3 +1,4 @@
+using MusicRecipes.Locking;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MusicRecipes.Recipes.Internal;
@@ -32,6 +33,7 @@ public sealed class MusicMutex
 {
     private readonly IMusicClient _client;
     private readonly ILogger _logger;
+    private readonly TicketMode _mode;
 
     /// <summary>Creates a mutex over <paramref name="keys"/> (at least one) for a client.</summary>
     /// <exception cref="ArgumentException">The key set is empty.</exception>
@@ -42,6 +44,12 @@ public sealed class MusicMutex
 
     /// <summary>For recipes built on a mutex, which log under their own category.</summary>
     internal MusicMutex(IMusicClient client, IEnumerable<string> keys, ILogger? logger)
+        : this(client, keys, logger, TicketMode.Exclusive)
+    {
+    }
+
+    /// <summary>For the reader-writer lock and the semaphore: tickets of another <paramref name="mode"/> on the same path.</summary>
+    internal MusicMutex(IMusicClient client, IEnumerable<string> keys, ILogger? logger, TicketMode mode)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(keys);
@@ -54,6 +62,7 @@ public sealed class MusicMutex
         _client = client;
         Keys = set;
         _logger = logger ?? NullLogger.Instance;
+        _mode = mode;
     }
 
     /// <summary>The protected keys, distinct and in ordinal order.</summary>
@@ -99,7 +108,8 @@ public sealed class MusicMutex
 
         using var activity = RecipeTelemetry.Start("music.recipe.mutex.acquire", "mutex", _client);
         activity?.SetTag(MusicTelemetry.KeysTag, string.Join(",", Keys));
-        var lockRef = await _client.CreateLockRefAsync(Keys, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("music.mode", _mode.ToString());
+        var lockRef = await _client.CreateLockRefAsync(Keys, _mode, cancellationToken).ConfigureAwait(false);
         activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
         activity?.SetTag(MusicTelemetry.OrdinalTag, lockRef.FencingToken.Value);
         try

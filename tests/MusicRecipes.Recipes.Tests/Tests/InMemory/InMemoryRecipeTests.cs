@@ -32,3 +32,8 @@ public sealed class InMemoryDistributedLockTests : DistributedLockTestCases
 {
     protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new InMemoryRecipeBackend());
 }
+
+public sealed class InMemoryDistributedReaderWriterAndSemaphoreTests : DistributedReaderWriterAndSemaphoreTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new InMemoryRecipeBackend());
+}

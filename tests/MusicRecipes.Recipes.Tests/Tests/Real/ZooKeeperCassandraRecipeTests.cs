@@ -38,3 +38,9 @@ public sealed class ZooKeeperCassandraDistributedLockTests(RealBackendServers se
 {
     protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new ZooKeeperCassandraRecipeBackend(servers));
 }
+
+[Collection(RealBackendCollection.Name)]
+public sealed class ZooKeeperCassandraDistributedReaderWriterAndSemaphoreTests(RealBackendServers servers) : DistributedReaderWriterAndSemaphoreTestCases
+{
+    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new ZooKeeperCassandraRecipeBackend(servers));
+}
