@@ -3,6 +3,7 @@ namespace PlacementService;
 /// <summary>What the live page shows, as <c>GET /api/dashboard</c> returns it.</summary>
 public sealed record DashboardSnapshot(IReadOnlyList<SiteView> Sites, int Submitted, int Placed, int Waiting, int Recovered, int Duplicates, IReadOnlyList<DemoEvent> Events)
 {
+    /// <summary>What <paramref name="world"/> looks like right now.</summary>
     public static DashboardSnapshot Of(PlacementWorld world)
     {
         var perSite = world.Ledger.PlacedPerSite();

@@ -7,6 +7,7 @@ public sealed class EventFeed
     private readonly LinkedList<DemoEvent> _events = new();
     private long _sequence;
 
+    /// <summary>Adds an event now; the oldest falls off beyond the feed's capacity.</summary>
     public void Add(string text)
     {
         lock (_events)
@@ -19,6 +20,7 @@ public sealed class EventFeed
         }
     }
 
+    /// <summary>The kept events, newest first.</summary>
     public IReadOnlyList<DemoEvent> Latest()
     {
         lock (_events)

@@ -9,6 +9,7 @@ namespace PlacementService;
 /// </summary>
 internal sealed class PlacementHandler(WorkerIdentity worker, SiteCapacity capacity, PlacementWorld world) : IWorkItemHandler
 {
+    /// <inheritdoc />
     public async Task<WorkItemOutcome> HandleAsync(WorkItemContext context, CancellationToken cancellationToken)
     {
         var template = context.Item.PayloadAsJson<Template>() ?? throw new InvalidDataException($"Item {context.Item.Id} is not a template.");

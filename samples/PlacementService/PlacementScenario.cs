@@ -13,6 +13,7 @@ public sealed class PlacementScenario(IPlacementBackend backend, ScenarioOptions
 
     private PlacementLedger Ledger => _world.Ledger;
 
+    /// <summary>Runs the whole scenario (sites up, submissions, crash, cut-off and heal, wait for every placement) and reports.</summary>
     public async Task<ScenarioReport> RunAsync(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();

@@ -16,6 +16,7 @@ namespace PlacementService;
 /// </summary>
 public sealed class PlacementSite : IAsyncDisposable
 {
+    /// <summary>The work queue every site submits to and every worker claims from.</summary>
     public const string QueueName = "templates";
 
     private readonly WebApplication _app;
@@ -28,17 +29,22 @@ public sealed class PlacementSite : IAsyncDisposable
         Capacity = world.Capacity(site);
     }
 
+    /// <summary>The site index (0-based): site-{Site}.</summary>
     public int Site { get; }
 
+    /// <summary>What the sites of this process share (cloud capacity, ledger, event feed).</summary>
     public PlacementWorld World { get; }
 
+    /// <summary>The site's worker processes.</summary>
     public IReadOnlyList<WorkerProcess> Workers { get; private set; } = [];
 
+    /// <summary>The site's cores.</summary>
     public SiteCapacity Capacity { get; }
 
     /// <summary>The site's HTTP address (http://127.0.0.1:port).</summary>
     public Uri Address => new(_app.Urls.First());
 
+    /// <summary>Starts the site's web front on 127.0.0.1:<paramref name="port"/> (0: any free port), then its workers, and registers the site with <paramref name="world"/>.</summary>
     public static async Task<PlacementSite> StartAsync(int site, IPlacementBackend backend, PlacementWorld world, int port = 0, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(PlacementSite).Assembly.GetName().Name });
@@ -49,6 +55,7 @@ public sealed class PlacementSite : IAsyncDisposable
         builder.Services.AddMusic(o => o.UseClientFactory(async (_, _, _) => await backend.CreateClientAsync(site))).AddMusicWorkQueue(QueueName);
         builder.Services.AddHealthChecks().AddMusicHealthChecks();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<CoordinationProblemHandler>();
         builder.Services.AddOpenApi();
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -71,6 +78,7 @@ public sealed class PlacementSite : IAsyncDisposable
         return placementSite;
     }
 
+    /// <summary>Stops the workers (each finishes or puts back its template), then the web front.</summary>
     public async ValueTask DisposeAsync()
     {
         World.Unregister(this);

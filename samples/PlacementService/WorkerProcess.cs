@@ -28,12 +28,16 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>Raised when the worker has claimed a template and started placing it (the scenario's crash point).</summary>
     public event Action<WorkerProcess>? PlacementStarted;
 
+    /// <summary>The worker's name (site-{site}-w{i}).</summary>
     public string Name => _identity.Name;
 
+    /// <summary>The worker's site index.</summary>
     public int Site => _identity.Site;
 
+    /// <summary>True once the process was crashed.</summary>
     public bool IsKilled => _identity.IsKilled;
 
+    /// <summary>Starts the worker's host: its MUSIC client from <paramref name="backend"/> and one work-queue worker on <see cref="PlacementSite.QueueName"/>.</summary>
     public static async Task<WorkerProcess> StartAsync(string name, int site, IPlacementBackend backend, PlacementWorld world, CancellationToken cancellationToken = default)
     {
         var identity = new WorkerIdentity(name, site);
