@@ -11,7 +11,7 @@ namespace PlacementService;
 /// <summary>
 /// The HTTP API of a site. Every error is a ProblemDetails (<c>application/problem+json</c>).
 /// <code>
-/// POST /templates                   {"name":"web","cpu":4}  → 202 {"id":"site-0-1a2b3c4d/7"}; 400 for a bad template
+/// POST /templates                   {"name":"web","cpu":4}  → 202 {"id":"site-0-1a2b3c4d/7"}; 400 for a bad template, 413 over 4 KiB, 415 if not JSON
 /// GET  /templates/{producer}/{seq}  → 200 {"state":"Done","worker":"site-1-w0",…}; 404 for an unknown id (no lock taken)
 /// GET  /site                        → 200 {"site":"site-0","cpuUsed":6,"cpuTotal":16}
 /// GET  /api/dashboard               → what the live page at / shows
@@ -26,30 +26,10 @@ internal static class PlacementApi
         var world = site.World;
         app.MapPost("/templates", async (HttpRequest request, [FromKeyedServices(PlacementSite.QueueName)] MusicWorkQueue queue, CancellationToken ct) =>
             {
-                if (request.ContentLength > Template.MaxRequestBytes)
+                var (template, problem) = await TemplateRequest.ReadAsync(request, ct);
+                if (problem is not null)
                 {
-                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Template too large", detail: $"A template request has at most {Template.MaxRequestBytes} bytes; this one has {request.ContentLength}.");
-                }
-
-                Template? template;
-                try
-                {
-                    template = await request.ReadFromJsonAsync<Template>(ct);
-                }
-                catch (Exception ex) when (ex is JsonException or InvalidOperationException or BadHttpRequestException)
-                {
-                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed template", detail: $"The body is not a JSON template ({{\"name\":\"web\",\"cpu\":4}}): {ex.Message}");
-                }
-
-                if (template is null)
-                {
-                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed template", detail: "The body is empty; send a JSON template ({\"name\":\"web\",\"cpu\":4}).");
-                }
-
-                var problems = template.Problems();
-                if (problems.Count > 0)
-                {
-                    return Results.ValidationProblem(problems, title: "Invalid template");
+                    return problem;
                 }
 
                 var id = await queue.SubmitAsync(JsonSerializer.SerializeToUtf8Bytes(template), ct);
@@ -60,6 +40,8 @@ internal static class PlacementApi
             .Produces<SubmitResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithName("SubmitTemplate");
 
         app.MapGet("/templates/{producer}/{sequence:long}", async (string producer, long sequence, [FromKeyedServices(PlacementSite.QueueName)] MusicWorkQueue queue, CancellationToken ct) =>

@@ -14,15 +14,15 @@ internal sealed class PlacementHandler(WorkerIdentity worker, SiteCapacity capac
     {
         var template = context.Item.PayloadAsJson<Template>() ?? throw new InvalidDataException($"Item {context.Item.Id} is not a template.");
         var id = context.Item.Id.ToString();
+        if (context.RecoveredFrom is not null)
+        {
+            world.Ledger.RecordRecoveredClaim(id);
+        }
+
         if (world.Ledger.IsPlaced(id))
         {
             // A previous claimer placed it but could not mark it done (it crashed, or was cut off right after):
             // adopt the running placement instead of placing the template a second time.
-            if (context.RecoveredFrom is not null)
-            {
-                world.Ledger.RecordAdopted();
-            }
-
             return WorkItemOutcome.Completed;
         }
 
@@ -43,7 +43,7 @@ internal sealed class PlacementHandler(WorkerIdentity worker, SiteCapacity capac
             worker.OnPlacementStarted();
             using var placing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, worker.KilledToken);
             await Task.Delay(world.Options.PlacementTime, placing.Token);
-            if (!context.IsHeld || !world.Ledger.TryPlace(id, $"site-{worker.Site}", worker.Name, context.FencingToken.Value, context.RecoveredFrom is not null))
+            if (!context.IsHeld || !world.Ledger.TryPlace(id, $"site-{worker.Site}", worker.Name, context.FencingToken.Value))
             {
                 return WorkItemOutcome.PutBack; // the claim was lost, or a newer claim placed it already
             }
@@ -55,8 +55,10 @@ internal sealed class PlacementHandler(WorkerIdentity worker, SiteCapacity capac
         }
         catch (OperationCanceledException) when (worker.IsKilled)
         {
-            // Crashed mid-placement: a dead process does nothing more; its session expiry frees the template.
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            // Crashed mid-placement: a dead process does nothing more. It stays here until its lock is gone (its session
+            // expires), even when its host is stopping: returning earlier would let the worker put the template back
+            // as a live process does, and nobody would have to recover it.
+            await UntilLostAsync(context.LostToken);
             throw;
         }
         finally
@@ -65,6 +67,18 @@ internal sealed class PlacementHandler(WorkerIdentity worker, SiteCapacity capac
             {
                 capacity.Free(template.Cpu);
             }
+        }
+    }
+
+    private static async Task UntilLostAsync(CancellationToken lost)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, lost);
+        }
+        catch (OperationCanceledException)
+        {
+            // the lock is gone
         }
     }
 }

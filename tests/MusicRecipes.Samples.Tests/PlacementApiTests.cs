@@ -76,6 +76,34 @@ public sealed class PlacementApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_over_the_limit_is_a_413_problem_with_or_without_a_length()
+    {
+        var huge = new Template(new string('x', Template.MaxRequestBytes), 1);
+        using var withLength = new StringContent(JsonSerializer.Serialize(huge), Encoding.UTF8, "application/json");
+        using var chunked = JsonContent.Create(huge); // no Content-Length: sent chunked
+
+        foreach (var body in new HttpContent[] { withLength, chunked })
+        {
+            var response = await _http.PostAsync("/templates", body);
+
+            var problem = await ReadProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+            Assert.Equal("Template too large", problem.GetProperty("title").GetString());
+        }
+
+        Assert.Equal(0, _world.Ledger.Submitted);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_a_415_problem()
+    {
+        using var body = new StringContent("name=web&cpu=4", Encoding.UTF8, "application/x-www-form-urlencoded");
+        var response = await _http.PostAsync("/templates", body);
+
+        var problem = await ReadProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal("Unsupported Media Type", problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task An_unknown_template_id_is_a_404_problem()
     {
         var response = await _http.GetAsync("/templates/site-0-nobody/42");
