@@ -11,16 +11,19 @@ namespace PlacementService;
 public sealed class PlacementLedger
 {
     private readonly ConcurrentDictionary<string, Placement> _placements = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _recoveredClaims = new(StringComparer.Ordinal);
     private int _submitted;
-    private int _recovered;
     private int _declined;
     private int _refused;
     private int _duplicates;
 
     public int Submitted => Volatile.Read(ref _submitted);
 
-    /// <summary>Placements of items a crashed or cut-off worker had claimed.</summary>
-    public int Recovered => Volatile.Read(ref _recovered);
+    /// <summary>
+    /// Placed items that a crashed or cut-off worker had claimed, then another worker recovered — whether the
+    /// recovering worker placed it, adopted its running placement, or put it back and a later claim placed it.
+    /// </summary>
+    public int Recovered => _recoveredClaims.Keys.Count(_placements.ContainsKey);
 
     /// <summary>Templates a site gave back because they can never fit there.</summary>
     public int Declined => Volatile.Read(ref _declined);
@@ -41,16 +44,11 @@ public sealed class PlacementLedger
     /// Places the template; returns false (refused) when a placement with a newer fencing token exists, which means
     /// the caller's claim was superseded. Placing a template that already runs under an older token is a duplicate.
     /// </summary>
-    public bool TryPlace(string itemId, string site, string worker, long fence, bool recovered)
+    public bool TryPlace(string itemId, string site, string worker, long fence)
     {
         var placement = new Placement(site, worker, fence);
         if (_placements.TryAdd(itemId, placement))
         {
-            if (recovered)
-            {
-                Interlocked.Increment(ref _recovered);
-            }
-
             return true;
         }
 
@@ -71,8 +69,8 @@ public sealed class PlacementLedger
         return true;
     }
 
-    /// <summary>Counts an item whose placement a recovering worker found already running and adopted.</summary>
-    public void RecordAdopted() => Interlocked.Increment(ref _recovered);
+    /// <summary>Notes that a worker claimed <paramref name="itemId"/> from a worker that lost its lock mid-item.</summary>
+    public void RecordRecoveredClaim(string itemId) => _recoveredClaims.TryAdd(itemId, 0);
 
     public IReadOnlyDictionary<string, int> PlacedPerSite() =>
         _placements.Values.GroupBy(p => p.Site).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());

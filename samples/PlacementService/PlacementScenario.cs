@@ -9,8 +9,11 @@ namespace PlacementService;
 /// </summary>
 public sealed class PlacementScenario(IPlacementBackend backend, ScenarioOptions options, TextWriter output)
 {
-    private readonly PlacementLedger _ledger = new();
+    private readonly PlacementWorld _world = new(options);
 
+    private PlacementLedger Ledger => _world.Ledger;
+
+    /// <summary>Runs the whole scenario (sites up, submissions, crash, cut-off and heal, wait for every placement) and reports.</summary>
     public async Task<ScenarioReport> RunAsync(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
@@ -20,7 +23,7 @@ public sealed class PlacementScenario(IPlacementBackend backend, ScenarioOptions
         {
             for (var site = 0; site < options.Sites; site++)
             {
-                sites.Add(await PlacementSite.StartAsync(site, backend, _ledger, options));
+                sites.Add(await PlacementSite.StartAsync(site, backend, _world, cancellationToken: cancellationToken));
                 output.WriteLine($"  site-{site} listening on {sites[^1].Address}");
             }
 
@@ -39,8 +42,8 @@ public sealed class PlacementScenario(IPlacementBackend backend, ScenarioOptions
             stopProgress.Cancel();
             await progress;
 
-            var lost = submittedIds.Count(id => !_ledger.IsPlaced(id));
-            return new ScenarioReport(backend.Description, submittedIds.Count, _ledger.Placed, _ledger.PlacedPerSite(), crashed.IsCompleted, _ledger.Recovered, _ledger.Declined, _ledger.Refused, _ledger.Duplicates, lost, clock.Elapsed);
+            var lost = submittedIds.Count(id => !Ledger.IsPlaced(id));
+            return new ScenarioReport(backend.Description, submittedIds.Count, Ledger.Placed, Ledger.PlacedPerSite(), crashed.IsCompleted, Ledger.Recovered, Ledger.Declined, Ledger.Refused, Ledger.Duplicates, lost, clock.Elapsed);
         }
         finally
         {
@@ -90,8 +93,8 @@ public sealed class PlacementScenario(IPlacementBackend backend, ScenarioOptions
                 return;
             }
 
-            worker.Kill();
-            _ = backend.CrashAsync(worker.Client);
+            _ = worker.CrashAsync(backend); // its client is cut off for good first, so it cleans nothing up
+            _world.Events.Add($"CRASH {worker.Name} in the middle of a placement");
             output.WriteLine($"  t={clock.Elapsed.TotalSeconds,4:F1}s  CRASH {worker.Name} in the middle of a placement");
             crashed.TrySetResult();
         };
@@ -102,15 +105,17 @@ public sealed class PlacementScenario(IPlacementBackend backend, ScenarioOptions
     {
         await Task.Delay(options.CutOffAt, cancellationToken);
         await backend.CutOffAsync(site);
+        _world.RecordCutOff(site, backend.CutOffEffect);
         output.WriteLine($"  t={clock.Elapsed.TotalSeconds,4:F1}s  CUT OFF site-{site} ({backend.CutOffEffect})");
         await Task.Delay(options.CutOffFor, cancellationToken);
         await backend.HealAsync(site);
+        _world.RecordHealed(site);
         output.WriteLine($"  t={clock.Elapsed.TotalSeconds,4:F1}s  HEALED site-{site}");
     }
 
     private async Task WaitForAllPlacedAsync(List<string> submittedIds, Stopwatch clock, CancellationToken cancellationToken)
     {
-        while (clock.Elapsed < options.Deadline && submittedIds.Any(id => !_ledger.IsPlaced(id)))
+        while (clock.Elapsed < options.Deadline && submittedIds.Any(id => !Ledger.IsPlaced(id)))
         {
             await Task.Delay(100, cancellationToken);
         }
@@ -123,8 +128,8 @@ public sealed class PlacementScenario(IPlacementBackend backend, ScenarioOptions
             while (true)
             {
                 await Task.Delay(options.ProgressEvery, cancellationToken);
-                var perSite = _ledger.PlacedPerSite();
-                output.WriteLine($"  t={clock.Elapsed.TotalSeconds,4:F1}s  submitted {_ledger.Submitted,3}  placed {_ledger.Placed,3}  ["
+                var perSite = Ledger.PlacedPerSite();
+                output.WriteLine($"  t={clock.Elapsed.TotalSeconds,4:F1}s  submitted {Ledger.Submitted,3}  placed {Ledger.Placed,3}  ["
                     + string.Join(" ", sites.Select(s => $"site-{s.Site}: {perSite.GetValueOrDefault($"site-{s.Site}"),2} placed, {s.Capacity.UsedCpu,2}/{s.Capacity.TotalCpu} cores"))
                     + "]");
             }

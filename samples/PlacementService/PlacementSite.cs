@@ -1,120 +1,89 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MusicRecipes;
-using MusicRecipes.Recipes.Queue;
+using MusicRecipes.Hosting;
 
 namespace PlacementService;
 
 /// <summary>
-/// One site of the placement service: an HTTP endpoint on 127.0.0.1 where clients submit templates (an eventual put
-/// at this site: no WAN round trip) and ask for their status, and the site's workers.
+/// One site of the placement service: a web front on 127.0.0.1 (a host with <c>AddMusic</c>: the template API, health,
+/// OpenAPI, the live page at <c>/</c>) where clients submit templates — an eventual put at this site, no WAN round
+/// trip — and the site's worker processes, each a host of its own.
 /// </summary>
-/// <remarks>
-/// <code>
-/// POST /templates        {"name":"web","cpu":4}   → 202 {"id":"site-0-1a2b3c4d/7"}
-/// GET  /templates/{producer}/{sequence}           → {"state":"Done","worker":"site-1-w0",...}
-/// GET  /site                                      → {"site":"site-0","cpuUsed":6,"cpuTotal":16}
-/// </code>
-/// </remarks>
 public sealed class PlacementSite : IAsyncDisposable
 {
+    /// <summary>The work queue every site submits to and every worker claims from.</summary>
     public const string QueueName = "templates";
 
     private readonly WebApplication _app;
 
-    private readonly IMusicClient _front;
-
-    private PlacementSite(int site, WebApplication app, IMusicClient front, IReadOnlyList<WorkerProcess> workers, SiteCapacity capacity)
+    private PlacementSite(int site, PlacementWorld world, WebApplication app)
     {
         Site = site;
-        _front = front;
+        World = world;
         _app = app;
-        Workers = workers;
-        Capacity = capacity;
+        Capacity = world.Capacity(site);
     }
 
+    /// <summary>The site index (0-based): site-{Site}.</summary>
     public int Site { get; }
 
-    public IReadOnlyList<WorkerProcess> Workers { get; }
+    /// <summary>What the sites of this process share (cloud capacity, ledger, event feed).</summary>
+    public PlacementWorld World { get; }
 
+    /// <summary>The site's worker processes.</summary>
+    public IReadOnlyList<WorkerProcess> Workers { get; private set; } = [];
+
+    /// <summary>The site's cores.</summary>
     public SiteCapacity Capacity { get; }
 
     /// <summary>The site's HTTP address (http://127.0.0.1:port).</summary>
     public Uri Address => new(_app.Urls.First());
 
-    public static async Task<PlacementSite> StartAsync(int site, IPlacementBackend backend, PlacementLedger ledger, ScenarioOptions options, int port = 0)
+    /// <summary>Starts the site's web front on 127.0.0.1:<paramref name="port"/> (0: any free port), then its workers, and registers the site with <paramref name="world"/>.</summary>
+    public static async Task<PlacementSite> StartAsync(int site, IPlacementBackend backend, PlacementWorld world, int port = 0, CancellationToken cancellationToken = default)
     {
-        var capacity = new SiteCapacity(options.SiteCpu[site % options.SiteCpu.Length]);
-        var front = await backend.CreateClientAsync(site);
-        var queue = new MusicWorkQueue(front, QueueName);
-        var workers = new List<WorkerProcess>();
-        for (var i = 0; i < options.WorkersPerSite; i++)
-        {
-            workers.Add(new WorkerProcess($"site-{site}-w{i}", site, await backend.CreateClientAsync(site)));
-        }
-
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(PlacementSite).Assembly.GetName().Name });
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("MusicRecipes", LogLevel.Error);
-        foreach (var worker in workers)
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("MusicRecipes", LogLevel.Error);
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddMusic(o => o.UseClientFactory(async (_, _, _) => await backend.CreateClientAsync(site))).AddMusicWorkQueue(QueueName);
+        builder.Services.AddHealthChecks().AddMusicHealthChecks();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<CoordinationProblemHandler>();
+        builder.Services.AddOpenApi();
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        var placementSite = new PlacementSite(site, world, app);
+        app.MapGet("/", () => Results.Content(DashboardPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
+        app.MapPlacementApi(placementSite, backend);
+        app.MapHealthChecks("/health");
+        app.MapOpenApi();
+        await app.StartAsync(cancellationToken);
+
+        var workers = new List<WorkerProcess>();
+        for (var i = 0; i < world.Options.WorkersPerSite; i++)
         {
-            var workerQueue = new MusicWorkQueue(worker.Client, QueueName, new MusicWorkQueueOptions { WorkerId = worker.Name, MaxPollInterval = TimeSpan.FromMilliseconds(200) });
-            builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(new PlacementWorker(worker, workerQueue, capacity, ledger, options));
+            workers.Add(await WorkerProcess.StartAsync($"site-{site}-w{i}", site, backend, world, cancellationToken));
         }
 
-        var app = builder.Build();
-        app.MapPost("/templates", async (Template template, CancellationToken ct) =>
-        {
-            if (string.IsNullOrWhiteSpace(template.Name) || template.Cpu <= 0)
-            {
-                return Results.BadRequest(new { error = "a template needs a name and a positive cpu count" });
-            }
-
-            var id = await queue.SubmitAsync(JsonSerializer.SerializeToUtf8Bytes(template), ct);
-            ledger.RecordSubmitted();
-            return Results.Accepted($"/templates/{id}", new { id = id.ToString() });
-        });
-        app.MapGet("/templates/{producer}/{sequence:long}", async (string producer, long sequence, CancellationToken ct) =>
-        {
-            var status = await queue.GetStatusAsync(new WorkItemId(producer, sequence), ct);
-            return Results.Ok(new { state = status.State.ToString(), worker = status.Worker, fence = status.FencingToken, attempt = status.Attempt });
-        });
-        app.MapGet("/site", () => Results.Ok(new { site = front.Site, cpuUsed = capacity.UsedCpu, cpuTotal = capacity.TotalCpu }));
-        await app.StartAsync();
-        return new PlacementSite(site, app, front, workers, capacity);
+        placementSite.Workers = workers;
+        world.Register(placementSite);
+        return placementSite;
     }
 
+    /// <summary>Stops the workers (each finishes or puts back its template), then the web front.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var worker in Workers)
-        {
-            worker.Kill();
-        }
-
+        World.Unregister(this);
+        await Task.WhenAll(Workers.Select(w => w.DisposeAsync().AsTask()));
         await _app.StopAsync();
         await _app.DisposeAsync();
-        foreach (var worker in Workers)
-        {
-            await DisposeQuietlyAsync(worker.Client);
-        }
-
-        await DisposeQuietlyAsync(_front);
-    }
-
-    private static async Task DisposeQuietlyAsync(IMusicClient client)
-    {
-        try
-        {
-            await client.DisposeAsync();
-        }
-        catch (MusicException)
-        {
-            // a crashed client cannot say goodbye
-        }
     }
 }

@@ -1,43 +1,40 @@
 // The multi-site placement service of the MUSIC talk.
 //   dotnet run --project samples/PlacementService                 runs the whole scenario on the embedded default
-//   dotnet run --project samples/PlacementService -- --serve      keeps the three sites serving HTTP until Ctrl+C
+//   dotnet run --project samples/PlacementService -- --serve      keeps the three sites serving HTTP until Ctrl+C or SIGTERM
 // Real backends (Cassandra state, ZooKeeper locks; combine with --serve too):
 //   dotnet run --project samples/PlacementService -- --start-servers     starts a local 3-node Cassandra + 3-node ZooKeeper
 //   dotnet run --project samples/PlacementService -- --cassandra 127.0.0.1,127.0.0.2,127.0.0.3 --zookeeper 127.0.0.1:2181,127.0.0.1:2182,127.0.0.1:2183
 //   or the same in appsettings.json: { "Placement": { "Cassandra": "…", "ZooKeeper": "…" } }
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using PlacementService;
 
 var options = new ScenarioOptions();
 var appSettings = new ConfigurationBuilder().SetBasePath(Directory.GetCurrentDirectory()).AddJsonFile("appsettings.json", optional: true).Build();
 var real = RealBackendSettings.Parse(args, appSettings);
-await using var backend = await CreateBackendAsync(real, options);
+var backend = await CreateBackendAsync(real, options);
 
 if (args.Contains("--serve"))
 {
-    var ledger = new PlacementLedger();
-    var sites = new List<PlacementSite>();
-    for (var site = 0; site < options.Sites; site++)
-    {
-        sites.Add(await PlacementSite.StartAsync(site, backend, ledger, options, port: 5080 + site));
-        Console.WriteLine($"site-{site}: {sites[^1].Address}  (POST /templates {{\"name\":\"web\",\"cpu\":4}})");
-    }
-
-    var stop = new TaskCompletionSource();
-    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-    await stop.Task;
-    foreach (var site in sites)
-    {
-        await site.DisposeAsync();
-    }
-
+    // The process's host owns Ctrl+C and SIGTERM; stopping it stops every site within its shutdown timeout.
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+    builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+    builder.Services.AddHostedService(_ => new ServeSitesService(backend, new PlacementWorld(options), basePort: 5080, Console.Out));
+    using var host = builder.Build();
+    await host.RunAsync();
     return 0;
 }
 
-var report = await new PlacementScenario(backend, options, Console.Out).RunAsync();
-Console.WriteLine();
-Console.WriteLine(report);
-return report.Duplicates == 0 && report.Lost == 0 ? 0 : 1;
+await using (backend)
+{
+    var report = await new PlacementScenario(backend, options, Console.Out).RunAsync();
+    Console.WriteLine();
+    Console.WriteLine(report);
+    return report.Duplicates == 0 && report.Lost == 0 ? 0 : 1;
+}
 
 static async Task<IPlacementBackend> CreateBackendAsync(RealBackendSettings real, ScenarioOptions options)
 {
