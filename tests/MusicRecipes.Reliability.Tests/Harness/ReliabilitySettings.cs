@@ -5,22 +5,38 @@ namespace MusicRecipes.Reliability.Tests.Harness;
 /// <summary>
 /// How long and with which seed the run goes. The CI default is a short run; <c>MUSIC_RELIABILITY_SECONDS</c> makes
 /// it longer and <c>MUSIC_RELIABILITY_SEED</c> replays a seed (the nemesis schedule and the workloads' choices).
-/// Ports are this suite's own (Cassandra native 39042 / storage 37000, ZooKeeper 42181-42183 / 42888+ / 43888+), so
-/// it runs beside the other fixtures.
+/// Ports are this suite's own (Cassandra native 26042 / storage 26000-26002, ZooKeeper 24181-24183 / 24281+ /
+/// 24381+), so it runs beside the other fixtures, and lie below Linux's ephemeral range: a server the nemesis kills
+/// must find its ports free when it comes back, and a ZooKeeper server that becomes leader its quorum port (hole 8 of
+/// issue 10: with 42181+ a restarted server once found its port taken by a client's connection and never served).
 /// </summary>
 internal sealed record ReliabilitySettings(TimeSpan Workload, int Seed)
 {
     public const string SecondsVariable = "MUSIC_RELIABILITY_SECONDS";
     public const string SeedVariable = "MUSIC_RELIABILITY_SEED";
-    public const int CassandraNativePort = 39042;
-    public const int CassandraStoragePort = 37000;
-    public const int ZooKeeperClientPort = 42181;
-    public const int ZooKeeperQuorumPort = 42888;
-    public const int ZooKeeperElectionPort = 43888;
+    public const int CassandraNativePort = 26042;
+    public const int CassandraStoragePort = 26000;
+    public const int ZooKeeperClientPort = 24181;
+    public const int ZooKeeperQuorumPort = 24281;
+    public const int ZooKeeperElectionPort = 24381;
     public const int Sites = 3;
+
+    /// <summary>Every client's ZooKeeper session timeout; the nemesis pauses client processes for longer than this.</summary>
+    public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(4);
+
+    /// <summary>Every port the servers listen on (Cassandra's storage port is followed by its SSL and Thrift ports).</summary>
+    public static IEnumerable<int> ServerPorts =>
+        new[] { CassandraNativePort, CassandraStoragePort, CassandraStoragePort + 1, CassandraStoragePort + 2 }
+            .Concat(Enumerable.Range(0, 3).SelectMany(i => new[] { ZooKeeperClientPort + i, ZooKeeperQuorumPort + i, ZooKeeperElectionPort + i }));
 
     /// <summary>Short enough for CI (cluster start ~35 s + this + drain) on two shared cores.</summary>
     public static readonly TimeSpan ShortWorkload = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a repair may take before the nemesis reports the server as not coming back — a failure of the run.
+    /// Generous on purpose: a repair that is merely slow (two busy cores, a port in TIME_WAIT) is not a failure.
+    /// </summary>
+    public static readonly TimeSpan RepairTimeout = TimeSpan.FromSeconds(150);
 
     public bool IsLong => Workload > ShortWorkload;
 

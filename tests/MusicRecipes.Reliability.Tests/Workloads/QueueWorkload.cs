@@ -1,5 +1,6 @@
 using MusicRecipes.Recipes.Queue;
 using MusicRecipes.Reliability.Tests.Harness;
+using MusicRecipes.Reliability.Worker.Workloads;
 using MusicRecipes.Testing.History;
 
 namespace MusicRecipes.Reliability.Tests.Workloads;
