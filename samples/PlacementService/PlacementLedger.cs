@@ -4,7 +4,7 @@ namespace PlacementService;
 
 /// <summary>
 /// The cloud's record of what really runs where — the side effect the work queue protects. Like any system that
-/// takes MUSIC fencing tokens (DESIGN.md §2 rule 6), it refuses a placement carrying an older fencing token than one
+/// takes MUSIC fencing tokens (rule 6 of docs/design.md), it refuses a placement carrying an older fencing token than one
 /// it has seen. A placement with a newer token of a template that already runs is accepted but counted as a
 /// duplicate: that is the measure the scenario reports, and it must stay 0.
 /// </summary>

@@ -22,7 +22,7 @@ namespace PlacementService;
 /// the data; it only loses the lock service, which is what keeps it out of critical sections.</item>
 /// <item><b>Crash</b> cuts one client's proxies for good and never closes its session, like a killed process: its
 /// locks stay until ZooKeeper expires the session (<see cref="RealBackendSettings.SessionTimeout"/>), then the next
-/// holder syncs the keys (DESIGN.md §2 rule 3).</item>
+/// holder syncs the keys (rule 3 of docs/design.md).</item>
 /// </list>
 /// <para>Every run uses a fresh keyspace and lock root, dropped at the end, so runs never see each other's items.</para>
 /// </remarks>

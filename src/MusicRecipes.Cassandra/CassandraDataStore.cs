@@ -6,7 +6,7 @@ namespace MusicRecipes.Cassandra;
 /// <summary>
 /// The AP half of MUSIC on Cassandra: one table <c>(key text PRIMARY KEY, value blob)</c>. Every write carries the
 /// caller's timestamp as its write timestamp (<c>USING TIMESTAMP ?</c>), so replicas keep the write with the larger
-/// fencing timestamp whatever order they see them in (DESIGN.md §2 rule 2); a null value is a
+/// fencing timestamp whatever order they see them in (rule 2 of docs/design.md); a null value is a
 /// <c>DELETE … USING TIMESTAMP</c> tombstone that obeys the same rule. Reads return the value with
 /// <c>WRITETIME(value)</c>. Eventual operations run at LOCAL_ONE; critical ones at QUORUM — a majority of ALL
 /// replicas across data centres, never LOCAL_QUORUM, because two holders at different sites must overlap in at

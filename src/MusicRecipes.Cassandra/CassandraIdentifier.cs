@@ -4,7 +4,7 @@ namespace MusicRecipes.Cassandra;
 
 /// <summary>
 /// Keyspace and table names are spliced into CQL text (they cannot be bind markers), so they are validated against
-/// the unquoted-identifier grammar; keys and values are always bound as parameters (DESIGN.md §2 rule 7).
+/// the unquoted-identifier grammar; keys and values are always bound as parameters (rule 7 of docs/design.md).
 /// </summary>
 internal static partial class CassandraIdentifier
 {

@@ -8,7 +8,7 @@ namespace MusicRecipes.Cassandra;
 
 /// <summary>
 /// The CP half of MUSIC on Cassandra lightweight transactions (Paxos), in the spirit of ONAP MUSIC's lock queue
-/// but keeping DESIGN.md's rules.
+/// but keeping the rules of docs/design.md.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -31,7 +31,9 @@ namespace MusicRecipes.Cassandra;
 /// <para>
 /// <b>Key state (rule 3).</b> Static columns <c>last_acquired</c>, <c>last_acquired_at</c>,
 /// <c>last_clean_release</c>, written only by LWT; a clean release is <c>UPDATE … IF last_acquired = o</c>.
-/// A forced removal deletes rows and records nothing, so the key stays unsynced.
+/// An acquisition is recorded by one conditional batch on the key's partition — the state <c>IF last_acquired =</c>
+/// (what was read) and the ticket's own row <c>IF ticket_id =</c> (its id) — so a ticket removed while its owner was
+/// paused can never record (rule 6). A forced removal deletes rows and records nothing, so the key stays unsynced.
 /// </para>
 /// <para>
 /// <b>Sessions and waiting.</b> Sessions are TTL lease rows renewed by a heartbeat (<see cref="LockSession"/>).
@@ -75,6 +77,11 @@ public sealed class CassandraLockStore : ILockStore
         if (prefix.Length > 38)
         {
             throw new ArgumentException("TablePrefix is limited to 38 characters (table names are limited to 48).", nameof(options));
+        }
+
+        if (_options.SessionTtlSeconds < 2)
+        {
+            throw new ArgumentException("SessionTimeout must be at least 2 s: the session row's TTL counts whole seconds and may end up to one second early.", nameof(options));
         }
 
         if (_options.SerialConsistency is not (CqlConsistency.Serial or CqlConsistency.LocalSerial))
@@ -149,7 +156,7 @@ public sealed class CassandraLockStore : ILockStore
 
             if (outcomes.All(o => o.Entered))
             {
-                var ticket = new LockTicket(ticketId, sessionId, keys.Select(k => new TicketPosition(k, ordinal)).ToList());
+                var ticket = new LockTicket(ticketId, sessionId, keys.Select(k => new TicketPosition(k, ordinal)).ToList(), _session.LeaseOf(sessionId));
                 _session.Track(ticket);
                 return ticket;
             }
@@ -264,56 +271,44 @@ public sealed class CassandraLockStore : ILockStore
     }
 
     /// <inheritdoc />
-    public async Task<KeyLockState> GetKeyStateAsync(string key, CancellationToken cancellationToken)
+    /// <remarks>The version is the last acquired ordinal: the only column a new holder's record is conditional on.</remarks>
+    public async Task<VersionedKeyState> GetKeyStateAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         var rows = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadState, key), $"Read lock state of '{key}'", cancellationToken).ConfigureAwait(false);
-        return ToState(rows);
-    }
-
-    /// <inheritdoc />
-    public async Task RecordAcquiredAsync(string key, long ordinal, CancellationToken cancellationToken)
-    {
-        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
-        for (var attempt = 0; attempt < MaxEnqueueAttempts; attempt++)
-        {
-            var state = await GetKeyStateAsync(key, cancellationToken).ConfigureAwait(false);
-            if (state.LastAcquired is { } last && last >= ordinal)
-            {
-                // Recorded already (an ambiguous earlier attempt landed), or a later holder exists and ours is stale.
-                return;
-            }
-
-            // Guarded by the value just read, so a concurrent write of the same static row is never lost.
-            var result = await _lwt.TryAsync(
-                _lwt.Conditional(statements.RecordAcquired, ordinal, UtcNow, key, state.LastAcquired),
-                $"Record acquisition of '{key}'", cancellationToken).ConfigureAwait(false);
-            if (result is { WasApplied: true })
-            {
-                return;
-            }
-        }
-
-        throw new MusicTimeoutException($"Could not record the acquisition of '{key}#{ordinal}'.");
+        return Versioned(ToState(rows));
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// One lightweight transaction, <c>IF last_acquired = (what the head check read)</c>. Guarding on the last
-    /// acquisition is enough: the only other change a key's state can see while a ticket is at the head is a clean
-    /// release of that same acquisition, which can only make the sync the caller already decided on unnecessary.
+    /// One Paxos round on the key's partition: a batch of <c>IF last_acquired = (what was read)</c> on the static state
+    /// and <c>IF ticket_id = (ours)</c> on the ticket's own row. Guarding the state on the last acquisition is enough:
+    /// the only other change a key's state can see while a ticket is at the head is a clean release of that same
+    /// acquisition, which can only make a sync the caller decided on unnecessary. When the outcome is unknown, a SERIAL
+    /// read (which also finishes a round left in flight) says whether it landed.
     /// </remarks>
-    public async Task<bool> TryRecordAcquiredAsync(string key, long ordinal, VersionedKeyState expected, CancellationToken cancellationToken)
+    public async Task<RecordResult> TryRecordAcquiredAsync(LockTicket ticket, TicketPosition position, VersionedKeyState expected, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(expected);
         var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
-        var result = await _lwt.TryAsync(
-            _lwt.Conditional(statements.RecordAcquired, ordinal, UtcNow, key, expected.State.LastAcquired),
-            $"Record acquisition of '{key}'", cancellationToken).ConfigureAwait(false);
+        var batch = new CqlBatch { Consistency = CqlConsistency.Quorum, SerialConsistency = _lwt.Serial }
+            .Add(statements.RecordAcquired.Bind(position.Ordinal, UtcNow, position.Key, expected.State.LastAcquired))
+            .Add(statements.ConfirmEntry.Bind(ticket.Id, position.Key, position.Ordinal, ticket.Id));
+        var result = await _lwt.TryAsync(batch, $"Record acquisition of '{position.Key}'", cancellationToken).ConfigureAwait(false);
+        if (result is { WasApplied: true })
+        {
+            return RecordResult.Recorded;
+        }
 
-        // Unknown outcome (null) counts as a conflict: the careful path reads the state and sees if it landed.
-        return result is { WasApplied: true };
+        if (result is null && (await GetKeyStateAsync(position.Key, cancellationToken).ConfigureAwait(false)).State.IsAcquiredBy(position.Ordinal))
+        {
+            return RecordResult.Recorded; // the round whose answer was lost did commit
+        }
+
+        var entry = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadEntry, position.Key, position.Ordinal), $"Check ticket on '{position.Key}'", cancellationToken).ConfigureAwait(false);
+        return entry.Rows.Count > 0 && entry.Rows[0].Get<string>("ticket_id") == ticket.Id ? RecordResult.StateChanged : RecordResult.TicketGone;
     }
 
     /// <inheritdoc />
@@ -355,7 +350,7 @@ public sealed class CassandraLockStore : ILockStore
             return result.WasApplied;
         }
 
-        var state = await GetKeyStateAsync(key, cancellationToken).ConfigureAwait(false);
+        var state = (await GetKeyStateAsync(key, cancellationToken).ConfigureAwait(false)).State;
         return state.LastCleanRelease == ordinal;
     }
 
@@ -482,21 +477,35 @@ public sealed class CassandraLockStore : ILockStore
     }
 
     /// <summary>Deletes one queue row if it still belongs to the ticket. True when this call removed it.</summary>
+    /// <remarks>
+    /// A removal whose outcome is unknown (a Paxos round that timed out, typically under contention on the key) is
+    /// settled by a SERIAL read and tried again while the row is still there: the delete is conditional on the ticket's
+    /// id, so repeating it can never remove anything else.
+    /// </remarks>
     private async Task<bool> RemoveEntryAsync(LockStatements statements, string key, long ordinal, string ticketId, CancellationToken cancellationToken)
     {
-        var result = await _lwt.TryAsync(_lwt.Conditional(statements.RemoveEntry, key, ordinal, ticketId), $"Dequeue from '{key}'", cancellationToken).ConfigureAwait(false);
-        if (result is not null)
+        const int attempts = 4;
+        for (var attempt = 1; ; attempt++)
         {
-            return result.WasApplied;
-        }
+            var result = await _lwt.TryAsync(_lwt.Conditional(statements.RemoveEntry, key, ordinal, ticketId), $"Dequeue from '{key}'", cancellationToken).ConfigureAwait(false);
+            if (result is not null)
+            {
+                return result.WasApplied;
+            }
 
-        var entry = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadEntry, key, ordinal), $"Check dequeue from '{key}'", cancellationToken).ConfigureAwait(false);
-        if (entry.Rows.Count > 0 && entry.Rows[0].Get<string>("ticket_id") == ticketId)
-        {
-            throw new MusicTimeoutException($"Removing ticket {ticketId} from '{key}' timed out; it is still queued.");
-        }
+            var entry = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadEntry, key, ordinal), $"Check dequeue from '{key}'", cancellationToken).ConfigureAwait(false);
+            if (entry.Rows.Count == 0 || entry.Rows[0].Get<string>("ticket_id") != ticketId)
+            {
+                return true;
+            }
 
-        return true;
+            if (attempt == attempts)
+            {
+                throw new MusicTimeoutException($"Removing ticket {ticketId} from '{key}' timed out {attempts} times; it is still queued.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50 * attempt)), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -519,7 +528,7 @@ public sealed class CassandraLockStore : ILockStore
             return (Position: p, Entries: ToEntries(p.Key, rows), State: ToState(rows));
         })).ConfigureAwait(false);
 
-        var states = prefixes.Select(p => new VersionedKeyState(p.State, p.State.LastAcquired ?? 0)).ToArray();
+        var states = prefixes.Select(p => Versioned(p.State)).ToArray();
         var blockers = new List<QueueEntry>();
         foreach (var (position, entries, _) in prefixes)
         {
@@ -536,6 +545,8 @@ public sealed class CassandraLockStore : ILockStore
 
         return new QueueLook(blockers, states);
     }
+
+    private static VersionedKeyState Versioned(KeyLockState state) => new(state, state.LastAcquired ?? 0);
 
     /// <summary>The key's state from the static columns (the same on every row of the partition).</summary>
     private static KeyLockState ToState(CqlRowSet rows)

@@ -1,4 +1,5 @@
 using MusicRecipes.Cql;
+using MusicRecipes.Locking;
 
 namespace MusicRecipes.Cassandra;
 
@@ -24,17 +25,24 @@ public sealed class CassandraLockStoreOptions
 
     /// <summary>
     /// Serial consistency of every lightweight transaction and strong read. Default SERIAL (Paxos over all data
-    /// centres); LOCAL_SERIAL would let two sites each elect a head during a partition (DESIGN.md §2 rule 1).
+    /// centres); LOCAL_SERIAL would let two sites each elect a head during a partition (rule 1 of docs/design.md).
     /// </summary>
     public CqlConsistency SerialConsistency { get; set; } = CqlConsistency.Serial;
 
     /// <summary>
-    /// Lease of a session: its row lives this long (a TTL, whole seconds, at least 1 s) unless the heartbeat renews
-    /// it. A session whose row expired is dead, and its tickets may be removed by anyone. Default 10 s.
+    /// Lease of a session: its row lives this long (a TTL, whole seconds, at least 2 s) unless the heartbeat renews
+    /// it. A session whose row expired is dead, and its tickets may be removed by anyone. The client itself counts on
+    /// its session only for 80 % of one second less than that after the send time of the last acknowledged renewal
+    /// (Cassandra expires a TTL on whole seconds of the coordinator's clock, so a row may die up to a second early); then
+    /// its tickets read as lost, before anyone else can see the row gone. Default 10 s.
     /// </summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the heartbeat renews the session. Default a third of <see cref="SessionTimeout"/>.</summary>
+    /// <summary>
+    /// How often the heartbeat renews the session; each renewal gives up after one interval, so a renewal stuck on a
+    /// dead connection never delays the next. Default a quarter of the client's lease term (see <see cref="SessionTimeout"/>);
+    /// longer than the term, the session's tickets are lost at the end of each term (a way to simulate a stalled client).
+    /// </summary>
     public TimeSpan? HeartbeatInterval { get; set; }
 
     /// <summary>First and largest delay between polls of <see cref="CassandraLockStore.WaitForChangeAsync"/>.</summary>
@@ -51,5 +59,8 @@ public sealed class CassandraLockStoreOptions
 
     internal int SessionTtlSeconds => Math.Max(1, (int)Math.Ceiling(SessionTimeout.TotalSeconds));
 
-    internal TimeSpan Heartbeat => HeartbeatInterval ?? TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 100, SessionTimeout.Ticks / 3));
+    /// <summary>The client's side of the session lease: after an acknowledged renewal, how long the session surely lives.</summary>
+    internal TimeSpan LeaseTerm => SessionLease.TermFor(TimeSpan.FromSeconds(SessionTtlSeconds - 1));
+
+    internal TimeSpan Heartbeat => HeartbeatInterval ?? TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 100, LeaseTerm.Ticks / 4));
 }

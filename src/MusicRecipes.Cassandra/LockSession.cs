@@ -9,9 +9,11 @@ namespace MusicRecipes.Cassandra;
 /// <summary>
 /// A lock-service session on Cassandra: a lease row written with a TTL and renewed by a heartbeat LWT
 /// (<c>UPDATE … USING TTL t SET alive = true … IF alive = true</c>). Once the row has expired nobody can revive it —
-/// the renewal's condition fails — so "someone saw the session dead" and "the session is dead" agree. When the
-/// heartbeat finds its row gone, or cannot renew it for a whole lease, every ticket of the session is signalled
-/// lost (DESIGN.md §2 rule 6) and the next call opens a new session.
+/// the renewal's condition fails — so "someone saw the session dead" and "the session is dead" agree. Every renewal
+/// that was applied renews the session's <see cref="SessionLease"/> by its send time, and gives up after one heartbeat
+/// interval, so a renewal stuck on a dead link never delays the next. When the heartbeat finds its row gone, or the
+/// lease runs out (before the row can expire on any replica), every ticket of the session is signalled lost (rule 6 of
+/// docs/design.md: loss is told first) and the next call opens a new session.
 /// </summary>
 internal sealed class LockSession : IAsyncDisposable
 {
@@ -25,12 +27,12 @@ internal sealed class LockSession : IAsyncDisposable
     private CancellationTokenSource? _heartbeatStop;
     private Task _heartbeat = Task.CompletedTask;
     private volatile string? _id;
+    private volatile SessionLease? _lease;
     private volatile int _state = (int)LockSessionState.Latent;
-    private long _lastRenewed;
 
     /// <summary>
     /// Run after every successful renewal: checks that the session's tickets are still queued, so a holder learns
-    /// of a forced removal within one heartbeat even if it never reads its queue again (DESIGN.md §2 rule 6).
+    /// of a forced removal within one heartbeat even if it never reads its queue again (rule 6 of docs/design.md).
     /// </summary>
     public Func<IReadOnlyCollection<LockTicket>, CancellationToken, Task>? VerifyTickets { get; set; }
 
@@ -46,6 +48,19 @@ internal sealed class LockSession : IAsyncDisposable
     public string? Id => _id;
 
     public LockSessionState State => (LockSessionState)_state;
+
+    /// <summary>The client-side lease of <paramref name="sessionId"/> if it is the current session; else an expired one.</summary>
+    public SessionLease LeaseOf(string sessionId)
+    {
+        if (_lease is { } lease && sessionId == _id)
+        {
+            return lease;
+        }
+
+        var over = new SessionLease(_options.LeaseTerm);
+        over.Expire();
+        return over;
+    }
 
     /// <summary>Whether <paramref name="sessionId"/> is this process's live session.</summary>
     public bool IsCurrent(string sessionId) =>
@@ -70,19 +85,23 @@ internal sealed class LockSession : IAsyncDisposable
 
             var statements = await _statements(cancellationToken).ConfigureAwait(false);
             var id = Guid.NewGuid().ToString("N");
+            var sentAt = TimeProvider.System.GetTimestamp();
             var created = await _lwt.TryAsync(_lwt.Conditional(statements.CreateSession, id, _options.SessionTtlSeconds), "Open lock session", cancellationToken).ConfigureAwait(false);
             if (created is null && !await IsAliveAsync(id, cancellationToken).ConfigureAwait(false))
             {
                 throw new MusicTimeoutException("Opening a lock session timed out.");
             }
 
-            Volatile.Write(ref _lastRenewed, Stopwatch.GetTimestamp());
+            _lease?.Dispose();
+            var lease = new SessionLease(_options.LeaseTerm, TimeProvider.System, sentAt);
+            lease.ExpiredToken.Register(() => Expire(id, "its lease ran out before a renewal was acknowledged"));
+            _lease = lease;
             _id = id;
             _state = (int)LockSessionState.Connected;
             _heartbeatStop?.Dispose();
             _heartbeatStop = new CancellationTokenSource();
             var stop = _heartbeatStop.Token;
-            _heartbeat = Task.Run(() => HeartbeatAsync(id, stop), CancellationToken.None);
+            _heartbeat = Task.Run(() => HeartbeatAsync(id, lease, stop), CancellationToken.None);
             _logger.LogDebug("Lock session {Session} opened", id);
             return id;
         }
@@ -148,19 +167,22 @@ internal sealed class LockSession : IAsyncDisposable
 
         _heartbeatStop?.Dispose();
         _openLock.Dispose();
+        _lease?.Dispose();
     }
 
-    private async Task HeartbeatAsync(string id, CancellationToken stop)
+    private async Task HeartbeatAsync(string id, SessionLease lease, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(_options.Heartbeat);
+        var interval = _options.Heartbeat;
+        using var timer = new PeriodicTimer(interval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false) && _id == id && !lease.IsExpired)
             {
                 try
                 {
                     var statements = await _statements(stop).ConfigureAwait(false);
-                    var renewed = await _lwt.TryAsync(_lwt.Conditional(statements.RenewSession, _options.SessionTtlSeconds, id), "Renew lock session", stop).ConfigureAwait(false);
+                    var sentAt = TimeProvider.System.GetTimestamp();
+                    var renewed = await _lwt.TryAsync(_lwt.ConditionalWithin(interval, statements.RenewSession, _options.SessionTtlSeconds, id), "Renew lock session", stop).ConfigureAwait(false);
                     if (renewed is { WasApplied: false })
                     {
                         Expire(id, "its lease row expired or was deleted");
@@ -169,21 +191,9 @@ internal sealed class LockSession : IAsyncDisposable
 
                     if (renewed is not null)
                     {
-                        Volatile.Write(ref _lastRenewed, Stopwatch.GetTimestamp());
+                        lease.Renew(sentAt);
                         Interlocked.CompareExchange(ref _state, (int)LockSessionState.Reconnected, (int)LockSessionState.Suspended);
-                        if (VerifyTickets is { } verify)
-                        {
-                            try
-                            {
-                                await verify(_tickets.Values.ToList(), stop).ConfigureAwait(false);
-                            }
-                            catch (MusicException e)
-                            {
-                                // The renewal worked; the check is retried on the next beat.
-                                _logger.LogDebug(e, "Could not verify the tickets of lock session {Session}", id);
-                            }
-                        }
-
+                        await VerifyTicketsAsync(id, stop).ConfigureAwait(false);
                         continue;
                     }
                 }
@@ -192,20 +202,32 @@ internal sealed class LockSession : IAsyncDisposable
                     _logger.LogDebug(e, "Lock session {Session} heartbeat failed", id);
                 }
 
+                // Not renewed: holders are warned; the lease decides when the session counts as lost.
                 Interlocked.CompareExchange(ref _state, (int)LockSessionState.Suspended, (int)LockSessionState.Connected);
                 Interlocked.CompareExchange(ref _state, (int)LockSessionState.Suspended, (int)LockSessionState.Reconnected);
-                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastRenewed)) >= _options.SessionTimeout)
-                {
-                    // Not renewed for a whole lease: others may already have judged it dead. Give up the tickets
-                    // before they can be handed to someone else.
-                    Expire(id, "it could not be renewed within its lease");
-                    return;
-                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Closed or replaced.
+        }
+    }
+
+    private async Task VerifyTicketsAsync(string id, CancellationToken stop)
+    {
+        if (VerifyTickets is not { } verify)
+        {
+            return;
+        }
+
+        try
+        {
+            await verify(_tickets.Values.ToList(), stop).ConfigureAwait(false);
+        }
+        catch (MusicException e)
+        {
+            // The renewal worked; the check is retried on the next beat.
+            _logger.LogDebug(e, "Could not verify the tickets of lock session {Session}", id);
         }
     }
 
@@ -217,6 +239,7 @@ internal sealed class LockSession : IAsyncDisposable
         }
 
         _state = (int)LockSessionState.Lost;
+        _lease?.Expire();
         _logger.LogWarning("Lock session {Session} lost: {Why}", id, why);
         foreach (var ticket in _tickets.Values.Where(t => t.SessionId == id))
         {

@@ -32,6 +32,9 @@ internal sealed class LockStatements
 
     public required CqlPreparedStatement RecordAcquired { get; init; }
 
+    /// <summary>Paired with <see cref="RecordAcquired"/> in one conditional batch: true only while the ticket's row is there.</summary>
+    public required CqlPreparedStatement ConfirmEntry { get; init; }
+
     public required CqlPreparedStatement RecordClean { get; init; }
 
     public required CqlPreparedStatement RemoveEntry { get; init; }
@@ -66,6 +69,7 @@ internal sealed class LockStatements
             ReadEntry = await P($"SELECT ticket_id FROM {queue} WHERE key = ? AND ordinal = ?").ConfigureAwait(false),
             ReadState = await P($"SELECT last_acquired, last_acquired_at, last_clean_release FROM {queue} WHERE key = ? LIMIT 1").ConfigureAwait(false),
             RecordAcquired = await P($"UPDATE {queue} SET last_acquired = ?, last_acquired_at = ? WHERE key = ? IF last_acquired = ?").ConfigureAwait(false),
+            ConfirmEntry = await P($"UPDATE {queue} SET ticket_id = ? WHERE key = ? AND ordinal = ? IF ticket_id = ?").ConfigureAwait(false),
             RecordClean = await P($"UPDATE {queue} SET last_clean_release = ? WHERE key = ? IF last_acquired = ?").ConfigureAwait(false),
             RemoveEntry = await P($"DELETE FROM {queue} WHERE key = ? AND ordinal = ? IF ticket_id = ?").ConfigureAwait(false),
             CreateSession = await P($"INSERT INTO {sessions} (session_id, alive) VALUES (?, true) IF NOT EXISTS USING TTL ?").ConfigureAwait(false),

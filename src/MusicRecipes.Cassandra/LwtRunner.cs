@@ -23,7 +23,11 @@ internal sealed class LwtRunner
     public CqlBoundStatement Conditional(CqlPreparedStatement prepared, params object?[] values) =>
         new(prepared, values) { Consistency = CqlConsistency.Quorum, SerialConsistency = Serial };
 
-    /// <summary>A linearizable read (DESIGN.md §2 rule 1); reads are idempotent and may be retried.</summary>
+    /// <summary>A conditional statement that gives up after <paramref name="timeout"/> (outcome unknown then).</summary>
+    public CqlBoundStatement ConditionalWithin(TimeSpan timeout, CqlPreparedStatement prepared, params object?[] values) =>
+        new(prepared, values) { Consistency = CqlConsistency.Quorum, SerialConsistency = Serial, Timeout = timeout };
+
+    /// <summary>A linearizable read (rule 1 of docs/design.md); reads are idempotent and may be retried.</summary>
     public CqlBoundStatement SerialRead(CqlPreparedStatement prepared, params object?[] values) =>
         new(prepared, values) { Consistency = Serial, IsIdempotent = true };
 

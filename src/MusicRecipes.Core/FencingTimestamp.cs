@@ -1,11 +1,12 @@
 namespace MusicRecipes;
 
 /// <summary>
-/// Write timestamps that make later holders win whatever the clocks say (DESIGN.md §2 rule 2).
+/// Write timestamps that make later holders win whatever the clocks say (rule 2 of docs/design.md).
 /// </summary>
 /// <remarks>
 /// A timestamp is <c>ordinal &lt;&lt; 32 | low</c>. Critical writes put the ticket's per-key ordinal (≥ 1) in the
-/// high 31 bits and the holder's write sequence in the low 32 bits (0 is the sync write-back, puts count from 1),
+/// high 31 bits and the holder's write sequence in the low 32 bits (counting from 1, shared by the sync write-backs and the
+/// puts of the hold, so each write of a hold is later than the one before),
 /// so any write of a later holder beats any write of an earlier one. Eventual writes use ordinal 0 and put a
 /// coarse clock (tenths of a second since 2025-01-01 UTC) in the low bits, so they order among themselves by time
 /// and always lose to a critical write. The clock part lasts until 2038; ordinals go to 2^31 - 1 per key, the

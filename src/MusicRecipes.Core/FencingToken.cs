@@ -2,7 +2,7 @@ namespace MusicRecipes;
 
 /// <summary>
 /// A number that strictly increases with every holder of a key: the ticket's per-key ordinal. Hand it to
-/// other systems so they can reject requests from an earlier holder (DESIGN.md §2 rule 6), as etcd uses a
+/// other systems so they can reject requests from an earlier holder (rule 6 of docs/design.md), as etcd uses a
 /// lock's revision.
 /// </summary>
 /// <param name="Key">The key the token was issued for (the ticket's first key, in ordinal string order).</param>

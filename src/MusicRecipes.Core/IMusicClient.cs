@@ -25,7 +25,7 @@ public interface IMusicClient : IMusicStore, IAsyncDisposable
 
     /// <summary>
     /// Waits until <paramref name="lockRef"/> is acquired. Waiting is event-driven: the wait wakes when a
-    /// predecessor leaves a queue (DESIGN.md §2 rule 5). A holder whose lease (see
+    /// predecessor leaves a queue (rule 5 of docs/design.md). A holder whose lease (see
     /// <see cref="MusicClientOptions.HoldLease"/>) ran out is forcibly released on the way.
     /// </summary>
     /// <exception cref="TimeoutException">Not acquired within <paramref name="timeout"/>; the ticket stays queued.</exception>
@@ -34,7 +34,7 @@ public interface IMusicClient : IMusicStore, IAsyncDisposable
 
     /// <summary>
     /// Forcibly removes the current holder of <paramref name="key"/> (for a holder known to be dead). The key is
-    /// left unsynced, so the next holder synchronises it before it gets the lock (DESIGN.md §2 rule 3).
+    /// left unsynced, so the next holder synchronises it before it gets the lock (rule 3 of docs/design.md).
     /// Returns <c>false</c> when nobody holds the key.
     /// </summary>
     Task<bool> ForceReleaseAsync(string key, CancellationToken cancellationToken = default);

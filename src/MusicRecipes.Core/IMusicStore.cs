@@ -2,7 +2,7 @@ namespace MusicRecipes;
 
 /// <summary>
 /// The MUSIC contract: a replicated key-value store whose keys can be protected by locks.
-/// Exactly the seven operations of the MUSIC talk (DESIGN.md §2).
+/// Exactly the seven operations of the MUSIC talk (docs/design.md §2).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -36,7 +36,7 @@ public interface IMusicStore
     Task PutAsync(string key, byte[] value, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Enqueues a ticket on every key of <paramref name="keys"/> atomically (DESIGN.md §2 rule 4).
+    /// Enqueues a ticket on every key of <paramref name="keys"/> atomically (rule 4 of docs/design.md).
     /// The ticket is good for one critical section.
     /// </summary>
     /// <exception cref="ArgumentException">The key set is empty or a key is invalid.</exception>
@@ -45,7 +45,7 @@ public interface IMusicStore
     /// <summary>
     /// Non-blocking: returns <c>true</c> only when the ticket is at the head of every key's queue. Before it
     /// returns <c>true</c> the keys are synchronised if the previous holder did not release cleanly, so that a
-    /// critical read sees the latest value (DESIGN.md §2 rule 3). Calling it again after success returns <c>true</c>.
+    /// critical read sees the latest value (rule 3 of docs/design.md). Calling it again after success returns <c>true</c>.
     /// </summary>
     /// <exception cref="LockLostException">The ticket was removed (session expired, forced release).</exception>
     Task<bool> AcquireLockAsync(LockRef lockRef, CancellationToken cancellationToken = default);
@@ -55,7 +55,7 @@ public interface IMusicStore
     Task<byte[]?> CriticalGetAsync(LockRef lockRef, string key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Writes a majority of replicas with the ticket's fencing timestamp (DESIGN.md §2 rule 2), so no earlier
+    /// Writes a majority of replicas with the ticket's fencing timestamp (rule 2 of docs/design.md), so no earlier
     /// holder's write can overtake it. Requires the lock on <paramref name="key"/>.
     /// </summary>
     /// <exception cref="LockNotHeldException">The ticket does not hold <paramref name="key"/>.</exception>

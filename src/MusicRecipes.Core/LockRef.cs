@@ -20,8 +20,12 @@ public sealed class LockRef
     private const int Waiting = 0;
     private const int Held = 1;
     private const int Released = 2;
+    private const int Releasing = 3;
 
+    private readonly TaskCompletionSource _writesDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int[] _synced;
     private int _state;
+    private int _wasHeld;
     private long _sequence;
     private int _writesInFlight;
     private int _dirty;
@@ -31,6 +35,7 @@ public sealed class LockRef
         Owner = owner;
         Ticket = ticket;
         Keys = keys;
+        _synced = new int[ticket.Positions.Count];
     }
 
     /// <summary>The ticket's unique id.</summary>
@@ -39,16 +44,20 @@ public sealed class LockRef
     /// <summary>The keys the ticket locks, distinct and in ordinal order.</summary>
     public IReadOnlyList<string> Keys { get; }
 
-    /// <summary>The fencing token of the ticket's first key (DESIGN.md §2 rule 6). See <see cref="FencingTokenFor"/> for the others.</summary>
+    /// <summary>The fencing token of the ticket's first key (rule 6 of docs/design.md). See <see cref="FencingTokenFor"/> for the others.</summary>
     public FencingToken FencingToken => new(Ticket.Positions[0].Key, Ticket.Positions[0].Ordinal);
 
     /// <summary>
-    /// Fires when the hold (or the wait) is lost: the lock-service session expired, someone forcibly released the
-    /// ticket, or its lease ran out. It does not fire on a normal release.
+    /// Fires when the hold (or the wait) is lost: the lock-service session expired or its client-side lease ran out,
+    /// someone forcibly released the ticket, or the hold lease ran out. It does not fire on a normal release.
     /// </summary>
     public CancellationToken LostToken => Ticket.LostToken;
 
-    /// <summary>True once <see cref="IMusicStore.AcquireLockAsync"/> returned <c>true</c>, until release or loss.</summary>
+    /// <summary>
+    /// True once <see cref="IMusicStore.AcquireLockAsync"/> returned <c>true</c>, until the release begins or the hold
+    /// is lost. It reads the session's lease and the hold lease against the clock, so it turns false no later than the
+    /// moment any other client could acquire — even in a process that was paused past that moment.
+    /// </summary>
     public bool IsHeld => Volatile.Read(ref _state) == Held && Ticket.LossReason is null;
 
     /// <summary>True once the ticket was released by its owner.</summary>
@@ -57,13 +66,23 @@ public sealed class LockRef
     /// <summary>Why the ticket was lost, or <c>null</c> while it is valid.</summary>
     public LockLossReason? LossReason => Ticket.LossReason;
 
+    /// <summary>
+    /// When the ticket was lost, by the client's clock: the moment from which <see cref="IsHeld"/> is false and
+    /// <see cref="LossReason"/> is set (a lease's deadline, even if nobody looked until later). <c>null</c> while valid.
+    /// </summary>
+    public DateTimeOffset? LostAt => Ticket.LostAt;
+
     internal object Owner { get; }
 
     internal LockTicket Ticket { get; }
 
     internal bool IsAcquired => Volatile.Read(ref _state) == Held;
 
-    /// <summary>True when every critical put of the hold was acknowledged and none is in flight: the next holder may skip the sync.</summary>
+    internal bool IsReleasing => Volatile.Read(ref _state) == Releasing;
+
+    /// <summary>True once the ticket acquired, even if it is being released now.</summary>
+    internal bool WasAcquired => Volatile.Read(ref _wasHeld) != 0;
+
     /// <summary>
     /// True when the lock service itself dropped the ticket (its session expired, someone forcibly released it, the
     /// client closed its session), so there is nothing left to release. A lease expiry is not such a loss: the
@@ -71,6 +90,7 @@ public sealed class LockRef
     /// </summary>
     internal bool IsDroppedByService => Ticket.LossReason is LockLossReason.SessionExpired or LockLossReason.ForciblyReleased or LockLossReason.ClientClosed;
 
+    /// <summary>True when every critical put of the hold was acknowledged and none is in flight: the next holder may skip the sync.</summary>
     internal bool IsClean => Volatile.Read(ref _dirty) == 0 && Volatile.Read(ref _writesInFlight) == 0;
 
     /// <summary>The fencing token of one of the ticket's keys.</summary>
@@ -81,23 +101,72 @@ public sealed class LockRef
     /// <inheritdoc />
     public override string ToString() => Ticket.ToString();
 
-    internal void MarkHeld() => Interlocked.CompareExchange(ref _state, Held, Waiting);
+    internal void MarkHeld()
+    {
+        if (Interlocked.CompareExchange(ref _state, Held, Waiting) == Waiting)
+        {
+            Volatile.Write(ref _wasHeld, 1);
+        }
+    }
+
+    /// <summary>
+    /// Starts the release (rule 3 of docs/design.md): from here on no new critical put may start, so the decision
+    /// that the hold was clean, taken once the puts in flight are done, cannot be overtaken by a later put.
+    /// </summary>
+    internal void BeginRelease()
+    {
+        int state;
+        do
+        {
+            state = Volatile.Read(ref _state);
+            if (state is Released or Releasing)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _state, Releasing, state) != state);
+
+        if (Volatile.Read(ref _writesInFlight) == 0)
+        {
+            _writesDrained.TrySetResult();
+        }
+    }
+
+    /// <summary>Completes when no critical put is in flight any more (call after <see cref="BeginRelease"/>).</summary>
+    internal Task WhenWritesDrainedAsync(CancellationToken cancellationToken) => _writesDrained.Task.WaitAsync(cancellationToken);
 
     internal bool MarkReleased() => Interlocked.Exchange(ref _state, Released) != Released;
 
-    /// <summary>The next write sequence of this hold; 0 is reserved for the sync write-back.</summary>
+    /// <summary>Whether the sync step (if any) of the ticket's <paramref name="index"/>-th key is done.</summary>
+    internal bool IsSynced(int index) => Volatile.Read(ref _synced[index]) != 0;
+
+    internal void MarkSynced(int index) => Volatile.Write(ref _synced[index], 1);
+
+    /// <summary>The next write sequence of this hold, shared by sync write-backs and puts: every write of the hold is later than the one before.</summary>
     internal long NextSequence() => Interlocked.Increment(ref _sequence);
 
-    internal void BeginWrite() => Interlocked.Increment(ref _writesInFlight);
+    /// <summary>Admits one critical put, or refuses it (<see cref="LockNotHeldException"/>) once the release has begun.</summary>
+    internal void BeginWrite()
+    {
+        Interlocked.Increment(ref _writesInFlight);
+        if (Volatile.Read(ref _state) != Held)
+        {
+            EndWrite(acknowledged: true); // nothing was sent
+            throw new LockNotHeldException($"Ticket {this} is being released (or was never acquired); no critical put may start now.");
+        }
+    }
 
     internal void EndWrite(bool acknowledged)
     {
         if (!acknowledged)
         {
-            // A put that failed or timed out may have reached a minority: the hold is unclean (DESIGN.md §2 rule 3).
+            // A put that failed or timed out may have reached a minority: the hold is unclean (rule 3).
             Volatile.Write(ref _dirty, 1);
         }
 
-        Interlocked.Decrement(ref _writesInFlight);
+        if (Interlocked.Decrement(ref _writesInFlight) == 0 && Volatile.Read(ref _state) is Releasing or Released)
+        {
+            _writesDrained.TrySetResult();
+        }
     }
 }

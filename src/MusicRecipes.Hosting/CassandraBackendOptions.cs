@@ -49,7 +49,7 @@ public sealed class CassandraBackendOptions
 
     /// <summary>
     /// NetworkTopologyStrategy replicas per data centre (one data centre per site), used when the keyspace is created.
-    /// Critical operations use QUORUM over the total, so any two sites overlap in a replica (DESIGN.md §2).
+    /// Critical operations use QUORUM over the total, so any two sites overlap in a replica (docs/design.md §2).
     /// </summary>
     public Dictionary<string, int> ReplicationPerDataCenter { get; set; } = [];
 

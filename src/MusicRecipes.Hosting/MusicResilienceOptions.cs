@@ -3,7 +3,7 @@ namespace MusicRecipes.Hosting;
 /// <summary>
 /// The retry policy for transient backend faults (<see cref="MusicUnavailableException"/>,
 /// <see cref="MusicTimeoutException"/>). It wraps only the calls MUSIC knows are idempotent (reads, critical puts with
-/// their fixed fencing timestamp, lock-state reads); correctness never depends on it (DESIGN.md §5).
+/// their fixed fencing timestamp, lock-state reads); correctness never depends on it (docs/design.md §5).
 /// </summary>
 /// <example>
 /// <code>

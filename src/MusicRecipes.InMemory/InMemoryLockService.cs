@@ -8,7 +8,7 @@ namespace MusicRecipes.InMemory;
 /// </summary>
 /// <remarks>
 /// A ticket enters all its queues under the same lock, so two tickets are ordered the same way in every queue
-/// (DESIGN.md §2 rule 4). Waiters register on their predecessor's entry and are woken when it leaves (rule 5).
+/// (rule 4 of docs/design.md). Waiters register on their predecessor's entry and are woken when it leaves (rule 5).
 /// Expiry and forced removal signal the owner's ticket at once, as a ZooKeeper watch on the owner's node would
 /// (rule 6), and record nothing, so the keys stay unsynced (rule 3).
 /// </remarks>
@@ -31,11 +31,11 @@ internal sealed class InMemoryLockService : IDisposable
 
     public DateTimeOffset UtcNow => _options.TimeProvider.GetUtcNow();
 
-    public LockSession OpenSession(int site)
+    public LockSession OpenSession(int site, Action<LockTicket, LockLossReason> notifyOwner)
     {
         lock (_gate)
         {
-            var session = new LockSession($"s{++_nextSession}", site, _options.TimeProvider.GetTimestamp());
+            var session = new LockSession($"s{++_nextSession}", site, _options.TimeProvider.GetTimestamp(), notifyOwner);
             _sessions[session.Id] = session;
             return session;
         }
@@ -56,7 +56,7 @@ internal sealed class InMemoryLockService : IDisposable
         }
     }
 
-    public LockTicket Enqueue(LockSession session, IReadOnlyList<string> keys)
+    public LockTicket Enqueue(LockSession session, IReadOnlyList<string> keys, SessionLease lease)
     {
         lock (_gate)
         {
@@ -73,7 +73,7 @@ internal sealed class InMemoryLockService : IDisposable
                 positions[i] = new TicketPosition(keys[i], ++queue.LastOrdinal);
             }
 
-            var ticket = new LockTicket($"t{++_nextTicket}-{session.Id}", session.Id, positions);
+            var ticket = new LockTicket($"t{++_nextTicket}-{session.Id}", session.Id, positions, lease);
             foreach (var position in positions)
             {
                 var entry = new QueueEntry(ticket.Id, session.Id, position, keys);
@@ -143,39 +143,35 @@ internal sealed class InMemoryLockService : IDisposable
         }
     }
 
-    public KeyLockState GetState(string key)
+    public VersionedKeyState GetState(string key)
     {
         lock (_gate)
         {
-            return QueueOf(key).State;
+            return QueueOf(key).VersionedState;
         }
     }
 
-    public void RecordAcquired(string key, long ordinal)
+    /// <summary>
+    /// Records an acquisition in one step, only while the ticket is still queued on the key and only over the state
+    /// version the caller read (rule 6: a ticket removed while its owner was paused never records).
+    /// </summary>
+    public RecordResult TryRecordAcquired(LockTicket ticket, TicketPosition position, VersionedKeyState expected)
     {
         lock (_gate)
         {
-            var queue = QueueOf(key);
-            if (queue.State.LastAcquired is not { } last || last < ordinal)
+            var queue = QueueOf(position.Key);
+            if (!queue.Entries.TryGetValue(position.Ordinal, out var slot) || slot.Ticket != ticket)
             {
-                queue.State = queue.State with { LastAcquired = ordinal, LastAcquiredAt = UtcNow };
+                return RecordResult.TicketGone;
             }
-        }
-    }
 
-    /// <summary>Records an acquisition only over the state version the caller read; false when it changed.</summary>
-    public bool TryRecordAcquired(string key, long ordinal, VersionedKeyState expected)
-    {
-        lock (_gate)
-        {
-            var queue = QueueOf(key);
             if (queue.Version != expected.Version)
             {
-                return false;
+                return RecordResult.StateChanged;
             }
 
-            queue.State = queue.State with { LastAcquired = ordinal, LastAcquiredAt = UtcNow };
-            return true;
+            queue.State = queue.State with { LastAcquired = position.Ordinal, LastAcquiredAt = UtcNow };
+            return RecordResult.Recorded;
         }
     }
 
@@ -218,7 +214,7 @@ internal sealed class InMemoryLockService : IDisposable
             }
 
             RemoveTicket(slot.Ticket);
-            slot.Ticket.SignalLost(LockLossReason.ForciblyReleased);
+            NotifyOwner(slot.Ticket, LockLossReason.ForciblyReleased);
             return true;
         }
     }
@@ -254,7 +250,7 @@ internal sealed class InMemoryLockService : IDisposable
             foreach (var ticket in session.Tickets.Values.ToArray())
             {
                 RemoveTicket(ticket);
-                ticket.SignalLost(LockLossReason.SessionExpired);
+                session.NotifyOwner(ticket, LockLossReason.SessionExpired);
             }
         }
     }
@@ -293,6 +289,14 @@ internal sealed class InMemoryLockService : IDisposable
         if (_sessions.TryGetValue(ticket.SessionId, out var session))
         {
             session.Tickets.Remove(ticket.Id);
+        }
+    }
+
+    private void NotifyOwner(LockTicket ticket, LockLossReason reason)
+    {
+        if (_sessions.TryGetValue(ticket.SessionId, out var session))
+        {
+            session.NotifyOwner(ticket, reason);
         }
     }
 

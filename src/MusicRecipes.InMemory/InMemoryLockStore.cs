@@ -1,12 +1,15 @@
+using System.Collections.Concurrent;
 using MusicRecipes.Locking;
 
 namespace MusicRecipes.InMemory;
 
 /// <summary>
 /// One client's session with the in-memory lock service. Every call is one inter-site round trip and fails with
-/// <see cref="MusicUnavailableException"/> when the client's site cannot reach a majority of sites. A heartbeat
-/// keeps the session alive; when heartbeats fail for a whole session timeout the client judges its session lost
-/// and signals its tickets itself, as a ZooKeeper client does after it cannot reconnect in time.
+/// <see cref="MusicUnavailableException"/> when the client's site cannot reach a majority of sites. A heartbeat keeps
+/// the session alive; every acknowledged heartbeat renews the session's <see cref="SessionLease"/> by its send time, so
+/// when heartbeats stop getting through the client's tickets read as lost before the service can expire the session
+/// and hand the keys to someone else (rule 6 of docs/design.md) — as a real client must, since the service's word
+/// that the session expired cannot reach a client that is cut off.
 /// </summary>
 internal sealed class InMemoryLockStore : ILockStore
 {
@@ -17,9 +20,10 @@ internal sealed class InMemoryLockStore : ILockStore
     private readonly InMemoryClusterOptions _options;
     private readonly ITimer _heartbeat;
     private readonly object _gate = new();
+    private readonly ConcurrentQueue<(LockTicket Ticket, LockLossReason Reason)> _undelivered = new();
     private LockSession _session;
+    private SessionLease _lease;
     private LockSessionState _state = LockSessionState.Connected;
-    private long _lastHeartbeatOk;
 
     public InMemoryLockStore(int site, InMemoryLockService service, SiteNetwork network, ClientLiveness liveness, InMemoryClusterOptions options)
     {
@@ -28,8 +32,7 @@ internal sealed class InMemoryLockStore : ILockStore
         _network = network;
         _liveness = liveness;
         _options = options;
-        _session = service.OpenSession(site);
-        _lastHeartbeatOk = options.TimeProvider.GetTimestamp();
+        (_session, _lease) = OpenSession();
         var period = options.SessionTimeout / 3;
         _heartbeat = options.TimeProvider.CreateTimer(_ => Beat(), null, period, period);
     }
@@ -61,13 +64,15 @@ internal sealed class InMemoryLockStore : ILockStore
     public async Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         await CallAsync(cancellationToken).ConfigureAwait(false);
+        var (session, lease) = CurrentSession();
         try
         {
-            return _service.Enqueue(CurrentSession(), keys);
+            return _service.Enqueue(session, keys, lease);
         }
         catch (SessionExpiredException)
         {
-            return _service.Enqueue(RenewSession(), keys);
+            (session, lease) = RenewSession();
+            return _service.Enqueue(session, keys, lease);
         }
     }
 
@@ -85,22 +90,16 @@ internal sealed class InMemoryLockStore : ILockStore
         await Task.WhenAny(change, lost).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<KeyLockState> GetKeyStateAsync(string key, CancellationToken cancellationToken)
+    public async Task<VersionedKeyState> GetKeyStateAsync(string key, CancellationToken cancellationToken)
     {
         await CallAsync(cancellationToken).ConfigureAwait(false);
         return _service.GetState(key);
     }
 
-    public async Task RecordAcquiredAsync(string key, long ordinal, CancellationToken cancellationToken)
+    public async Task<RecordResult> TryRecordAcquiredAsync(LockTicket ticket, TicketPosition position, VersionedKeyState expected, CancellationToken cancellationToken)
     {
         await CallAsync(cancellationToken).ConfigureAwait(false);
-        _service.RecordAcquired(key, ordinal);
-    }
-
-    public async Task<bool> TryRecordAcquiredAsync(string key, long ordinal, VersionedKeyState expected, CancellationToken cancellationToken)
-    {
-        await CallAsync(cancellationToken).ConfigureAwait(false);
-        return _service.TryRecordAcquired(key, ordinal, expected);
+        return _service.TryRecordAcquired(ticket, position, expected);
     }
 
     public async Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken)
@@ -131,20 +130,57 @@ internal sealed class InMemoryLockStore : ILockStore
     public async ValueTask DisposeAsync()
     {
         await _heartbeat.DisposeAsync().ConfigureAwait(false);
+        LockSession session;
         lock (_gate)
         {
             _state = LockSessionState.Closed;
+            session = _session;
         }
 
         // Closing a session removes its tickets, as closing a ZooKeeper session deletes its ephemeral nodes.
+        var tickets = _service.TicketsOf(session);
         if (!_liveness.IsCrashed)
         {
-            _service.Expire(Session);
+            _service.Expire(session);
         }
+
+        foreach (var ticket in tickets)
+        {
+            ticket.SignalLost(LockLossReason.ClientClosed);
+        }
+
+        _lease.Dispose();
     }
 
-    /// <summary>Expires this client's session now (fault injection).</summary>
-    internal void ExpireNow() => _service.Expire(Session);
+    /// <summary>
+    /// Expires this client's session now (fault injection), as Curator's KillSession does to a ZooKeeper client: another
+    /// connection takes the session over — this client's own connection drops, so it is Suspended at once — and closes
+    /// it; the client hears that the session expired when it next reaches the service.
+    /// </summary>
+    internal void ExpireNow()
+    {
+        LockSession session;
+        lock (_gate)
+        {
+            if (_state is LockSessionState.Connected or LockSessionState.Reconnected)
+            {
+                _state = LockSessionState.Suspended;
+            }
+
+            session = _session;
+        }
+
+        _service.Expire(session);
+    }
+
+    private (LockSession Session, SessionLease Lease) OpenSession()
+    {
+        var sentAt = _options.TimeProvider.GetTimestamp();
+        var session = _service.OpenSession(_site, OnDroppedByService);
+        var lease = new SessionLease(SessionLease.TermFor(_options.SessionTimeout), _options.TimeProvider, sentAt);
+        lease.ExpiredToken.Register(() => OnLeaseExpired(session));
+        return (session, lease);
+    }
 
     private async Task CallAsync(CancellationToken cancellationToken)
     {
@@ -168,15 +204,15 @@ internal sealed class InMemoryLockStore : ILockStore
         }
     }
 
-    private LockSession CurrentSession()
+    private (LockSession Session, SessionLease Lease) CurrentSession()
     {
         lock (_gate)
         {
-            return _service.IsExpired(_session) ? RenewSessionLocked() : _session;
+            return _service.IsExpired(_session) || _lease.IsExpired ? RenewSessionLocked() : (_session, _lease);
         }
     }
 
-    private LockSession RenewSession()
+    private (LockSession Session, SessionLease Lease) RenewSession()
     {
         lock (_gate)
         {
@@ -184,16 +220,68 @@ internal sealed class InMemoryLockStore : ILockStore
         }
     }
 
-    private LockSession RenewSessionLocked()
+    /// <summary>
+    /// A new session once the old one is gone on either side. A session whose lease ran out is ended on the service
+    /// too before the new one is used: its tickets were declared lost, and nothing may bring them back.
+    /// </summary>
+    private (LockSession Session, SessionLease Lease) RenewSessionLocked()
     {
-        if (_service.IsExpired(_session))
+        if (_service.IsExpired(_session) || _lease.IsExpired)
         {
-            _session = _service.OpenSession(_site);
-            _lastHeartbeatOk = _options.TimeProvider.GetTimestamp();
+            _service.Expire(_session);
+            _lease.Dispose();
+            (_session, _lease) = OpenSession();
             _state = LockSessionState.Connected;
         }
 
-        return _session;
+        return (_session, _lease);
+    }
+
+    /// <summary>The service dropped a ticket of ours: the news reaches us a one-way trip later, or after the heal.</summary>
+    private void OnDroppedByService(LockTicket ticket, LockLossReason reason)
+    {
+        _undelivered.Enqueue((ticket, reason));
+        _ = Task.Run(DeliverAsync);
+    }
+
+    private async Task DeliverAsync()
+    {
+        if (_liveness.IsCrashed || !_network.CanReachLockService(_site))
+        {
+            return; // held until a heartbeat gets through again
+        }
+
+        var oneWay = _network.Latency / 2;
+        if (oneWay > TimeSpan.Zero)
+        {
+            await Task.Delay(oneWay, _options.TimeProvider).ConfigureAwait(false);
+        }
+
+        while (_undelivered.TryDequeue(out var dropped))
+        {
+            dropped.Ticket.SignalLost(dropped.Reason);
+        }
+    }
+
+    private void OnLeaseExpired(LockSession session)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(session, _session) || _state == LockSessionState.Closed)
+            {
+                return;
+            }
+
+            // Suspended before Lost, as a ZooKeeper client reports it, even when a starved heartbeat never noticed
+            // the lost connection: holders and health checks get their warning. The next beat makes it Lost.
+            _state = _state is LockSessionState.Connected or LockSessionState.Reconnected ? LockSessionState.Suspended : LockSessionState.Lost;
+        }
+
+        // Every ticket of the session reads as lost already (it checks the lease); this fires their tokens now.
+        foreach (var ticket in _service.TicketsOf(session))
+        {
+            ticket.SignalLost(LockLossReason.SessionExpired);
+        }
     }
 
     private void Beat()
@@ -203,7 +291,6 @@ internal sealed class InMemoryLockStore : ILockStore
             return; // a crashed process sends nothing: its session will expire on the service
         }
 
-        LockSession? lostSession = null;
         lock (_gate)
         {
             if (_state == LockSessionState.Closed)
@@ -213,44 +300,37 @@ internal sealed class InMemoryLockStore : ILockStore
 
             if (_network.CanReachLockService(_site))
             {
-                if (_state == LockSessionState.Lost)
+                var sentAt = _options.TimeProvider.GetTimestamp();
+                if (_state == LockSessionState.Lost || _lease.IsExpired)
                 {
                     // We told our holders the session was lost; make it so before anyone relies on it again.
-                    _service.Expire(_session);
                     RenewSessionLocked();
                 }
                 else if (_service.Heartbeat(_session))
                 {
+                    _lease.Renew(sentAt);
                     _state = _state == LockSessionState.Suspended ? LockSessionState.Reconnected : LockSessionState.Connected;
-                    _lastHeartbeatOk = _options.TimeProvider.GetTimestamp();
                 }
                 else
                 {
+                    _lease.Expire(); // the service says the session is gone
                     _state = LockSessionState.Lost;
                 }
             }
             else if (_state is LockSessionState.Connected or LockSessionState.Reconnected)
             {
-                // A lost connection is always reported as Suspended first, as a ZooKeeper client does, even when a
-                // starved timer only notices it after the session timeout: holders get their warning.
+                // A lost connection is reported as Suspended before Lost, as a ZooKeeper client does.
                 _state = LockSessionState.Suspended;
             }
-            else if (_state == LockSessionState.Suspended && _options.TimeProvider.GetElapsedTime(_lastHeartbeatOk) > _options.SessionTimeout)
+            else if (_state == LockSessionState.Suspended && _lease.IsExpired)
             {
                 _state = LockSessionState.Lost;
-                lostSession = _session;
             }
         }
 
-        if (lostSession is not null)
+        if (!_undelivered.IsEmpty)
         {
-            // Judged lost locally: the service will expire it too; tell the holders now rather than after the heal.
-            foreach (var ticket in SnapshotTickets(lostSession))
-            {
-                ticket.SignalLost(LockLossReason.SessionExpired);
-            }
+            _ = Task.Run(DeliverAsync);
         }
     }
-
-    private LockTicket[] SnapshotTickets(LockSession session) => _service.TicketsOf(session);
 }

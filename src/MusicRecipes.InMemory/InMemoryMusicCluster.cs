@@ -76,6 +76,20 @@ public sealed class InMemoryMusicCluster : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// Creates a client located at <paramref name="site"/> whose lock store is wrapped by <paramref name="decorateLocks"/>
+    /// (a fault-injecting or tracing wrapper); the cluster's faults (<see cref="ExpireSession(IMusicClient)"/>, <see cref="Crash"/>)
+    /// still reach it.
+    /// </summary>
+    public MusicClient CreateClient(int site, MusicClientOptions? options, Func<ILockStore, ILockStore> decorateLocks)
+    {
+        ArgumentNullException.ThrowIfNull(decorateLocks);
+        var parts = CreateParts(site);
+        var client = new MusicClient(parts.Data, decorateLocks(parts.Locks), options);
+        _clients.Add(client, parts);
+        return client;
+    }
+
     /// <summary>A data-store view from <paramref name="site"/>, to combine with another lock store (for example ZooKeeper).</summary>
     public IDataStore CreateDataStore(int site)
     {
@@ -139,8 +153,20 @@ public sealed class InMemoryMusicCluster : IAsyncDisposable
         _coordinator.ArmPartialWrite(site, replicas);
     }
 
-    /// <summary>Fault: expires the lock session of <paramref name="client"/> now; its tickets are lost and their keys left unsynced.</summary>
+    /// <summary>
+    /// Fault: expires the lock session of <paramref name="client"/> now, as Curator's KillSession does with ZooKeeper: the
+    /// client's connection is taken over (its session reads Suspended at once), the session is closed (its tickets leave
+    /// every queue, their keys left unsynced), and the client hears of the expiry a moment later.
+    /// </summary>
     public void ExpireSession(IMusicClient client) => PartsOf(client).Locks.ExpireNow();
+
+    /// <summary>Fault: expires the session of a lock store made by <see cref="CreateLockStore"/>, as <see cref="ExpireSession(IMusicClient)"/> does.</summary>
+    public void ExpireSession(ILockStore lockStore)
+    {
+        ArgumentNullException.ThrowIfNull(lockStore);
+        var store = lockStore as InMemoryLockStore ?? throw new ArgumentException("The lock store was not created by this cluster.", nameof(lockStore));
+        store.ExpireNow();
+    }
 
     /// <summary>
     /// Fault: the client's process crashes: every later call fails, it sends no more heartbeats, and its session

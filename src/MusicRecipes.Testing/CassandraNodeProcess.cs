@@ -6,7 +6,7 @@ namespace MusicRecipes.Testing;
 
 /// <summary>
 /// One Cassandra JVM started directly (not through bin/cassandra, whose GC flags Java 17 rejects), with the
-/// module opens Cassandra 2.1 needs on Java 17 (shared/ENVIRONMENT.md). Output goes to node.log in the node
+/// module opens Cassandra 2.1 needs on Java 17. Output goes to node.log in the node
 /// directory.
 /// </summary>
 internal sealed class CassandraNodeProcess

@@ -1,4 +1,5 @@
 using MusicRecipes.InMemory;
+using MusicRecipes.Locking;
 using MusicRecipes.Storage;
 
 namespace MusicRecipes.Testing;
@@ -35,6 +36,10 @@ public class InMemoryTestCluster : IAsyncDisposable
     /// <summary>A client at <paramref name="site"/> with a lock session of its own.</summary>
     public Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null) =>
         Task.FromResult<IMusicClient>(Cluster.CreateClient(site, options));
+
+    /// <summary>A client at <paramref name="site"/> whose lock store is wrapped by <paramref name="decorateLocks"/> (for example a <see cref="Faults.PausableLockStore"/>).</summary>
+    public Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options, Func<ILockStore, ILockStore> decorateLocks) =>
+        Task.FromResult<IMusicClient>(Cluster.CreateClient(site, options, decorateLocks));
 
     /// <summary>A raw data-store view from <paramref name="site"/>.</summary>
     public Task<IDataStore> CreateDataStoreAsync(int site) => Task.FromResult(Cluster.CreateDataStore(site));

@@ -12,9 +12,12 @@ public abstract class ConformanceTestBase : IAsyncLifetime
     protected abstract IMusicTestBackend Backend { get; }
 
     /// <summary>Creates a client that is disposed when the test ends.</summary>
-    protected async Task<IMusicClient> ClientAsync(int site, MusicClientOptions? options = null)
+    protected async Task<IMusicClient> ClientAsync(int site, MusicClientOptions? options = null) =>
+        Track(await Backend.CreateClientAsync(site, options));
+
+    /// <summary>Disposes <paramref name="client"/> when the test ends.</summary>
+    protected IMusicClient Track(IMusicClient client)
     {
-        var client = await Backend.CreateClientAsync(site, options);
         lock (_clients)
         {
             _clients.Add(client);

@@ -1,3 +1,4 @@
+using MusicRecipes.Locking;
 using MusicRecipes.Storage;
 
 namespace MusicRecipes.Conformance;
@@ -14,6 +15,12 @@ public interface IMusicTestBackend
 
     /// <summary>Creates a client located at <paramref name="site"/> with a lock session of its own.</summary>
     Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null);
+
+    /// <summary>
+    /// Creates a client at <paramref name="site"/> whose lock store is wrapped by <paramref name="decorateLocks"/> (for
+    /// example a <c>PausableLockStore</c> that stops the client inside the lock path); the backend's faults still reach it.
+    /// </summary>
+    Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options, Func<ILockStore, ILockStore> decorateLocks);
 
     /// <summary>A raw data-store view from <paramref name="site"/> (to play a delayed packet of an old holder).</summary>
     Task<IDataStore> CreateDataStoreAsync(int site);

@@ -5,7 +5,7 @@ using MusicRecipes.Storage;
 namespace MusicRecipes.Conformance;
 
 /// <summary>
-/// The MUSIC contract (DESIGN.md §2), run against every backend: one small subclass per backend supplies
+/// The MUSIC contract (docs/design.md §2), run against every backend: one small subclass per backend supplies
 /// <see cref="ConformanceTestBase.Backend"/>.
 /// </summary>
 public abstract class MusicConformanceTests : ConformanceTestBase

@@ -3,7 +3,7 @@ using System.Text;
 namespace MusicRecipes.Conformance;
 
 /// <summary>
-/// Sync on acquire (DESIGN.md §2 rule 3), for backends that can make a write reach only a minority: after a holder's
+/// Sync on acquire (rule 3 of docs/design.md), for backends that can make a write reach only a minority: after a holder's
 /// write reaches a minority and the holder is forcibly released, the next holder reads one stable value, and never
 /// sees an older holder's value after its own write.
 /// </summary>

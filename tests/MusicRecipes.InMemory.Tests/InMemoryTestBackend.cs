@@ -11,4 +11,12 @@ public sealed class InMemoryTestBackend() :
     InMemoryTestCluster(new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromSeconds(3), ReplicaTimeout = TimeSpan.FromSeconds(1) }),
     IMusicTestBackend,
     IPartialWriteFaults,
-    IPartitionFaults;
+    IPartitionFaults,
+    ISilentPartitionFaults
+{
+    /// <summary>An in-memory cut is silent already: no connection exists to be closed, calls just fail to arrive.</summary>
+    public Task StallAsync(int site) => CutOffAsync(site);
+
+    /// <inheritdoc />
+    public Task EndStallAsync(int site) => HealAsync(site);
+}

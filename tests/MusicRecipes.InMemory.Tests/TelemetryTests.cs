@@ -4,7 +4,7 @@ using System.Text;
 
 namespace MusicRecipes.InMemory.Tests;
 
-/// <summary>Spans and metrics are really emitted under the one name "MusicRecipes" (DESIGN.md §5).</summary>
+/// <summary>Spans and metrics are really emitted under the one name "MusicRecipes" (docs/design.md §5).</summary>
 [Collection("telemetry")]
 public sealed class TelemetryTests
 {

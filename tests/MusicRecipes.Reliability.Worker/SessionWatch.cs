@@ -5,7 +5,7 @@ namespace MusicRecipes.Reliability.Worker;
 /// <summary>
 /// Tells whether a client's ZooKeeper session stayed whole over an interval. An answer that arrives after the session
 /// was suspended or lost cannot be acknowledged: the lock may already belong to someone else even if the client has
-/// not heard yet (DESIGN.md §2 rule 6), so such operations are classified indeterminate.
+/// not heard yet (rule 6 of docs/design.md), so such operations are classified indeterminate.
 /// </summary>
 internal sealed class SessionWatch
 {

@@ -8,7 +8,11 @@ namespace MusicRecipes.Recipes.Barriers;
 /// </example>
 public sealed class BarrierOptions
 {
-    /// <summary>This participant's id (double barrier). Default: the client's site and a random suffix.</summary>
+    /// <summary>
+    /// This participant's id (double barrier), a label for logs and diagnostics. Default: the client's site and a
+    /// random suffix. What makes a participant count is its membership (one per entry), not its id, so two instances
+    /// given the same id count as two participants.
+    /// </summary>
     public string? ParticipantId { get; set; }
 
     /// <summary>First delay between polls of a waiter; doubles up to <see cref="MaxPollInterval"/>. Default 10 ms.</summary>
@@ -19,11 +23,13 @@ public sealed class BarrierOptions
 
     /// <summary>
     /// Every this many polls a waiter reads critically (under the lock) instead of at its local replica, which bounds
-    /// how long a lagging replica can delay a release. Default 10.
+    /// how long a lagging replica can delay a release; a double-barrier waiter also checks then whether the other
+    /// members' lock sessions still live. A failed local read is skipped; a failed critical read ends the wait with its
+    /// exception (the waits can be called again). Default 10.
     /// </summary>
     public int CriticalReadEvery { get; set; } = 10;
 
-    /// <summary>How long a state change may wait for the barrier's lock before it fails. Default 30 s.</summary>
+    /// <summary>How long a state change, a critical read or a double-barrier membership may wait for its lock before it fails. Default 30 s.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     internal void Validate()

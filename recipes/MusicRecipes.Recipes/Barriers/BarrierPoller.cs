@@ -1,17 +1,26 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using MusicRecipes.Recipes.Internal;
 using MusicRecipes.Recipes.Locks;
 
 namespace MusicRecipes.Recipes.Barriers;
 
 /// <summary>
-/// The waiting half of the barriers. MUSIC has no watch on data — only lock queues have events (DESIGN.md §2
+/// The waiting half of the barriers. MUSIC has no watch on data — only lock queues have events (docs/design.md §2
 /// rule 5), and a queue event says nothing about a barrier's value — so waiters poll. Most polls are eventual reads
 /// at the local replica (free of WAN round trips); the barrier states only move forward, so a stale read can delay a
-/// waiter but never release it early. Every <see cref="BarrierOptions.CriticalReadEvery"/>-th poll is a critical read,
-/// so a replica that lags (missed hints, a read repair not yet done) cannot hold a waiter forever.
+/// waiter but never release it early. Every <see cref="BarrierOptions.CriticalReadEvery"/>-th poll is a critical turn
+/// (a critical read, plus whatever the barrier adds to it), so a replica that lags (missed hints, a read repair not yet
+/// done) cannot hold a waiter forever.
 /// </summary>
-internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mutex, string key, BarrierOptions options)
+/// <remarks>
+/// Failures follow from those roles. A failed local read is a missed hint: the poll is skipped and the wait goes on
+/// (the next critical turn still bounds it). A failed critical turn is not swallowed: it is the read that guarantees
+/// progress, and a waiter that cannot make it (its site cut off, the lock service unreachable, the barrier's lock not
+/// acquired within <see cref="BarrierOptions.LockTimeout"/>) could otherwise poll a replica that never changes, forever
+/// and silently. Its exception ends the wait; every wait of the barriers can simply be called again.
+/// </remarks>
+internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mutex, string key, BarrierOptions options, ILogger logger)
     where TState : class
 {
     /// <summary>
@@ -39,28 +48,22 @@ internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mute
     public Task<TState?> ReadCriticallyAsync(CancellationToken cancellationToken) =>
         InCriticalSectionAsync(section => section.GetJsonAsync<TState>(key, cancellationToken: cancellationToken), cancellationToken);
 
-    public async Task WaitUntilAsync(Func<TState, bool> released, CancellationToken cancellationToken)
+    /// <summary>Polls until <paramref name="released"/> holds; the critical turns are plain critical reads.</summary>
+    public Task WaitUntilAsync(Func<TState, bool> released, CancellationToken cancellationToken) =>
+        WaitUntilAsync(released, ReadCriticallyAsync, cancellationToken);
+
+    /// <summary>
+    /// Polls until <paramref name="released"/> holds, running <paramref name="criticalTurn"/> (which must read the state
+    /// critically) every <see cref="BarrierOptions.CriticalReadEvery"/>-th poll. Throws what a critical turn throws.
+    /// </summary>
+    public async Task WaitUntilAsync(Func<TState, bool> released, Func<CancellationToken, Task<TState?>> criticalTurn, CancellationToken cancellationToken)
     {
         var backoff = new Backoff(options.PollInterval, options.MaxPollInterval);
         for (var poll = 1; ; poll++)
         {
-            TState? state;
-            try
-            {
-                state = poll % options.CriticalReadEvery == 0
-                    ? await ReadCriticallyAsync(cancellationToken).ConfigureAwait(false)
-                    : Deserialize(await client.GetAsync(key, cancellationToken).ConfigureAwait(false));
-            }
-            catch (Exception ex) when (ex is MusicException or TimeoutException)
-            {
-                // Out of reach for now (a cut-off site cannot read critically); keep polling.
-                state = null;
-                if (poll % options.CriticalReadEvery != 0)
-                {
-                    throw;
-                }
-            }
-
+            var state = poll % options.CriticalReadEvery == 0
+                ? await criticalTurn(cancellationToken).ConfigureAwait(false)
+                : await ReadLocallyAsync(cancellationToken).ConfigureAwait(false);
             if (state is not null && released(state))
             {
                 return;
@@ -70,5 +73,18 @@ internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mute
         }
     }
 
-    private static TState? Deserialize(byte[]? bytes) => bytes is null ? null : JsonSerializer.Deserialize<TState>(bytes);
+    /// <summary>An eventual read at the local replica, or <c>null</c> when it failed: it is only a hint.</summary>
+    private async Task<TState?> ReadLocallyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = await client.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            return bytes is null ? null : JsonSerializer.Deserialize<TState>(bytes);
+        }
+        catch (Exception ex) when (ex is MusicException or TimeoutException)
+        {
+            logger.LogDebug(ex, "Local read of barrier key {Key} failed; polling on (the next critical read bounds the wait)", key);
+            return null;
+        }
+    }
 }

@@ -46,7 +46,7 @@ public sealed class DistributedBarrier
         _options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _key = RecipeKeys.Barrier(name);
-        _poller = new BarrierPoller<BarrierState>(client, new MusicMutex(client, new[] { _key }, _logger), _key, _options);
+        _poller = new BarrierPoller<BarrierState>(client, new MusicMutex(client, new[] { _key }, _logger), _key, _options, _logger);
     }
 
     /// <summary>The barrier's name.</summary>
@@ -61,6 +61,9 @@ public sealed class DistributedBarrier
         ChangeAsync("music.recipe.barrier.remove", set: false, cancellationToken);
 
     /// <summary>Returns when the barrier is not set; waits while it is.</summary>
+    /// <exception cref="MusicException">A critical read of the barrier failed (for example, this site is cut off);
+    /// failed local reads are only skipped. Call again to go on waiting.</exception>
+    /// <exception cref="TimeoutException">The barrier's lock was not acquired within <see cref="BarrierOptions.LockTimeout"/>.</exception>
     /// <example>
     /// <code>
     /// await barrier.WaitOnBarrierAsync(ct);

@@ -11,16 +11,23 @@ namespace MusicRecipes.Recipes.Barriers;
 /// </summary>
 /// <remarks>
 /// <para>Algorithm: one key holds the round (generation, full, members), changed only in critical sections. Enter adds
-/// this participant; the N-th entry marks the round full. Leave removes it; the last to leave opens the next
+/// this participant; the N-th entry marks the round full. Leave removes it; the round left empty opens the next
 /// generation. A participant arriving while a full round is still leaving waits for the next generation. Waiters
 /// poll (see <see cref="BarrierPoller{TState}"/>: MUSIC has no watch on data); the round only moves forward, so a
 /// stale replica never lets a waiter through early. One instance is one participant; use one per task.</para>
+/// <para>Membership is tied to the lock session, as Curator ties it to an ephemeral node: before it is counted, a
+/// participant takes the lock on a member key of its own and holds it until it leaves (<see cref="BarrierMembership"/>).
+/// At every critical read a waiter also probes the other members' keys (<see cref="MemberProbe"/>); a key it can lock
+/// belongs to a member whose ticket is gone — its process died and its session expired — and that member is dropped
+/// from the round. So a crashed member blocks the others for about one session timeout plus one critical read, never
+/// forever: in a full round it counts as having left; in an entering round it no longer counts as arrived. A participant
+/// that loses its own membership while it waits gets <see cref="LockLostException"/> and may enter again.</para>
 /// <example>
 /// <code>
 /// var barrier = new DistributedDoubleBarrier(client, "nightly-batch", memberCount: 3);
 /// await barrier.EnterAsync(ct);   // returns when 3 participants have entered
 /// await RunMyShareAsync(ct);
-/// await barrier.LeaveAsync(ct);   // returns when all 3 have left
+/// await barrier.LeaveAsync(ct);   // returns when all 3 have left (or their sessions ended)
 /// </code>
 /// </example>
 /// </remarks>
@@ -31,6 +38,7 @@ public sealed class DistributedDoubleBarrier
     private readonly ILogger _logger;
     private readonly BarrierPoller<DoubleBarrierState> _poller;
     private readonly string _key;
+    private BarrierMembership? _membership;
     private long _enteredGeneration;
 
     /// <summary>Creates participant <see cref="ParticipantId"/> of the double barrier <paramref name="name"/> for <paramref name="memberCount"/> members.</summary>
@@ -48,7 +56,7 @@ public sealed class DistributedDoubleBarrier
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         ParticipantId = _options.ParticipantId ?? $"{client.Site}-{Guid.NewGuid():N}"[..(client.Site.Length + 9)];
         _key = RecipeKeys.DoubleBarrier(name);
-        _poller = new BarrierPoller<DoubleBarrierState>(client, new MusicMutex(client, new[] { _key }, _logger), _key, _options);
+        _poller = new BarrierPoller<DoubleBarrierState>(client, new MusicMutex(client, new[] { _key }, _logger), _key, _options, _logger);
     }
 
     /// <summary>The barrier's name.</summary>
@@ -61,43 +69,66 @@ public sealed class DistributedDoubleBarrier
     public string ParticipantId { get; }
 
     /// <summary>
-    /// Enters the barrier and waits until <see cref="MemberCount"/> participants have entered. If cancelled before the
-    /// round is full, this participant withdraws its entry.
+    /// Enters the barrier and waits until <see cref="MemberCount"/> participants have entered. If cancelled, this
+    /// participant withdraws its entry (and, if the round was already full, counts as having left).
     /// </summary>
+    /// <exception cref="LockLostException">This participant's membership was lost while it waited (its lock session
+    /// expired): it no longer counts. Call again to enter afresh.</exception>
+    /// <exception cref="MusicException">A critical read of the barrier failed (for example, this site is cut off). The
+    /// participant stays entered; call again to go on waiting.</exception>
+    /// <exception cref="TimeoutException">The barrier's lock was not acquired within <see cref="BarrierOptions.LockTimeout"/>; as above.</exception>
     public async Task EnterAsync(CancellationToken cancellationToken = default)
     {
         using var activity = RecipeTelemetry.Start("music.recipe.double_barrier.enter", "double-barrier", _client);
         activity?.SetTag(RecipeTelemetry.BarrierTag, Name);
         activity?.SetTag(RecipeTelemetry.ParticipantTag, ParticipantId);
-        long generation;
-        while (true)
+        var membership = Volatile.Read(ref _membership);
+        if (membership is not { IsHeld: true })
         {
-            var (entered, state) = await TryEnterAsync(cancellationToken).ConfigureAwait(false);
-            if (entered)
-            {
-                generation = state.Generation;
-                break;
-            }
-
-            // A full round is still leaving: wait for the next generation, then enter that one.
-            await _poller.WaitUntilAsync(s => s.Generation > state.Generation, cancellationToken).ConfigureAwait(false);
+            // First entry, or the last one's membership was lost (then the others drop it; its release is a no-op).
+            await (membership?.EndAsync() ?? Task.CompletedTask).ConfigureAwait(false);
+            membership = await BarrierMembership.JoinAsync(_client, Name, ParticipantId, _options.LockTimeout, _logger, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _membership, membership);
         }
 
-        Volatile.Write(ref _enteredGeneration, generation);
-        activity?.SetTag("music.barrier.generation", generation);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, membership.LostToken);
         try
         {
-            await _poller.WaitUntilAsync(s => s.Generation > generation || (s.Generation == generation && s.IsFull), cancellationToken).ConfigureAwait(false);
+            long generation;
+            while (true)
+            {
+                var (entered, state) = await TryEnterAsync(membership.Member, waiting.Token).ConfigureAwait(false);
+                if (entered)
+                {
+                    generation = state.Generation;
+                    break;
+                }
+
+                // A full round is still leaving: wait for the next generation, then enter that one.
+                await _poller.WaitUntilAsync(s => s.Generation > state.Generation, ReadAndDropGoneAsync, waiting.Token).ConfigureAwait(false);
+            }
+
+            Volatile.Write(ref _enteredGeneration, generation);
+            activity?.SetTag("music.barrier.generation", generation);
+            await _poller.WaitUntilAsync(s => s.Generation > generation || (s.Generation == generation && s.IsFull), ReadAndDropGoneAsync, waiting.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException || membership.LostToken.IsCancellationRequested)
         {
-            await WithdrawAsync(generation).ConfigureAwait(false);
+            RecipeTelemetry.Fail(activity, ex);
+            await WithdrawAsync(membership).ConfigureAwait(false);
+            if (membership.LostToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new LockLostException($"Participant {ParticipantId} lost its membership of double barrier {Name} while entering (its lock session ended); it no longer counts.", membership.LossReason);
+            }
+
             throw;
         }
     }
 
-    /// <summary>Leaves the barrier and waits until every participant of the round has left.</summary>
+    /// <summary>Leaves the barrier and waits until every participant of the round has left (or its session ended).</summary>
     /// <exception cref="InvalidOperationException">This participant has not entered.</exception>
+    /// <exception cref="MusicException">A critical read of the barrier failed. This participant has left if the
+    /// removal went through; call again to go on waiting.</exception>
     public async Task LeaveAsync(CancellationToken cancellationToken = default)
     {
         var generation = Volatile.Read(ref _enteredGeneration);
@@ -110,31 +141,29 @@ public sealed class DistributedDoubleBarrier
         activity?.SetTag(RecipeTelemetry.BarrierTag, Name);
         activity?.SetTag(RecipeTelemetry.ParticipantTag, ParticipantId);
         activity?.SetTag("music.barrier.generation", generation);
-        await _poller.InCriticalSectionAsync(
-            async section =>
-            {
-                var state = await ReadAsync(section, cancellationToken).ConfigureAwait(false);
-                if (state.Generation == generation && state.Members.Contains(ParticipantId, StringComparer.Ordinal))
-                {
-                    var members = state.Members.Where(m => !string.Equals(m, ParticipantId, StringComparison.Ordinal)).ToArray();
-                    var next = members.Length == 0 ? new DoubleBarrierState(generation + 1, false, Array.Empty<string>()) : state with { Members = members };
-                    await section.PutJsonAsync(_key, next, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
+        if (Volatile.Read(ref _membership) is { } membership)
+        {
+            await RemoveAsync(membership.Member, openNextWhenEmpty: _ => true, cancellationToken).ConfigureAwait(false);
 
-                return true;
-            },
-            cancellationToken).ConfigureAwait(false);
+            // Not counted any more: the membership has served its purpose.
+            Volatile.Write(ref _membership, null);
+            await membership.EndAsync().ConfigureAwait(false);
+        }
 
-        await _poller.WaitUntilAsync(s => s.Generation > generation, cancellationToken).ConfigureAwait(false);
+        await _poller.WaitUntilAsync(s => s.Generation > generation, ReadAndDropGoneAsync, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _enteredGeneration, 0);
     }
 
-    private Task<(bool Entered, DoubleBarrierState State)> TryEnterAsync(CancellationToken cancellationToken) =>
+    /// <summary>The participants counted in the current round, read critically (for tests and diagnostics).</summary>
+    internal async Task<IReadOnlyList<string>> ReadMembersAsync(CancellationToken cancellationToken) =>
+        (await _poller.ReadCriticallyAsync(cancellationToken).ConfigureAwait(false) ?? DoubleBarrierState.Initial).Members.Select(m => m.Id).ToArray();
+
+    private Task<(bool Entered, DoubleBarrierState State)> TryEnterAsync(DoubleBarrierMember me, CancellationToken cancellationToken) =>
         _poller.InCriticalSectionAsync(
             async section =>
             {
                 var state = await ReadAsync(section, cancellationToken).ConfigureAwait(false);
-                if (state.Members.Contains(ParticipantId, StringComparer.Ordinal))
+                if (state.Counts(me))
                 {
                     return (true, state);
                 }
@@ -144,7 +173,7 @@ public sealed class DistributedDoubleBarrier
                     return (false, state);
                 }
 
-                var members = state.Members.Append(ParticipantId).ToArray();
+                var members = state.Members.Append(me).ToArray();
                 var next = new DoubleBarrierState(state.Generation, members.Length >= MemberCount, members);
                 await section.PutJsonAsync(_key, next, cancellationToken: cancellationToken).ConfigureAwait(false);
                 _logger.LogDebug("Participant {Participant} entered double barrier {Barrier} ({Count}/{Needed})", ParticipantId, Name, members.Length, MemberCount);
@@ -152,31 +181,77 @@ public sealed class DistributedDoubleBarrier
             },
             cancellationToken);
 
-    private async Task WithdrawAsync(long generation)
+    /// <summary>
+    /// A waiter's critical turn: the critical read, plus a probe of every other member's membership; members whose
+    /// membership is over are dropped. Its failures end the wait (<see cref="BarrierPoller{TState}"/>); a probe that
+    /// cannot tell counts the member as present.
+    /// </summary>
+    private async Task<DoubleBarrierState?> ReadAndDropGoneAsync(CancellationToken cancellationToken)
+    {
+        var state = await _poller.ReadCriticallyAsync(cancellationToken).ConfigureAwait(false);
+        if (state is null)
+        {
+            return null;
+        }
+
+        var mine = Volatile.Read(ref _membership)?.Member;
+        var gone = new List<DoubleBarrierMember>();
+        foreach (var member in state.Members.Where(m => m != mine))
+        {
+            if (await MemberProbe.IsGoneAsync(_client, Name, member, _logger, cancellationToken).ConfigureAwait(false))
+            {
+                gone.Add(member);
+            }
+        }
+
+        if (gone.Count == 0)
+        {
+            return state;
+        }
+
+        // A membership once over never comes back (its key is never locked again but by probes), so dropping it in a
+        // later critical section is right whatever changed in between.
+        _logger.LogWarning("Double barrier {Barrier}: dropping {Participants}, whose lock session ended", Name, string.Join(", ", gone.Select(m => m.Id)));
+        return await RemoveAsync(gone, openNextWhenEmpty: s => s.IsFull, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<DoubleBarrierState> RemoveAsync(DoubleBarrierMember member, Func<DoubleBarrierState, bool> openNextWhenEmpty, CancellationToken cancellationToken) =>
+        RemoveAsync(new[] { member }, openNextWhenEmpty, cancellationToken);
+
+    private Task<DoubleBarrierState> RemoveAsync(IReadOnlyCollection<DoubleBarrierMember> members, Func<DoubleBarrierState, bool> openNextWhenEmpty, CancellationToken cancellationToken) =>
+        _poller.InCriticalSectionAsync(
+            async section =>
+            {
+                var state = await ReadAsync(section, cancellationToken).ConfigureAwait(false);
+                var next = state.Without(members, openNextWhenEmpty(state));
+                if (!ReferenceEquals(next, state))
+                {
+                    await section.PutJsonAsync(_key, next, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+
+                return next;
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Takes this participant out after a cancelled or lost enter: from an entering round it withdraws; from a full
+    /// round it leaves (the round may then open the next generation). Then its membership ends.
+    /// </summary>
+    private async Task WithdrawAsync(BarrierMembership membership)
     {
         try
         {
-            await _poller.InCriticalSectionAsync(
-                async section =>
-                {
-                    var state = await ReadAsync(section, CancellationToken.None).ConfigureAwait(false);
-                    if (state.Generation == generation && !state.IsFull)
-                    {
-                        var members = state.Members.Where(m => !string.Equals(m, ParticipantId, StringComparison.Ordinal)).ToArray();
-                        await section.PutJsonAsync(_key, state with { Members = members }).ConfigureAwait(false);
-                    }
-
-                    return true;
-                },
-                CancellationToken.None).ConfigureAwait(false);
-
-            Volatile.Write(ref _enteredGeneration, 0);
+            await RemoveAsync(membership.Member, openNextWhenEmpty: s => s.IsFull, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is MusicException or TimeoutException)
         {
-            // Still counted as entered; say so, the caller's cancellation is already being thrown.
+            // Still listed; ending the membership below makes the others drop it at their next critical read.
             _logger.LogWarning(ex, "Participant {Participant} could not withdraw from double barrier {Barrier}", ParticipantId, Name);
         }
+
+        Volatile.Write(ref _membership, null);
+        Volatile.Write(ref _enteredGeneration, 0);
+        await membership.EndAsync().ConfigureAwait(false);
     }
 
     private async Task<DoubleBarrierState> ReadAsync(MusicCriticalSection section, CancellationToken cancellationToken) =>

@@ -17,7 +17,7 @@ namespace MusicRecipes.Recipes.Failover;
 /// term begins and writes checkpoints with critical puts.</para>
 /// <para>Why the successor never resumes from an older checkpoint: it holds the state key's lock, and acquiring that
 /// lock after a holder that did not release cleanly (crash, session expiry, a put that timed out) first reads the key
-/// at QUORUM and writes it back with the successor's fencing timestamp (sync on acquire, DESIGN.md §2 rule 3). So its
+/// at QUORUM and writes it back with the successor's fencing timestamp (sync on acquire, rule 3 of docs/design.md). So its
 /// critical get sees every checkpoint acknowledged by a QUORUM before the old term ended, and a partial write of the
 /// old active that the sync missed can never resurface, because the write-back's timestamp beats every write of an
 /// earlier ticket (rule 2). <see cref="ActiveReplicaContext{TState}.CheckpointAsync"/> returns only when the

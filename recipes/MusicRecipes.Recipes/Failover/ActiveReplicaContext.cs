@@ -71,7 +71,7 @@ public sealed class ActiveReplicaContext<TState>
         await Term.PutAsync(_stateKey, JsonSerializer.SerializeToUtf8Bytes(checkpoint, _serializerOptions), cancellationToken).ConfigureAwait(false);
 
         // Acknowledged at QUORUM while the term was still valid afterwards: the lock service had not yet handed the
-        // key to a successor, so the successor's acquire (and its sync read, DESIGN.md §2 rule 3) comes after this
+        // key to a successor, so the successor's acquire (and its sync read, rule 3 of docs/design.md) comes after this
         // write and sees it. If the term was lost meanwhile we cannot promise that, and say so.
         if (!Term.IsValid)
         {

@@ -1,7 +1,7 @@
 namespace MusicRecipes.Recipes.Internal;
 
 /// <summary>
-/// Turns "the hold may be gone" into one cancellation token: it fires when the ticket is lost (DESIGN.md §2 rule 6)
+/// Turns "the hold may be gone" into one cancellation token: it fires when the ticket is lost (rule 6 of docs/design.md)
 /// or when the client's lock session stops being safe (<see cref="SessionHealth"/>). Session states have no event
 /// in <see cref="IMusicClient"/>, so the state is sampled every <c>interval</c>; the ticket's own loss is immediate.
 /// </summary>

@@ -5,7 +5,7 @@ namespace MusicRecipes.Recipes.Internal;
 
 /// <summary>
 /// Span names, tags and instruments of the recipes. They use Core's one <see cref="ActivitySource"/> and
-/// <see cref="Meter"/> (named <see cref="MusicDiagnostics.Name"/>, DESIGN.md §5), so enabling MusicRecipes once
+/// <see cref="Meter"/> (named <see cref="MusicDiagnostics.Name"/>, docs/design.md §5), so enabling MusicRecipes once
 /// traces both the MUSIC operations and the recipe steps around them.
 /// </summary>
 internal static class RecipeTelemetry

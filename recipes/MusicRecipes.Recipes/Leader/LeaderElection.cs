@@ -11,7 +11,7 @@ namespace MusicRecipes.Recipes.Leader;
 /// </summary>
 /// <remarks>
 /// <para>Algorithm: each participant enqueues a ticket on the group's key (plus
-/// <see cref="LeaderElectionOptions.ProtectedKeys"/>) and waits, event-driven, until it is first (DESIGN.md §2 rule 5);
+/// <see cref="LeaderElectionOptions.ProtectedKeys"/>) and waits, event-driven, until it is first (rule 5 of docs/design.md);
 /// the head of the queue leads. The new leader publishes a <see cref="LeaderInfo"/> with a critical put to the
 /// group's key. Stepping down releases the lock; the next ticket in the FIFO queue leads. After losing or giving up
 /// leadership, <see cref="RunAsync"/> enqueues a fresh ticket (a ticket is good for one critical section).</para>

@@ -14,7 +14,7 @@ namespace MusicRecipes.Recipes.Leader;
 /// Curator's leader recipes do. <see cref="IsValid"/> checks both on the spot; <see cref="LostToken"/> fires for
 /// both (the session is sampled every <see cref="LeaderElectionOptions.SessionCheckInterval"/>).</para>
 /// <para><see cref="FencingToken"/> strictly increases from term to term of the group (it is the ticket's ordinal
-/// on the group's key, DESIGN.md §2 rule 2): give it to every system the leader commands.</para>
+/// on the group's key, rule 2 of docs/design.md): give it to every system the leader commands.</para>
 /// <example>
 /// <code>
 /// await using var term = await election.WaitForLeadershipAsync(ct);

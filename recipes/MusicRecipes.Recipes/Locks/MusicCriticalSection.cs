@@ -10,7 +10,7 @@ namespace MusicRecipes.Recipes.Locks;
 /// critical operations on the protected keys; dispose (or <see cref="ReleaseAsync"/>) to release.
 /// </summary>
 /// <remarks>
-/// <para>Loss is visible (DESIGN.md §2 rule 6): <see cref="LostToken"/> fires when the lock-service session expires,
+/// <para>Loss is visible (rule 6 of docs/design.md): <see cref="LostToken"/> fires when the lock-service session expires,
 /// the ticket is forcibly released, or its lease runs out; after that every critical operation throws
 /// <see cref="LockLostException"/>. Hand <see cref="FencingToken"/> to any other system the holder writes to, so it
 /// can reject a holder that lost the lock but has not noticed yet.</para>

@@ -7,7 +7,7 @@ namespace MusicRecipes.Recipes.Locks;
 /// <summary>
 /// A distributed mutex over a set of keys of shared state: while a <see cref="MusicCriticalSection"/> is held, its
 /// <c>GetAsync</c>/<c>PutAsync</c> are MUSIC critical operations on those keys, so the holder reads the latest value
-/// and no earlier holder's write can overtake its own (entry consistency, DESIGN.md §2).
+/// and no earlier holder's write can overtake its own (entry consistency, docs/design.md §2).
 /// </summary>
 /// <remarks>
 /// <para>Algorithm: every acquisition is one MUSIC ticket over the key set (a ticket is good for one critical

@@ -15,14 +15,22 @@ namespace MusicRecipes.Recipes.Queue;
 /// claimed, processed and completed by one worker at a time.
 /// </summary>
 /// <remarks>
-/// <para><b>Layout</b> (MUSIC cannot list keys, so everything is discoverable from one key): a producer registry
-/// (<c>…/producers</c>, changed only in critical sections, once per producer); per producer a high-water mark
-/// (<c>…/p/{producer}/hwm</c>, written eventually by that producer alone — a single writer, fixed-width digits so that
-/// even Cassandra's equal-timestamp tie-break keeps the larger mark); per item an immutable payload key written
-/// eventually and a state key written only with critical puts (eventual and critical writes never share a key,
-/// DESIGN.md §2).</para>
-/// <para><b>Submit</b>: register once, then put the payload, then raise the high-water mark — all at the local site,
-/// no WAN round trip.</para>
+/// <para><b>Layout</b> (MUSIC cannot list keys, so everything is discoverable from one key): a registry of producer
+/// streams (<c>…/producers</c>, changed only in critical sections, once per producer instance); per stream a high-water
+/// mark (<c>…/p/{stream}/hwm</c>, written eventually by that stream's one instance alone — a single writer, fixed-width
+/// digits so that even Cassandra's equal-timestamp tie-break keeps the larger mark); per item an immutable payload key
+/// written eventually and a state key written only with critical puts (eventual and critical writes never share a key,
+/// docs/design.md §2).</para>
+/// <para><b>Submit</b>: register once (a critical section that also gives this instance a stream of its own, see
+/// below), then take the next sequence number, put the payload, raise the high-water mark — all at the local site, no
+/// WAN round trip.</para>
+/// <para><b>Ids are never reused.</b> The sequence number is taken before anything is written, so a submission that
+/// fails — possibly after its writes landed (an ambiguous write) — burns its number, and the next one gets a new number
+/// instead of landing on an item a worker may already have completed. Every instance writes its own stream, named in
+/// the registering critical section: the producer id the first time, then <c>{id}~2</c>, <c>{id}~3</c>… — so a
+/// restarted process with a configured id, or two live instances wrongly given the same id, never number items in the
+/// same stream. (Continuing the previous instance's numbers is not possible safely: its eventual high-water mark writes
+/// can land arbitrarily late, so no read at start bounds the numbers it used.)</para>
 /// <para><b>Claim</b>: read the registry and marks, and for each item not known to be settled, try its lock without
 /// waiting; under the lock read its state critically: done → settle it; submitted → claim it; claimed by someone else →
 /// that worker lost its lock (crashed, expired) and this one re-claims it (recovery). The lock is held until the item
@@ -53,6 +61,7 @@ public sealed class MusicWorkQueue
     private readonly ConcurrentDictionary<WorkItemId, byte> _inFlight = new();
     private readonly ConcurrentDictionary<WorkItemClaim, byte> _orphans = new();
     private long _sequence;
+    private string? _stream;
     private bool _registered;
 
     /// <summary>Creates a producer and worker of queue <paramref name="queue"/>.</summary>
@@ -72,7 +81,10 @@ public sealed class MusicWorkQueue
     /// <summary>The queue name.</summary>
     public string Name { get; }
 
-    /// <summary>This instance's producer id.</summary>
+    /// <summary>
+    /// This instance's producer id. The ids of its items (<see cref="WorkItemId.Producer"/>) name the stream this
+    /// instance writes: the producer id itself, or <c>{id}~N</c> when an earlier instance already used that id.
+    /// </summary>
     public string ProducerId { get; }
 
     /// <summary>This instance's worker id.</summary>
@@ -83,8 +95,9 @@ public sealed class MusicWorkQueue
     internal ILogger Logger => _logger;
 
     /// <summary>
-    /// Submits an item with eventual puts at the local site (after a one-time registration of this producer, which
-    /// is a critical section). When it returns, the item will be processed even if this process dies.
+    /// Submits an item with eventual puts at the local site (after a one-time registration of this producer instance,
+    /// which is a critical section). When it returns, the item will be processed even if this process dies. When it
+    /// throws, the item may or may not be processed, and its sequence number is never used again.
     /// </summary>
     /// <example>
     /// <code>
@@ -103,11 +116,23 @@ public sealed class MusicWorkQueue
         await _submitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var id = new WorkItemId(ProducerId, _sequence + 1);
+            // Take the number before writing: if a write below fails, it may still have landed (the mark with it), and
+            // a worker may complete that item; reusing the number would put the next payload on a done item.
+            var id = new WorkItemId(_stream!, ++_sequence);
             activity?.SetTag(RecipeTelemetry.ItemTag, id.ToString());
-            await _client.PutAsync(RecipeKeys.QueuePayload(Name, ProducerId, id.Sequence), payload, cancellationToken).ConfigureAwait(false);
-            await _client.PutAsync(RecipeKeys.QueueHighWaterMark(Name, ProducerId), EncodeMark(id.Sequence), cancellationToken).ConfigureAwait(false);
-            _sequence = id.Sequence;
+            try
+            {
+                await _client.PutAsync(RecipeKeys.QueuePayload(Name, id.Producer, id.Sequence), payload, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ArgumentException)
+            {
+                // Rejected before anything was written (too large): the number was never used, so it is given back
+                // rather than left as a gap that every worker would re-check in each round.
+                _sequence--;
+                throw;
+            }
+
+            await _client.PutAsync(RecipeKeys.QueueHighWaterMark(Name, id.Producer), EncodeMark(id.Sequence), cancellationToken).ConfigureAwait(false);
             RecipeTelemetry.QueueItems.Add(1, new KeyValuePair<string, object?>(RecipeTelemetry.OutcomeTag, "submitted"));
             return id;
         }
@@ -369,18 +394,29 @@ public sealed class MusicWorkQueue
             }
 
             var key = RecipeKeys.QueueProducers(Name);
+            string stream;
             var section = await new MusicMutex(_client, new[] { key }, _logger).AcquireAsync(_options.LockTimeout, cancellationToken).ConfigureAwait(false);
             await using (section.ConfigureAwait(false))
             {
+                // A stream of this instance's own, decided under the registry's lock: no other instance, earlier or
+                // concurrent, can be given the same one (ProducerStreams explains why numbers cannot just continue).
                 var producers = await ReadProducersAsync((k, ct) => section.GetAsync(k, ct), cancellationToken).ConfigureAwait(false);
-                if (!producers.Contains(ProducerId, StringComparer.Ordinal))
+                stream = ProducerStreams.Choose(producers, ProducerId);
+                await section.PutJsonAsync(key, producers.Append(stream).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
+
+                // Acknowledged while still holding, or a successor's sync may not have seen it: then the stream would
+                // be missing from the registry and its items never discovered.
+                if (!section.IsHeld)
                 {
-                    await section.PutJsonAsync(key, producers.Append(ProducerId).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    throw new LockLostException($"The lock of the registry of queue {Name} was lost while registering producer {ProducerId}; the next submit registers again.", section.LossReason);
                 }
             }
 
+            // Only once the registration is acknowledged: a failed one is redone, with a stream chosen afresh.
+            _stream = stream;
+            _sequence = 0;
             Volatile.Write(ref _registered, true);
-            _logger.LogInformation("Producer {Producer} registered with queue {Queue}", ProducerId, Name);
+            _logger.LogInformation("Producer {Producer} registered with queue {Queue} as stream {Stream}", ProducerId, Name, stream);
         }
         finally
         {

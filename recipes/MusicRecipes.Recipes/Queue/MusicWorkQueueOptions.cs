@@ -9,8 +9,10 @@ namespace MusicRecipes.Recipes.Queue;
 public sealed class MusicWorkQueueOptions
 {
     /// <summary>
-    /// This instance's producer id; it must be unique to one writer (the producer's high-water mark has a single
-    /// writer). Default: the client's site and a random suffix, new for every instance.
+    /// This instance's producer id, for people reading item ids and logs. Default: the client's site and a random
+    /// suffix, new for every instance. A configured id may be reused safely: a restarted process, or even a second live
+    /// instance wrongly given the same id, writes a stream of its own (<c>{id}~2</c>, <c>{id}~3</c>…), so item ids are
+    /// never reused; the only cost is one more registry entry per instance.
     /// </summary>
     public string? ProducerId { get; set; }
 

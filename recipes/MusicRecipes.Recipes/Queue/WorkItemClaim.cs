@@ -142,7 +142,7 @@ public sealed class WorkItemClaim : IAsyncDisposable
             await _section.PutJsonAsync(_stateKey, final, cancellationToken: cancellationToken).ConfigureAwait(false);
 
             // Acknowledged while still holding: no successor can have locked the item before this write, so its
-            // acquire (with sync on acquire, DESIGN.md §2 rule 3) sees it. Otherwise we cannot claim the outcome.
+            // acquire (with sync on acquire, rule 3 of docs/design.md) sees it. Otherwise we cannot claim the outcome.
             if (!_section.IsHeld)
             {
                 throw new LockLostException($"The lock of {Item.Id} was lost while recording '{outcome}'; another worker will re-claim it.", _section.LossReason);

@@ -3,7 +3,7 @@ namespace MusicRecipes;
 /// <summary>
 /// Exponential backoff with full jitter for the places that must retry or poll: a release the lock service did not
 /// confirm (<see cref="TicketRemover"/>), and the recipes — MUSIC has no watch on data, only on lock queues
-/// (DESIGN.md §2 rule 5), so a waiter for a value polls eventual reads, and a participant that lost its session
+/// (rule 5 of docs/design.md), so a waiter for a value polls eventual reads, and a participant that lost its session
 /// retries once the lock service is reachable again.
 /// </summary>
 internal sealed class Backoff

@@ -3,7 +3,7 @@ using MusicRecipes.Locking;
 namespace MusicRecipes;
 
 /// <summary>
-/// One event-driven wait for a ticket (DESIGN.md §2 rule 5): try to acquire; if not first, wait for the lock store
+/// One event-driven wait for a ticket (rule 5 of docs/design.md): try to acquire; if not first, wait for the lock store
 /// to report that a predecessor left, then try again. With a hold lease the wait also wakes periodically, because a
 /// lease runs out without any event, and evicts a head whose lease ran out by more than the clock-skew allowance.
 /// </summary>
@@ -66,7 +66,7 @@ internal sealed class LockWaiter(MusicClient client, ILockStore locks, MusicClie
             }
 
             var head = queue[0];
-            var state = await locks.GetKeyStateAsync(position.Key, cancellationToken).ConfigureAwait(false);
+            var state = (await locks.GetKeyStateAsync(position.Key, cancellationToken).ConfigureAwait(false)).State;
             if (state.LastAcquired == head.Position.Ordinal
                 && state.LastAcquiredAt is { } acquiredAt
                 && locks.UtcNow - acquiredAt > lease + options.ClockSkewAllowance)

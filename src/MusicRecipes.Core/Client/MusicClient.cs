@@ -84,7 +84,7 @@ public sealed class MusicClient : IMusicClient
         ThrowIfDisposed();
         using var activity = StartActivity("music.put", key, DataConsistency.One);
 
-        // Eventual writes use ordinal 0, so they lose to any critical write (DESIGN.md §2 rule 2).
+        // Eventual writes use ordinal 0, so they lose to any critical write (rule 2 of docs/design.md).
         var timestamp = FencingTimestamp.ForEventualWrite(_options.TimeProvider.GetUtcNow());
         await _options.Resilience.ExecuteAsync(
             static async (state, ct) => await state.Data.WriteAsync(state.Key, state.Value, state.Timestamp, DataConsistency.One, ct).ConfigureAwait(false),
@@ -129,8 +129,7 @@ public sealed class MusicClient : IMusicClient
         {
             // Someone removed the ticket (forced release) or its session expired before we noticed. A lock store that
             // knows the reason has signalled it already, and the first reason wins.
-            lockRef.Ticket.SignalLost(_locks.SessionState == LockSessionState.Lost ? LockLossReason.SessionExpired : LockLossReason.ForciblyReleased);
-            throw LostException(lockRef);
+            throw Lost(lockRef, LockLossReason.ForciblyReleased);
         }
 
         if (head.Status == HeadStatus.Waiting)
@@ -146,16 +145,19 @@ public sealed class MusicClient : IMusicClient
         var states = head.KeyStates is { } read && read.Count == positions.Count ? read : null;
         for (var i = 0; i < positions.Count; i++)
         {
-            await PrepareKeyAsync(positions[i], states?[i], cancellationToken).ConfigureAwait(false);
+            await PrepareKeyAsync(lockRef, i, states?[i], cancellationToken).ConfigureAwait(false);
         }
 
+        StartLeaseTimer(lockRef, leaseStart);
+
+        // Reads the session's lease and the hold lease against the clock (rule 6): a holder that stalled in here past
+        // either is told now, not given the lock.
         if (lockRef.Ticket.LossReason is not null)
         {
             throw LostException(lockRef);
         }
 
         lockRef.MarkHeld();
-        StartLeaseTimer(lockRef, leaseStart);
         MusicTelemetry.Acquisitions.Add(1);
         activity?.SetTag("music.acquired", true);
         _logger.LogDebug("Acquired {Ticket}", lockRef);
@@ -184,11 +186,14 @@ public sealed class MusicClient : IMusicClient
         ValidateValue(value);
         var ordinal = EnsureHolds(lockRef, key);
         using var activity = StartActivity("music.critical_put", key, DataConsistency.Quorum);
+
+        // Admitted before the sequence is taken: once a release has begun no put starts, so the release's decision
+        // that the hold was clean cannot be overtaken by a put that then fails (rule 3).
+        lockRef.BeginWrite();
         var timestamp = FencingTimestamp.ForCriticalWrite(ordinal, lockRef.NextSequence());
         activity?.SetTag(MusicTelemetry.OrdinalTag, ordinal);
         var started = Stopwatch.GetTimestamp();
         var acknowledged = false;
-        lockRef.BeginWrite();
         try
         {
             // Retrying is safe: the same value with the same timestamp is idempotent.
@@ -220,11 +225,17 @@ public sealed class MusicClient : IMusicClient
 
         using var activity = MusicTelemetry.Source.StartActivity("music.release_lock");
         activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
-        var clean = lockRef.IsAcquired && lockRef.LossReason is null && lockRef.IsClean;
-        activity?.SetTag("music.clean", clean);
 
+        // Rule 3: no put may start once the release began, and the hold is judged clean only after the puts in flight
+        // are done — a put that failed after the judgement would otherwise be covered by a clean release.
+        lockRef.BeginRelease();
+        var clean = false;
         try
         {
+            await lockRef.WhenWritesDrainedAsync(cancellationToken).ConfigureAwait(false);
+            clean = lockRef.WasAcquired && lockRef.LossReason is null && lockRef.IsClean;
+            activity?.SetTag("music.clean", clean);
+
             // Rule 3: a clean release is recorded only when every write of the hold was acknowledged, and the store
             // records it no later than the ticket leaves its queues (in the same atomic step where it can), so a crash
             // in between still counts as clean — which is true. Retrying is safe: a record the store can no longer
@@ -360,58 +371,66 @@ public sealed class MusicClient : IMusicClient
     }
 
     /// <summary>
-    /// Makes one key ready for a new holder: sync if the last holder was unclean (rule 3), then record the acquisition.
-    /// With the state the head check read, that is one compare-and-set; without it, or when the state changed
-    /// meanwhile, the careful path reads the state again and decides again.
+    /// Makes one key ready for a new holder (rule 3): record the acquisition first, with one compare-and-set that is
+    /// conditional on the ticket still being queued (rule 6), then sync if the previous holder was unclean. Recording
+    /// first means that a holder that stops anywhere after it — even half-way through its sync write-back — leaves the
+    /// key marked as acquired and never cleanly released, so the next holder syncs.
     /// </summary>
-    private async Task PrepareKeyAsync(TicketPosition position, VersionedKeyState? read, CancellationToken cancellationToken)
+    private async Task PrepareKeyAsync(LockRef lockRef, int index, VersionedKeyState? read, CancellationToken cancellationToken)
     {
-        if (read is not null)
+        var position = lockRef.Ticket.Positions[index];
+        while (true)
         {
-            if (await TryPrepareKeyAsync(position, read, cancellationToken).ConfigureAwait(false))
+            var state = read ?? await _options.Resilience.ExecuteAsync(
+                static (s, ct) => new ValueTask<VersionedKeyState>(s.Locks.GetKeyStateAsync(s.Key, ct)),
+                (Locks: _locks, position.Key), cancellationToken).ConfigureAwait(false);
+            read = null;
+
+            bool sync;
+            if (state.State.LastAcquired > position.Ordinal)
             {
-                return;
+                // A later ticket acquired the key: ours was removed before it could record.
+                throw Lost(lockRef, LockLossReason.ForciblyReleased);
+            }
+            else if (state.State.IsAcquiredBy(position.Ordinal))
+            {
+                // An earlier attempt of this acquire recorded; unless it also finished the sync, sync now (always safe).
+                sync = !lockRef.IsSynced(index);
+            }
+            else
+            {
+                sync = state.State.NeedsSyncBefore(position.Ordinal);
+                var recorded = await _locks.TryRecordAcquiredAsync(lockRef.Ticket, position, state, cancellationToken).ConfigureAwait(false);
+                if (recorded == RecordResult.TicketGone)
+                {
+                    throw Lost(lockRef, LockLossReason.ForciblyReleased);
+                }
+
+                if (recorded == RecordResult.StateChanged)
+                {
+                    _logger.LogDebug("The lock state of {Key} changed after {Ordinal} read it; reading it again", position.Key, position.Ordinal);
+                    continue;
+                }
             }
 
-            _logger.LogDebug("The lock state of {Key} changed after the head check of {Ordinal}; reading it again", position.Key, position.Ordinal);
+            if (sync)
+            {
+                // Each attempt writes back with a sequence of its own (rule 2): two write-backs of different values
+                // never share a timestamp.
+                await _synchronizer.SyncAsync(position, lockRef.NextSequence(), cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation("Synchronised {Key} for {Ordinal}: the previous holder {Previous} did not release cleanly", position.Key, position.Ordinal, state.State.LastAcquired);
+            }
+
+            lockRef.MarkSynced(index);
+            return;
         }
-
-        var state = await _options.Resilience.ExecuteAsync(
-            static (s, ct) => new ValueTask<KeyLockState>(s.Locks.GetKeyStateAsync(s.Key, ct)),
-            (Locks: _locks, position.Key), cancellationToken).ConfigureAwait(false);
-        if (state.IsAcquiredBy(position.Ordinal))
-        {
-            return; // an earlier attempt of this acquire got this far
-        }
-
-        await SyncIfUncleanAsync(position, state, cancellationToken).ConfigureAwait(false);
-
-        // Recorded only after the sync: a crash before this point leaves the key unsynced for the next holder.
-        await _locks.RecordAcquiredAsync(position.Key, position.Ordinal, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The common path: decide on the state the head check read, then record over exactly that version.</summary>
-    private async Task<bool> TryPrepareKeyAsync(TicketPosition position, VersionedKeyState read, CancellationToken cancellationToken)
+    /// <summary>The ticket is gone from the lock service: signal it (a reason the store already gave wins) and say so.</summary>
+    private LockLostException Lost(LockRef lockRef, LockLossReason reason)
     {
-        if (read.State.IsAcquiredBy(position.Ordinal))
-        {
-            return true; // an earlier attempt of this acquire got this far
-        }
-
-        await SyncIfUncleanAsync(position, read.State, cancellationToken).ConfigureAwait(false);
-
-        // After the sync and before the holder's first write (rule 3). The compare-and-set fails if the state changed
-        // since the head check read it, so a sync decision is never recorded over a state it did not see.
-        return await _locks.TryRecordAcquiredAsync(position.Key, position.Ordinal, read, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task SyncIfUncleanAsync(TicketPosition position, KeyLockState state, CancellationToken cancellationToken)
-    {
-        if (state.NeedsSyncBefore(position.Ordinal))
-        {
-            await _synchronizer.SyncAsync(position, cancellationToken).ConfigureAwait(false);
-            _logger.LogInformation("Synchronised {Key} for {Ordinal}: the previous holder {Previous} did not release cleanly", position.Key, position.Ordinal, state.LastAcquired);
-        }
+        lockRef.Ticket.SignalLost(_locks.SessionState == LockSessionState.Lost ? LockLossReason.SessionExpired : reason);
+        return LostException(lockRef);
     }
 
     private void StartLeaseTimer(LockRef lockRef, long leaseStart)
@@ -421,14 +440,17 @@ public sealed class MusicClient : IMusicClient
             return;
         }
 
+        // The deadline is read against the clock whenever the ticket's state is (a paused holder sees it at once); the
+        // timer only makes the LostToken fire on time.
+        var deadline = leaseStart + (long)(lease.TotalSeconds * _options.TimeProvider.TimestampFrequency);
+        lockRef.Ticket.LimitHold(deadline, _options.TimeProvider);
         var remaining = lease - _options.TimeProvider.GetElapsedTime(leaseStart);
         if (remaining <= TimeSpan.Zero)
         {
-            lockRef.Ticket.SignalLost(LockLossReason.LeaseExpired);
             return;
         }
 
-        var timer = _options.TimeProvider.CreateTimer(static state => ((LockRef)state!).Ticket.SignalLost(LockLossReason.LeaseExpired), lockRef, remaining, Timeout.InfiniteTimeSpan);
+        var timer = _options.TimeProvider.CreateTimer(static state => ((LockRef)state!).Ticket.CheckDeadlines(), lockRef, remaining, Timeout.InfiniteTimeSpan);
         _leaseTimers[lockRef.Id] = timer;
     }
 
@@ -452,6 +474,12 @@ public sealed class MusicClient : IMusicClient
 
     private long EnsureHolds(LockRef lockRef, string key)
     {
+        EnsureOwned(lockRef);
+        if (lockRef.IsReleasing)
+        {
+            throw new LockNotHeldException($"Ticket {lockRef} is being released; its critical section is over.");
+        }
+
         EnsureUsable(lockRef);
         if (!lockRef.IsAcquired)
         {
@@ -465,7 +493,7 @@ public sealed class MusicClient : IMusicClient
     private void EnsureUsable(LockRef lockRef)
     {
         EnsureOwned(lockRef);
-        if (lockRef.IsReleased)
+        if (lockRef.IsReleased || lockRef.IsReleasing)
         {
             throw new LockLostException($"Ticket {lockRef} was released; a ticket is good for one critical section only. Create a new one.", reason: null);
         }

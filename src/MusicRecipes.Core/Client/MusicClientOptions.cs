@@ -20,7 +20,7 @@ public sealed class MusicClientOptions
 
     /// <summary>
     /// The pipeline that wraps idempotent backend calls (reads, critical puts with their fixed timestamp, lock-state
-    /// reads) against transient faults. Correctness never depends on it (DESIGN.md §5). Default: no retries.
+    /// reads) against transient faults. Correctness never depends on it (docs/design.md §5). Default: no retries.
     /// </summary>
     public ResiliencePipeline Resilience { get; set; } = ResiliencePipeline.Empty;
 

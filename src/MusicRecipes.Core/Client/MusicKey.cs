@@ -1,6 +1,6 @@
 namespace MusicRecipes;
 
-/// <summary>The rules for keys and key sets (DESIGN.md §2 rule 7: bad input gets a clear error).</summary>
+/// <summary>The rules for keys and key sets (rule 7 of docs/design.md: bad input gets a clear error).</summary>
 internal static class MusicKey
 {
     /// <summary>Keys longer than this are rejected: backends turn keys into node names and partition keys.</summary>

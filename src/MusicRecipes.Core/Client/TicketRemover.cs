@@ -9,7 +9,7 @@ namespace MusicRecipes;
 /// left its queues, keep removing it in the background until it confirms, the ticket is gone anyway, or the client
 /// closes. A ticket left queued while its session lives blocks every later holder of its keys for as long as the
 /// session lives — under a lock-service election that can be indefinitely — so a failed release must never be left
-/// to the caller alone (DESIGN.md §2 rule 6: a hold ends visibly, never silently stuck).
+/// to the caller alone (rule 6 of docs/design.md: a hold ends visibly, never silently stuck).
 /// </summary>
 internal sealed class TicketRemover(ILockStore locks, ILogger logger, CancellationToken closing)
 {

@@ -2,7 +2,7 @@ namespace MusicRecipes;
 
 /// <summary>
 /// Too few replicas answered in time. For a write the outcome is unknown: it may have reached some replicas.
-/// MUSIC treats the hold as unclean, so the next holder synchronises the key (DESIGN.md §2 rule 3).
+/// MUSIC treats the hold as unclean, so the next holder synchronises the key (rule 3 of docs/design.md).
 /// </summary>
 public sealed class MusicTimeoutException : MusicException
 {

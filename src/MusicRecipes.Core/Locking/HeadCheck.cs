@@ -1,7 +1,7 @@
 namespace MusicRecipes.Locking;
 
 /// <summary>
-/// The result of one strong look at a ticket's queues (DESIGN.md §2 rule 1): whether the ticket is at the head and,
+/// The result of one strong look at a ticket's queues (rule 1 of docs/design.md): whether the ticket is at the head and,
 /// when it is, what the lock store remembers of each of its keys, read in the same look.
 /// </summary>
 /// <param name="Status">Head, waiting or gone.</param>

@@ -5,22 +5,24 @@ namespace MusicRecipes.Locking;
 /// lightweight transactions, or the in-memory service). One instance is one client's session.
 /// </summary>
 /// <remarks>
-/// Backends implement this; programs use <see cref="IMusicClient"/>. The obligations, from DESIGN.md §2:
+/// Backends implement this; programs use <see cref="IMusicClient"/>. The obligations, from docs/design.md §2:
 /// <list type="number">
 /// <item><see cref="CheckHeadAsync"/> reads with strong consistency (rule 1), and so do the key states it returns.</item>
 /// <item>Ordinals strictly increase per key for the key's whole life (rule 2 builds fencing timestamps on them).</item>
-/// <item><see cref="ReleaseAsync"/> only records a clean release for the ticket that last acquired (rule 3); <see cref="TryRecordAcquiredAsync"/> writes only over the state version it was given.</item>
+/// <item><see cref="ReleaseAsync"/> only records a clean release for the ticket that last acquired (rule 3); <see cref="TryRecordAcquiredAsync"/> writes only over the state version it was given, and only while the ticket is queued, in one atomic step (rule 6).</item>
 /// <item><see cref="EnqueueAsync"/> enters all queues atomically (rule 4).</item>
 /// <item><see cref="WaitForChangeAsync"/> is woken by an event where the service has one (rule 5).</item>
-/// <item>A ticket whose session expires or that someone else removes gets <see cref="LockTicket.SignalLost"/> (rule 6).</item>
+/// <item>A ticket whose session expires or that someone else removes gets <see cref="LockTicket.SignalLost"/>, and every
+/// ticket carries its session's <see cref="SessionLease"/>, renewed with the send time of each acknowledged request, so a
+/// holder reads its loss no later than anyone else can acquire (rule 6).</item>
 /// </list>
 /// A new session replaces an expired one on the next call; tickets of the old one stay lost.
 /// <para>
 /// The lock path of one uncontended critical section is three calls after the enqueue: <see cref="CheckHeadAsync"/>
 /// (head and key states in one strong look), <see cref="TryRecordAcquiredAsync"/> per key (a compare-and-set on the
-/// version that look read) and <see cref="ReleaseAsync"/> (clean release and leaving the queues, atomically where the
-/// service allows). <see cref="GetKeyStateAsync"/>, <see cref="RecordAcquiredAsync"/> and <see cref="RemoveAsync"/>
-/// are the careful paths the client falls back to after a conflict or an unconfirmed release.
+/// version that look read, conditional on the ticket) and <see cref="ReleaseAsync"/> (clean release and leaving the
+/// queues, atomically where the service allows). <see cref="GetKeyStateAsync"/> and <see cref="RemoveAsync"/> are the
+/// careful paths the client falls back to after a conflict or an unconfirmed release.
 /// </para>
 /// </remarks>
 public interface ILockStore : IAsyncDisposable
@@ -48,19 +50,18 @@ public interface ILockStore : IAsyncDisposable
     /// </summary>
     Task WaitForChangeAsync(LockTicket ticket, CancellationToken cancellationToken);
 
-    /// <summary>Strongly reads what the lock store remembers of <paramref name="key"/>.</summary>
-    Task<KeyLockState> GetKeyStateAsync(string key, CancellationToken cancellationToken);
-
-    /// <summary>Records that the ticket with <paramref name="ordinal"/> acquired <paramref name="key"/> (after any sync).</summary>
-    Task RecordAcquiredAsync(string key, long ordinal, CancellationToken cancellationToken);
+    /// <summary>Strongly reads what the lock store remembers of <paramref name="key"/>, with the store's version of it.</summary>
+    Task<VersionedKeyState> GetKeyStateAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records that the ticket with <paramref name="ordinal"/> acquired <paramref name="key"/> (after any sync) with one
-    /// compare-and-set: only if the key's state is still the one <paramref name="expected"/> describes, as returned by
-    /// <see cref="CheckHeadAsync"/> of this store. Returns <c>false</c>, writing nothing, when the state changed
-    /// meanwhile; the caller then re-reads it and decides again (<see cref="GetKeyStateAsync"/>, <see cref="RecordAcquiredAsync"/>).
+    /// Records that <paramref name="ticket"/> acquired the key of <paramref name="position"/>, in ONE atomic step that is
+    /// conditional on both the ticket still being queued on that key and the key's state still being
+    /// <paramref name="expected"/> (as read by <see cref="CheckHeadAsync"/> or <see cref="GetKeyStateAsync"/> of this
+    /// store). A ticket removed while its owner was paused can therefore never record (rule 6), and a recorded ordinal
+    /// never moves backwards: a queued ticket's ordinal is above every ordinal recorded before it. Writes nothing unless
+    /// it returns <see cref="RecordResult.Recorded"/>.
     /// </summary>
-    Task<bool> TryRecordAcquiredAsync(string key, long ordinal, VersionedKeyState expected, CancellationToken cancellationToken);
+    Task<RecordResult> TryRecordAcquiredAsync(LockTicket ticket, TicketPosition position, VersionedKeyState expected, CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes this session's own ticket from all its queues. Removing a ticket that is already gone (released,

@@ -2,7 +2,7 @@ namespace MusicRecipes.Locking;
 
 /// <summary>
 /// What the lock store remembers of a key between holders, so a new holder knows whether it must sync
-/// (DESIGN.md §2 rule 3).
+/// (rule 3 of docs/design.md).
 /// </summary>
 /// <param name="LastAcquired">Ordinal of the last ticket that acquired the key, or <c>null</c> if none ever did.</param>
 /// <param name="LastAcquiredAt">When that ticket acquired it, by the lock store's clock.</param>

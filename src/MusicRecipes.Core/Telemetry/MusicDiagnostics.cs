@@ -2,7 +2,7 @@ namespace MusicRecipes;
 
 /// <summary>
 /// The names under which MusicRecipes reports traces and metrics: one <c>ActivitySource</c> and one <c>Meter</c>,
-/// both named <see cref="Name"/> (DESIGN.md §5).
+/// both named <see cref="Name"/> (docs/design.md §5).
 /// </summary>
 /// <example>
 /// <code>

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 
 namespace MusicRecipes;
 
-/// <summary>The one ActivitySource and Meter of MusicRecipes, and its instruments (DESIGN.md §5).</summary>
+/// <summary>The one ActivitySource and Meter of MusicRecipes, and its instruments (docs/design.md §5).</summary>
 internal static class MusicTelemetry
 {
     public static readonly ActivitySource Source = new(MusicDiagnostics.Name, typeof(MusicTelemetry).Assembly.GetName().Version?.ToString());

@@ -6,7 +6,7 @@ namespace MusicRecipes.Testing.History;
 /// </summary>
 /// <remarks>
 /// <para>Sound for keys whose value only grows (counters incremented in critical sections): entry consistency
-/// (DESIGN.md §2) means every holder after an acknowledged write reads that write or a later one (sync on acquire,
+/// (docs/design.md §2) means every holder after an acknowledged write reads that write or a later one (sync on acquire,
 /// rule 3; fencing timestamps, rule 2), and every later write is a read plus one. Only acknowledged operations are
 /// judged — a get or put that completed after its hold or session was lost promises nothing.</para>
 /// <para>It complements <see cref="HistoryChecker"/>'s hold-level check, which counts cleanly released holds: this

@@ -5,7 +5,7 @@ namespace MusicRecipes.Testing.History;
 
 /// <summary>
 /// Checks the promise "a holder is told of its loss no later than the moment any other client can acquire"
-/// (DESIGN.md §2 rule 6, kept by a client-side lease): for each key, holds in fencing order, a hold whose successor's
+/// (rule 6 of docs/design.md, kept by a client-side session lease): for each key, holds in fencing order, a hold whose successor's
 /// acquire <b>returned</b> before the hold's <see cref="HoldTimeline.ToldAt"/> is a violation, and so is any
 /// <c>IsHeld == true</c> the holder read after that return.
 /// </summary>

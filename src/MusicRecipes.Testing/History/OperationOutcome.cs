@@ -10,7 +10,7 @@ public enum OperationOutcome
 
     /// <summary>
     /// It may or may not have taken effect: a timeout, a lost connection after sending, or an answer that arrived
-    /// after the client's lock-service session was suspended or lost (DESIGN.md §2 rule 6: loss is visible).
+    /// after the client's lock-service session was suspended or lost (rule 6 of docs/design.md: loss is visible).
     /// </summary>
     Indeterminate,
 

@@ -9,6 +9,12 @@ public sealed record WorkClaimRecord
     /// <summary>The item's id.</summary>
     public required string Item { get; init; }
 
+    /// <summary>
+    /// The payload the worker found in the item, encoded as in <see cref="WorkSubmissionRecord.Payload"/>; <c>null</c>
+    /// when not recorded (the claim then witnesses nothing about payloads).
+    /// </summary>
+    public string? Payload { get; init; }
+
     /// <summary>The worker that claimed it.</summary>
     public required string Worker { get; init; }
 

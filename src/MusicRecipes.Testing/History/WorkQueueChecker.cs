@@ -1,22 +1,39 @@
 namespace MusicRecipes.Testing.History;
 
 /// <summary>
-/// Checks a recorded work-queue history against exactly-one processing (DESIGN.md §4, work-queue claim):
+/// Checks a recorded work-queue history against exactly-one processing (docs/design.md §2, the work-queue claim of the placement service):
 /// <list type="bullet">
 /// <item><b>Completed twice</b>: at most one claim of an item has an acknowledged completion.</item>
 /// <item><b>Claimed after done</b>: no discovery round that began after an acknowledged completion claims the item again.</item>
 /// <item><b>Overlapping claims</b>: no claim is handed out while a claim with a smaller fencing token is still
 /// known to be validly held.</item>
-/// <item><b>Lost</b>: every acknowledged submission, and every item with an acknowledged completion, is done at the end.</item>
+/// <item><b>Lost</b>: every acknowledged submission was processed — matched by its payload, not by the id the queue
+/// returned (see <see cref="LostSubmissions"/>) — and every item with an acknowledged completion is done at the end.</item>
 /// <item><b>Invented</b>: an item done at the end had a completion attempt (acknowledged or indeterminate).</item>
 /// </list>
 /// </summary>
 /// <remarks>All time comparisons are conservative (invocation vs completion), so a reported violation is real.</remarks>
 public static class WorkQueueChecker
 {
-    /// <summary>Checks the history against <paramref name="finalDone"/>: for each item, whether it was done at the end.</summary>
+    /// <summary>
+    /// Checks a history whose submissions were recorded by id only: each is matched by its id, and an id acknowledged
+    /// to several submissions loses all but one. Prefer the overload with <see cref="WorkSubmissionRecord"/>s.
+    /// </summary>
     public static WorkQueueReport Check(
         IReadOnlyList<KeyValuePair<string, OperationOutcome>> submissions,
+        IReadOnlyList<WorkClaimRecord> claims,
+        IReadOnlyDictionary<string, bool> finalDone)
+    {
+        ArgumentNullException.ThrowIfNull(submissions);
+        return Check(submissions.Select(s => new WorkSubmissionRecord { Item = s.Key, Outcome = s.Value }).ToArray(), claims, finalDone);
+    }
+
+    /// <summary>
+    /// Checks the history against <paramref name="finalDone"/>: for each item, whether it was done at the end.
+    /// Record payloads on both sides (<see cref="WorkSubmissionRecord.Payload"/>, <see cref="WorkClaimRecord.Payload"/>).
+    /// </summary>
+    public static WorkQueueReport Check(
+        IReadOnlyList<WorkSubmissionRecord> submissions,
         IReadOnlyList<WorkClaimRecord> claims,
         IReadOnlyDictionary<string, bool> finalDone)
     {
@@ -30,15 +47,13 @@ public static class WorkQueueChecker
             CheckOverlaps(item.Key, item.OrderBy(c => c.Fencing).ToList(), violations);
         }
 
-        var acknowledged = submissions.Where(s => s.Value == OperationOutcome.Acknowledged).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        LostSubmissions.Check(submissions, claims, finalDone, violations);
         var completedItems = claims.Where(c => c.Completion == OperationOutcome.Acknowledged).Select(c => c.Item).ToHashSet(StringComparer.Ordinal);
-        foreach (var item in acknowledged.Union(completedItems).Order(StringComparer.Ordinal))
+        foreach (var item in completedItems.Order(StringComparer.Ordinal))
         {
             if (!finalDone.GetValueOrDefault(item))
             {
-                violations.Add(acknowledged.Contains(item)
-                    ? $"{item}: lost: submitted (acknowledged) but not done at the end"
-                    : $"{item}: lost completion: completed (acknowledged) but not done at the end");
+                violations.Add($"{item}: lost completion: completed (acknowledged) but not done at the end");
             }
         }
 
@@ -51,7 +66,7 @@ public static class WorkQueueChecker
             }
         }
 
-        return new WorkQueueReport(violations, acknowledged.Count, claims.Count, claims.Count(c => c.Completion == OperationOutcome.Acknowledged), finalDone.Count(p => p.Value));
+        return new WorkQueueReport(violations, submissions.Count(s => s.Outcome == OperationOutcome.Acknowledged), claims.Count, claims.Count(c => c.Completion == OperationOutcome.Acknowledged), finalDone.Count(p => p.Value));
     }
 
     private static void CheckCompletions(string item, List<WorkClaimRecord> claims, List<string> violations)

@@ -6,8 +6,14 @@ namespace MusicRecipes.Testing.Network;
 
 /// <summary>
 /// A TCP proxy on loopback in front of one server, for fault injection without <c>tc netem</c>: it can add latency
-/// to every chunk in both directions, cut every connection and refuse new ones (a partition), and heal.
+/// to every chunk in both directions, cut every connection and refuse new ones (a partition that both ends notice at
+/// once), stall every connection (a silent partition: nothing arrives and nothing fails until an end times out), and
+/// heal.
 /// </summary>
+/// <remarks>
+/// A stall holds data instead of dropping it, as TCP does across a partition (it retransmits until the link heals or
+/// an end gives up), so a connection that survives the stall resumes with its byte stream intact.
+/// </remarks>
 /// <example>
 /// <code>
 /// await using var proxy = TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, 2181));
@@ -15,6 +21,8 @@ namespace MusicRecipes.Testing.Network;
 /// proxy.Latency = TimeSpan.FromMilliseconds(40); // a WAN between the client and this server
 /// proxy.Cut();                                   // partition: drop connections, refuse new ones
 /// proxy.Heal();
+/// proxy.Stall();                                 // silent partition: connections stay open, nothing gets through
+/// proxy.Heal();                                  // what was held is delivered
 /// </code>
 /// </example>
 public sealed class TcpFaultProxy : IAsyncDisposable
@@ -26,6 +34,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     private readonly Task _acceptLoop;
     private int _nextConnection;
     private volatile bool _cut;
+    private volatile TaskCompletionSource? _stall;
     private long _latencyTicks;
 
     private TcpFaultProxy(EndPoint target, int listenPort)
@@ -53,6 +62,9 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     /// <summary>True while the proxy is cut.</summary>
     public bool IsCut => _cut;
 
+    /// <summary>True while the proxy is stalled.</summary>
+    public bool IsStalled => _stall is not null;
+
     /// <summary>Connections accepted so far.</summary>
     public int ConnectionsAccepted => Volatile.Read(ref _nextConnection);
 
@@ -73,8 +85,29 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends the partition.</summary>
-    public void Heal() => _cut = false;
+    /// <summary>
+    /// Silent partition: open connections stay open but nothing is forwarded either way, and new connections are
+    /// accepted but not connected through, until <see cref="Heal"/>. Neither end is told; each finds out only by its
+    /// own timeouts, as across a real network partition.
+    /// </summary>
+    public void Stall()
+    {
+        lock (_listener)
+        {
+            _stall ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>Ends a cut or a stall; data held by a stall is delivered in order.</summary>
+    public void Heal()
+    {
+        _cut = false;
+        lock (_listener)
+        {
+            _stall?.TrySetResult();
+            _stall = null;
+        }
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -123,6 +156,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         client.NoDelay = true;
         try
         {
+            await WhileStalledAsync().ConfigureAwait(false);
             await server.ConnectAsync(_target, _stop.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException)
@@ -183,6 +217,8 @@ public sealed class TcpFaultProxy : IAsyncDisposable
                     await Task.Delay(TimeSpan.FromMilliseconds(wait), _stop.Token).ConfigureAwait(false);
                 }
 
+                await WhileStalledAsync().ConfigureAwait(false);
+
                 if (_cut)
                 {
                     return;
@@ -196,6 +232,8 @@ public sealed class TcpFaultProxy : IAsyncDisposable
             // the connection is gone
         }
     }
+
+    private Task WhileStalledAsync() => _stall is { } stall ? stall.Task.WaitAsync(_stop.Token) : Task.CompletedTask;
 
     private void CloseConnection(int id)
     {

@@ -23,7 +23,7 @@ public enum CreateMode
 
     /// <summary>
     /// A container: the server deletes it some time after its last child is gone. Do not use a container for
-    /// anything whose children's sequence numbers must never restart (DESIGN.md §2 rule 2).
+    /// anything whose children's sequence numbers must never restart (rule 2 of docs/design.md).
     /// </summary>
     Container = 4,
 }

@@ -9,6 +9,13 @@ internal interface IConnectionOwner
     /// <summary>The watches registered with this client.</summary>
     WatchRegistry Watches { get; }
 
+    /// <summary>
+    /// The server answered a request of session <paramref name="sessionId"/> that was queued for sending at
+    /// <paramref name="sentTimestamp"/> (a <see cref="System.Diagnostics.Stopwatch"/> timestamp): the server heard from the
+    /// session no earlier than that, which is what a client-side lease of the session is measured from.
+    /// </summary>
+    void OnAcknowledged(long sessionId, long sentTimestamp);
+
     /// <summary>A watch notification arrived, with the server's path.</summary>
     void OnNotification(WatchEventType type, string serverPath);
 }

@@ -7,13 +7,17 @@ internal sealed class PendingRequest
     // continuation inline on the loop.
     private readonly TaskCompletionSource<Reply> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public PendingRequest(int xid, WatchRegistration? watch)
+    public PendingRequest(int xid, WatchRegistration? watch, long sentTimestamp)
     {
         Xid = xid;
         Watch = watch;
+        SentTimestamp = sentTimestamp;
     }
 
     public int Xid { get; }
+
+    /// <summary>When the request was queued for sending (no later than the server can have received it).</summary>
+    public long SentTimestamp { get; }
 
     public WatchRegistration? Watch { get; }
 

@@ -54,6 +54,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
     private byte[] _password = new byte[16];
     private int _negotiatedTimeoutMs;
     private long _lastZxid;
+    private long _lastAcknowledgedSend;
     private long _disconnectedSince;
     private ZooKeeperConnectionState _state = ZooKeeperConnectionState.Latent;
     private Task _connectLoop = Task.CompletedTask;
@@ -123,6 +124,16 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
     public ZooKeeperClientOptions Options => _options;
 
     WatchRegistry IConnectionOwner.Watches => Watches;
+
+    /// <summary>
+    /// Raised on the socket's reader loop (handlers must not block) when the server answers a request of the current
+    /// session: the session id and the <see cref="Stopwatch"/> timestamp at which the request was queued. A client-side
+    /// lease of the session is measured from these (the lock store's <c>SessionLease</c>).
+    /// </summary>
+    internal event Action<long, long>? Acknowledged;
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp of the latest request of the current session the server answered.</summary>
+    internal long LastAcknowledgedSend => Interlocked.Read(ref _lastAcknowledgedSend);
 
     internal WatchRegistry Watches { get; } = new();
 
@@ -216,6 +227,50 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             }
         }
         while (Interlocked.CompareExchange(ref _lastZxid, zxid, seen) != seen);
+    }
+
+    void IConnectionOwner.OnAcknowledged(long sessionId, long sentTimestamp)
+    {
+        if (sessionId != SessionId)
+        {
+            return;
+        }
+
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref _lastAcknowledgedSend);
+            if (sentTimestamp <= seen)
+            {
+                break;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _lastAcknowledgedSend, sentTimestamp, seen) != seen);
+
+        Acknowledged?.Invoke(sessionId, sentTimestamp);
+    }
+
+    /// <summary>
+    /// Gives up session <paramref name="sessionId"/> although no server said it expired — its client-side lease ran out,
+    /// so its holders were told it is lost (rule 6 of docs/design.md) — and opens a new one: the connection is dropped
+    /// and the next is made without the old session's id. Whatever the old session still holds on the servers (its
+    /// ephemeral nodes) goes when the servers expire it, which they do for want of pings; nothing of it is resumed.
+    /// </summary>
+    internal void AbandonSession(long sessionId, string why)
+    {
+        ZooKeeperConnection? connection;
+        lock (_gate)
+        {
+            if (_sessionId != sessionId || sessionId == 0)
+            {
+                return;
+            }
+
+            connection = _connection;
+        }
+
+        OnSessionExpired(sessionId, why);
+        connection?.Abort(new TimeoutException($"Session 0x{sessionId:x} abandoned: {why}."));
     }
 
     void IConnectionOwner.OnNotification(WatchEventType type, string serverPath)
@@ -322,7 +377,10 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
                 return;
             }
 
-            SetState(ZooKeeperConnectionState.Suspended, SessionId);
+            if (SessionId != 0)
+            {
+                SetState(ZooKeeperConnectionState.Suspended, SessionId); // an abandoned session has nothing to suspend
+            }
         }
     }
 
@@ -365,7 +423,14 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             _sessionId = handshake.SessionId;
             _password = handshake.Password;
             _negotiatedTimeoutMs = handshake.TimeoutMs;
+            if (!resumed)
+            {
+                Interlocked.Exchange(ref _lastAcknowledgedSend, 0);
+            }
         }
+
+        // The server took the session (back) no earlier than the ConnectRequest was sent.
+        ((IConnectionOwner)this).OnAcknowledged(handshake.SessionId, connection.ConnectSentTimestamp);
 
         if (resumed)
         {
@@ -399,7 +464,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>
     /// After a whole session timeout without a server, the ensemble has expired the session (or will before we can
-    /// reach it): report it lost now rather than let holders believe in locks nobody honours (DESIGN.md §2 rule 6).
+    /// reach it): report it lost now rather than let holders believe in locks nobody honours (rule 6 of docs/design.md).
     /// </summary>
     private void ExpireIfCutOffTooLong()
     {

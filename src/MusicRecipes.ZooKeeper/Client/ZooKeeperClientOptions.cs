@@ -22,7 +22,7 @@ public sealed class ZooKeeperClientOptions
 
     /// <summary>
     /// The session timeout to ask for; the server clamps it to [2, 20] × its tickTime unless configured otherwise.
-    /// A holder that is cut off learns it lost its locks after at most this long (DESIGN.md §2 rule 6). Default 15 s.
+    /// A holder that is cut off learns it lost its locks after at most this long (rule 6 of docs/design.md). Default 15 s.
     /// </summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -12,9 +12,10 @@ namespace MusicRecipes.ZooKeeper;
 /// <summary>
 /// One TCP connection to one server, after the handshake: a single writer loop (requests never interleave on the
 /// socket), a reader loop that matches replies to requests by xid and hands notifications to the owner, and a
-/// timer that pings when the connection has been idle for a third of the session timeout and gives up on the
+/// timer that pings when the connection has been idle for a sixth of the session timeout and gives up on the
 /// server when nothing arrived for two thirds of it (ClientCnxn's readTimeout). When any of them fails, the
-/// connection aborts and every pending request fails with ConnectionLoss.
+/// connection aborts and every pending request fails with ConnectionLoss. Every reply (pings included) is reported to
+/// the owner with the time its request was queued, for the session's client-side lease.
 /// </summary>
 internal sealed class ZooKeeperConnection
 {
@@ -27,6 +28,7 @@ internal sealed class ZooKeeperConnection
     private readonly int _maxIncoming;
     private readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<int, PendingRequest> _pending = new();
+    private readonly ConcurrentQueue<long> _pingsSent = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextXid;
@@ -34,8 +36,9 @@ internal sealed class ZooKeeperConnection
     private long _lastSend;
     private long _lastReceive;
 
-    private ZooKeeperConnection(Socket socket, DnsEndPoint server, ConnectResponse handshake, IConnectionOwner owner, int maxIncoming, ILogger logger)
+    private ZooKeeperConnection(Socket socket, DnsEndPoint server, ConnectResponse handshake, long connectSentTimestamp, IConnectionOwner owner, int maxIncoming, ILogger logger)
     {
+        ConnectSentTimestamp = connectSentTimestamp;
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
         Server = server;
@@ -49,6 +52,9 @@ internal sealed class ZooKeeperConnection
     public DnsEndPoint Server { get; }
 
     public ConnectResponse Handshake { get; }
+
+    /// <summary>When the ConnectRequest was sent: the server took the session (back) no earlier.</summary>
+    public long ConnectSentTimestamp { get; }
 
     /// <summary>Completes when the connection is gone.</summary>
     public Task Closed => _closed.Task;
@@ -71,6 +77,7 @@ internal sealed class ZooKeeperConnection
         try
         {
             await socket.ConnectAsync(server, timeout.Token).ConfigureAwait(false);
+            var sentAt = Stopwatch.GetTimestamp();
             await socket.SendAsync(connectRequest, SocketFlags.None, timeout.Token).ConfigureAwait(false);
             var prefix = new byte[4];
             await ReceiveExactlyAsync(socket, prefix, timeout.Token).ConfigureAwait(false);
@@ -83,7 +90,7 @@ internal sealed class ZooKeeperConnection
             var frame = new byte[length];
             await ReceiveExactlyAsync(socket, frame, timeout.Token).ConfigureAwait(false);
             var handshake = ConnectHandshake.DecodeResponse(frame);
-            return new ZooKeeperConnection(socket, server, handshake, owner, maxIncoming, logger);
+            return new ZooKeeperConnection(socket, server, handshake, sentAt, owner, maxIncoming, logger);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -109,7 +116,7 @@ internal sealed class ZooKeeperConnection
     public async Task<Reply> SendAsync(int opCode, byte[] body, WatchRegistration? watch, string? path, CancellationToken cancellationToken)
     {
         var xid = Interlocked.Increment(ref _nextXid);
-        var pending = new PendingRequest(xid, watch);
+        var pending = new PendingRequest(xid, watch, Stopwatch.GetTimestamp());
         _pending[xid] = pending;
         if (IsAborted || !_outgoing.Writer.TryWrite(Frame(xid, opCode, body)))
         {
@@ -250,6 +257,13 @@ internal sealed class ZooKeeperConnection
         switch (xid)
         {
             case SpecialXid.Ping:
+                // Pings are answered in order: this reply is for the oldest ping still unanswered.
+                if (_pingsSent.TryDequeue(out var pingSent))
+                {
+                    _owner.OnAcknowledged(Handshake.SessionId, pingSent);
+                }
+
+                return;
             case SpecialXid.Auth:
                 return;
             case SpecialXid.SetWatches:
@@ -283,14 +297,21 @@ internal sealed class ZooKeeperConnection
         }
 
         pending.Watch?.Apply(_owner.Watches, (KeeperErrorCode)error);
+        if ((KeeperErrorCode)error is not KeeperErrorCode.SessionExpired and not KeeperErrorCode.SessionMoved)
+        {
+            _owner.OnAcknowledged(Handshake.SessionId, pending.SentTimestamp);
+        }
+
         pending.Complete(new Reply(zxid, error, frame, reader.Position));
     }
 
     private async Task KeepAliveLoopAsync(TimeSpan sessionTimeout)
     {
-        var pingAfter = sessionTimeout / 3;
+        // Pings twice as often as ZooKeeper's own client: each answered ping renews the session's client-side lease,
+        // which ends at 80 % of the timeout (rule 6), so a short stall of this process must not outlast it.
+        var pingAfter = sessionTimeout / 6;
         var giveUpAfter = sessionTimeout * 2 / 3;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(20, sessionTimeout.TotalMilliseconds / 12)));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(20, sessionTimeout.TotalMilliseconds / 24)));
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
@@ -303,8 +324,10 @@ internal sealed class ZooKeeperConnection
 
                 if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSend)) >= pingAfter)
                 {
+                    var now = Stopwatch.GetTimestamp();
+                    _pingsSent.Enqueue(now);
                     _outgoing.Writer.TryWrite(PingPacket);
-                    Volatile.Write(ref _lastSend, Stopwatch.GetTimestamp());
+                    Volatile.Write(ref _lastSend, now);
                 }
             }
         }

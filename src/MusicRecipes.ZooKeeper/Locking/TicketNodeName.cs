@@ -4,7 +4,7 @@ namespace MusicRecipes.ZooKeeper;
 
 /// <summary>
 /// Names of queue entries: "t-{ticketId}-" + ZooKeeper's 10-digit sequence. The ticket id in the name lets a client
-/// that lost its connection during the enqueue find out whether the create happened (DESIGN.md: protect ambiguous
+/// that lost its connection during the enqueue find out whether the create happened (docs/design.md §4: protect ambiguous
 /// sequential creates). The ordinal of the entry is its sequence + 1 (fencing timestamps need ordinals ≥ 1).
 /// </summary>
 internal static class TicketNodeName

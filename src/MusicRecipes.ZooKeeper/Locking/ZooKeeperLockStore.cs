@@ -31,8 +31,13 @@ namespace MusicRecipes.ZooKeeper;
 /// its successor). <b>Loss is visible (rule 6)</b>: the store watches each ticket's own nodes — a deletion it did
 /// not make is a forced release (<see cref="LockLossReason.ForciblyReleased"/>) — and a lost session signals
 /// every ticket of the session (<see cref="LockLossReason.SessionExpired"/>); the client then opens a new session
-/// for later calls. <b>Clean releases (rule 3)</b> are recorded with a compare-and-set (<c>setData</c> with the
-/// version read), and only when the key's last acquisition is the releasing ticket's.
+/// for later calls. <b>Loss is told first</b>: every ticket carries its session's <see cref="SessionLease"/>, renewed
+/// with the send time of each request (pings included) the servers answered; when it runs out the tickets read as lost
+/// and the store abandons the session, so no holder outlives its session on the servers. <b>An acquisition is recorded
+/// only while the ticket is queued (rule 6)</b>: one <c>multi</c> of <c>check</c> on the ticket's own node and
+/// <c>setData</c> of the key state at the version read. <b>Clean releases (rule 3)</b> are recorded with a
+/// compare-and-set (<c>setData</c> with the version read), and only when the key's last acquisition is the releasing
+/// ticket's.
 /// </para>
 /// <para>
 /// <b>Ambiguous enqueues.</b> If the connection drops while the enqueue's multi is in flight, the store looks for a
@@ -64,6 +69,8 @@ public sealed class ZooKeeperLockStore : ILockStore
     private readonly ConcurrentDictionary<string, byte> _knownKeyNodes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _orphans = new(StringComparer.Ordinal);
     private readonly RecentlyRemoved _removedByUs = new(capacity: 4096);
+    private readonly object _leaseGate = new();
+    private SessionLeaseOf? _lease;
     private static readonly TimeSpan OrphanRetryDelay = TimeSpan.FromMilliseconds(500);
 
     private int _cleaning;
@@ -92,6 +99,7 @@ public sealed class ZooKeeperLockStore : ILockStore
         _root = _options.RootPath;
         _clock = new ServerClock(_options.TimeProvider);
         _client.ConnectionStateChanged += OnConnectionStateChanged;
+        _client.Acknowledged += OnAcknowledged;
     }
 
     /// <inheritdoc />
@@ -129,11 +137,9 @@ public sealed class ZooKeeperLockStore : ILockStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// A <c>sync</c> (rule 1), then the children of each key node. Returns no key states: the client reads them with
-    /// <see cref="GetKeyStateAsync"/>. (Returning them from one pipelined sync + multiRead, recording the acquisition
-    /// with one setData on the version read and releasing with one multi cut a section from 11 to 6 requests, but the
-    /// reliability run then left a ticket queued under faults in half its runs, cause not found; so this store keeps
-    /// the careful path until that is understood; that attempt is in the repository's history.)
+    /// A <c>sync</c> (rule 1), then the children of each key node and, when the ticket is first everywhere, each key
+    /// node's data and version: read after the children on the same server, so they include the previous holder's last
+    /// record. The client records its acquisition over exactly that version.
     /// </remarks>
     public Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
@@ -162,7 +168,18 @@ public sealed class ZooKeeperLockStore : ILockStore
                 }
             }
 
-            return status == HeadStatus.Head ? new HeadCheck(HeadStatus.Head) : HeadCheck.Waiting;
+            if (status == HeadStatus.Waiting)
+            {
+                return HeadCheck.Waiting;
+            }
+
+            var states = new VersionedKeyState[ticket.Positions.Count];
+            for (var i = 0; i < states.Length; i++)
+            {
+                states[i] = await ReadKeyStateAsync(ticket.Positions[i].Key, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new HeadCheck(HeadStatus.Head, states);
         });
     }
 
@@ -216,65 +233,60 @@ public sealed class ZooKeeperLockStore : ILockStore
     }
 
     /// <inheritdoc />
-    public Task<KeyLockState> GetKeyStateAsync(string key, CancellationToken cancellationToken)
+    public Task<VersionedKeyState> GetKeyStateAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         return GuardAsync(async () =>
         {
             await _client.SyncAsync(_root, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var node = await _client.GetDataAsync(KeyPath(key), null, cancellationToken).ConfigureAwait(false);
-                return KeyStateRecord.Decode(node.Data);
-            }
-            catch (NoNodeException)
-            {
-                return KeyLockState.Empty;
-            }
-        });
-    }
-
-    /// <inheritdoc />
-    public Task RecordAcquiredAsync(string key, long ordinal, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return GuardAsync(async () =>
-        {
-            await UpdateKeyStateAsync(
-                key,
-                state => state with { LastAcquired = ordinal, LastAcquiredAt = _clock.UtcNow },
-                cancellationToken).ConfigureAwait(false);
-            return true;
+            return await ReadKeyStateAsync(key, cancellationToken).ConfigureAwait(false);
         });
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// One request: <c>setData</c> with <see cref="VersionedKeyState.Version"/> as the key node's data version. The client
-    /// does not call it with this store, whose head check returns no key states.
+    /// One <c>multi</c>: <c>check</c> that the ticket's own node on the key still exists, and <c>setData</c> of the key
+    /// node at the version read (<see cref="VersionedKeyState.Version"/>). ZooKeeper applies both or neither, so a
+    /// ticket removed (or whose session ended) between the head check and this call records nothing.
     /// </remarks>
-    public Task<bool> TryRecordAcquiredAsync(string key, long ordinal, VersionedKeyState expected, CancellationToken cancellationToken)
+    public Task<RecordResult> TryRecordAcquiredAsync(LockTicket ticket, TicketPosition position, VersionedKeyState expected, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(expected);
-        if (expected.Version is < 0 or > int.MaxValue)
+        if (expected.Version is < -1 or > int.MaxValue)
         {
-            return Task.FromResult(false);
+            throw new ArgumentException($"Version {expected.Version} was not read by a ZooKeeper lock store.", nameof(expected));
         }
 
         return GuardAsync(async () =>
         {
-            var updated = expected.State with { LastAcquired = ordinal, LastAcquiredAt = _clock.UtcNow };
+            if (IsGoneLocally(ticket))
+            {
+                return RecordResult.TicketGone;
+            }
+
+            var own = NodePath(ticket.Id, position);
+            var updated = expected.State with { LastAcquired = position.Ordinal, LastAcquiredAt = _clock.UtcNow };
             try
             {
                 var sentAt = _clock.LocalNow;
-                var stat = await _client.SetDataAsync(KeyPath(key), KeyStateRecord.Encode(updated), (int)expected.Version, cancellationToken).ConfigureAwait(false);
-                _clock.Observe(sentAt, _clock.LocalNow, stat.Mtime);
-                return true;
+                var results = await _client.MultiAsync(
+                    [ZooKeeperOp.Check(own, -1), ZooKeeperOp.SetData(KeyPath(position.Key), KeyStateRecord.Encode(updated), (int)expected.Version)],
+                    cancellationToken).ConfigureAwait(false);
+                if (results[1].Stat is { } stat)
+                {
+                    _clock.Observe(sentAt, _clock.LocalNow, stat.Mtime);
+                }
+
+                return RecordResult.Recorded;
+            }
+            catch (NoNodeException e) when (e.Path == own)
+            {
+                return RecordResult.TicketGone;
             }
             catch (Exception e) when (e is BadVersionException or NoNodeException)
             {
-                return false; // changed since the head check: the client re-reads and decides again
+                return RecordResult.StateChanged; // changed since it was read: the client reads again and decides again
             }
         });
     }
@@ -374,6 +386,7 @@ public sealed class ZooKeeperLockStore : ILockStore
         }
 
         _client.ConnectionStateChanged -= OnConnectionStateChanged;
+        _client.Acknowledged -= OnAcknowledged;
         var remaining = _tickets.Values.ToArray();
         foreach (var tracked in remaining)
         {
@@ -444,7 +457,7 @@ public sealed class ZooKeeperLockStore : ILockStore
             // Whatever failed after a multi was sent — its reply lost, the search for it cut short, the caller
             // cancelling, the adoption's own reads failing — the ticket may exist in a session that lives on, and its
             // caller never got it. Remove it now and keep retrying, even if this store is never called again: an
-            // orphan would block the queues for the rest of the session (DESIGN.md §2 rule 6).
+            // orphan would block the queues for the rest of the session (rule 6 of docs/design.md).
             _orphans[ticketId] = keys;
             _ = Task.Run(() => CleanOrphansAsync(CancellationToken.None));
             throw;
@@ -513,11 +526,11 @@ public sealed class ZooKeeperLockStore : ILockStore
         }
 
         // Provisional session: replaced by the owner the server reports for our node below.
-        var provisional = new LockTicket(ticketId, FormatSessionId(_client.SessionId), positions);
+        var provisional = new LockTicket(ticketId, FormatSessionId(_client.SessionId), positions, LeaseOf(_client.SessionId));
         var tracked = new TrackedTicket(provisional, OnDeletedByOther);
         var stats = await Task.WhenAll(created.Select(path => _client.ExistsAsync(path, tracked.OwnNodeWatcher, cancellationToken))).ConfigureAwait(false);
         var owner = stats.FirstOrDefault(s => s is not null)?.EphemeralOwner ?? _client.SessionId;
-        var ticket = owner == _client.SessionId || owner == 0 ? provisional : new LockTicket(ticketId, FormatSessionId(owner), positions);
+        var ticket = owner == _client.SessionId || owner == 0 ? provisional : new LockTicket(ticketId, FormatSessionId(owner), positions, LeaseOf(owner));
         if (!ReferenceEquals(ticket, provisional))
         {
             tracked = new TrackedTicket(ticket, OnDeletedByOther);
@@ -688,6 +701,20 @@ public sealed class ZooKeeperLockStore : ILockStore
         }
     }
 
+    /// <summary>The key node's state and data version (not synced: callers sync first).</summary>
+    private async Task<VersionedKeyState> ReadKeyStateAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var node = await _client.GetDataAsync(KeyPath(key), null, cancellationToken).ConfigureAwait(false);
+            return new VersionedKeyState(KeyStateRecord.Decode(node.Data), node.Stat.Version);
+        }
+        catch (NoNodeException)
+        {
+            return new VersionedKeyState(KeyLockState.Empty, -1); // no node: nothing to record over until it exists
+        }
+    }
+
     /// <summary>The queue of a key, first entry first (not synced: callers sync when they need a strong read).</summary>
     private async Task<IReadOnlyList<QueueNode>> QueueOfAsync(string key, CancellationToken cancellationToken)
     {
@@ -797,16 +824,76 @@ public sealed class ZooKeeperLockStore : ILockStore
         return LockLossReason.SessionExpired;
     }
 
+    /// <summary>
+    /// The lease of <paramref name="sessionId"/>, started on first use from the send time of the session's latest
+    /// acknowledged request; for any other session than the client's current one, a lease that has already expired.
+    /// </summary>
+    private SessionLease LeaseOf(long sessionId)
+    {
+        lock (_leaseGate)
+        {
+            if (_lease is { } current && current.SessionId == sessionId)
+            {
+                return current.Lease;
+            }
+
+            var lease = new SessionLease(SessionLease.TermFor(_client.SessionTimeout), TimeProvider.System, _client.LastAcknowledgedSend);
+            if (sessionId == 0 || sessionId != _client.SessionId)
+            {
+                lease.Expire();
+                return lease;
+            }
+
+            _lease?.Lease.Expire();
+            _lease = new SessionLeaseOf(sessionId, lease);
+            lease.ExpiredToken.Register(() => OnLeaseExpired(sessionId));
+            return lease;
+        }
+    }
+
+    /// <summary>On the reader loop: renew the current session's lease by the send time of a request the server answered.</summary>
+    private void OnAcknowledged(long sessionId, long sentTimestamp)
+    {
+        if (Volatile.Read(ref _lease) is { } current && current.SessionId == sessionId)
+        {
+            current.Lease.Renew(sentTimestamp);
+        }
+    }
+
+    /// <summary>
+    /// The lease ran out before any server said the session expired: its tickets already read as lost; fire their
+    /// tokens and abandon the session, so nothing declared lost is ever resumed (rule 6 of docs/design.md).
+    /// </summary>
+    private void OnLeaseExpired(long sessionId)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        SignalSessionLost(FormatSessionId(sessionId));
+        _client.AbandonSession(sessionId, "its client-side lease ran out before any server answered");
+    }
+
+    private void SignalSessionLost(string session)
+    {
+        foreach (var tracked in _tickets.Values.Where(t => t.Ticket.SessionId == session).ToArray())
+        {
+            tracked.Ticket.SignalLost(LockLossReason.SessionExpired);
+            _tickets.TryRemove(tracked.Ticket.Id, out _);
+        }
+    }
+
     private void OnConnectionStateChanged(object? sender, ZooKeeperConnectionStateChangedEventArgs e)
     {
         if (e.State == ZooKeeperConnectionState.Lost)
         {
-            var session = FormatSessionId(e.SessionId);
-            foreach (var tracked in _tickets.Values.Where(t => t.Ticket.SessionId == session).ToArray())
+            if (Volatile.Read(ref _lease) is { } current && current.SessionId == e.SessionId)
             {
-                tracked.Ticket.SignalLost(LockLossReason.SessionExpired);
-                _tickets.TryRemove(tracked.Ticket.Id, out _);
+                current.Lease.Expire();
             }
+
+            SignalSessionLost(FormatSessionId(e.SessionId));
         }
         else if (e.State is ZooKeeperConnectionState.Connected or ZooKeeperConnectionState.Reconnected && !_orphans.IsEmpty)
         {
@@ -851,6 +938,9 @@ public sealed class ZooKeeperLockStore : ILockStore
         await call().ConfigureAwait(false);
         return true;
     });
+
+    /// <summary>A session's lease, kept as one reference so a reader never pairs one session's id with another's lease.</summary>
+    private sealed record SessionLeaseOf(long SessionId, SessionLease Lease);
 
     /// <summary>One queue entry as listed: node name, ticket id, ordinal.</summary>
     private readonly record struct QueueNode(string Name, string TicketId, long Ordinal);

@@ -32,3 +32,43 @@ public sealed class CassandraDataInMemoryLocksConformanceTests(CassandraClusterF
         await _backend.DisposeAsync();
     }
 }
+
+/// <summary>Holders stopped inside the lock path, with Cassandra data and Cassandra (LWT) locks.</summary>
+[Collection(CassandraCollection.Name)]
+public sealed class CassandraLockPathFaultTests(CassandraClusterFixture fixture) : LockPathFaultConformanceTests
+{
+    private readonly CassandraTestBackend _backend = new(fixture, cassandraLocks: true);
+
+    protected override IMusicTestBackend Backend => _backend;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+}
+
+/// <summary>Loss told first with Cassandra (LWT) locks: each site's lock session goes through its own coordinator, which the test stalls.</summary>
+[Collection(CassandraCollection.Name)]
+public sealed class CassandraLossFirstTests : LossFirstConformanceTests
+{
+    private readonly SiteCoordinators _sites;
+    private readonly CassandraTestBackend _backend;
+
+    public CassandraLossFirstTests(CassandraClusterFixture fixture)
+    {
+        _sites = new SiteCoordinators(fixture);
+        _backend = new CassandraTestBackend(fixture, cassandraLocks: true, _sites, locksThroughSites: true);
+    }
+
+    protected override IMusicTestBackend Backend => _backend;
+
+    protected override ISilentPartitionFaults Stalls => _backend;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _backend.DisposeAsync();
+        await _sites.DisposeAsync();
+    }
+}

@@ -4,7 +4,7 @@ using MusicRecipes.Conformance;
 namespace MusicRecipes.Cassandra.Tests.Conformance;
 
 /// <summary>
-/// Sync on acquire (DESIGN.md §2 rule 3) against real partial writes on Cassandra (<see cref="CassandraPartialWrites"/>).
+/// Sync on acquire (rule 3 of docs/design.md) against real partial writes on Cassandra (<see cref="CassandraPartialWrites"/>).
 /// Every test freezes two of the three shared nodes, so the nodes are always brought back, even when a test fails
 /// between arming and recovering.
 /// </summary>

@@ -11,7 +11,7 @@ namespace MusicRecipes.Cassandra.Tests.Conformance;
 /// QUORUM, which the data store reports as <see cref="MusicTimeoutException"/>. The fixture's cross_node_timeout
 /// makes the resumed nodes drop that stale write instead of applying it late, so it stays on one replica of three
 /// (until hinted handoff delivers it minutes later: a late packet of the old holder, which fencing also defeats).
-/// This is the state DESIGN.md §2 rule 3 exists for: a QUORUM read sees the write or not depending on the replicas
+/// This is the state rule 3 of docs/design.md exists for: a QUORUM read sees the write or not depending on the replicas
 /// it meets, until a new holder syncs the key.
 /// </summary>
 public sealed class CassandraPartialWrites(CassandraClusterFixture fixture) : IPartialWriteFaults

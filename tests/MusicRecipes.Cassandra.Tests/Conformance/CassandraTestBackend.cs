@@ -2,6 +2,7 @@ using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
 using MusicRecipes.Cql;
 using MusicRecipes.InMemory;
+using MusicRecipes.Locking;
 using MusicRecipes.Storage;
 
 namespace MusicRecipes.Cassandra.Tests.Conformance;
@@ -11,34 +12,33 @@ namespace MusicRecipes.Cassandra.Tests.Conformance;
 /// store or an in-memory lock service. The three "sites" are views named site-0..2 over the one data centre
 /// (Cassandra 2.1 here runs one data centre; NetworkTopologyStrategy is exercised in docs, not in CI). With
 /// <paramref name="sites"/>, each site's data goes through a coordinator of its own (<see cref="SiteCoordinators"/>);
-/// without, through the shared session (as Cassandra locks always do). <paramref name="lockSessionTimeout"/> is the
-/// Cassandra lock sessions' lease.
+/// without, through the shared session. Cassandra locks go through the shared session too unless
+/// <paramref name="locksThroughSites"/>, which puts each site's lock store on its site's coordinator as well, so a stall
+/// of the site cuts its lock session. <paramref name="lockSessionTimeout"/> is the Cassandra lock sessions' lease.
 /// </summary>
-public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool cassandraLocks, SiteCoordinators? sites = null, TimeSpan? lockSessionTimeout = null)
-    : IMusicTestBackend, IAsyncDisposable
+public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool cassandraLocks, SiteCoordinators? sites = null, TimeSpan? lockSessionTimeout = null, bool locksThroughSites = false)
+    : IMusicTestBackend, ISilentPartitionFaults, IAsyncDisposable
 {
     private readonly Dictionary<IMusicClient, Func<Task>> _expirers = new();
     private readonly Lazy<Task> _schema = new(() => CassandraDataStore.CreateAsync(fixture.Session, DataOptions(0)));
+    private readonly Lazy<Task> _lockSchema = new(() => CreateLockTablesAsync(fixture.Session, lockSessionTimeout));
 
     public int SiteCount => 3;
 
     /// <summary>The in-memory lock service the clients use unless the backend has Cassandra locks.</summary>
     public InMemoryMusicCluster LockService { get; } = new(sites: 3, new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromMilliseconds(1500) });
 
-    public async Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null)
+    public Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null) => CreateClientAsync(site, options, locks => locks);
+
+    public async Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options, Func<ILockStore, ILockStore> decorateLocks)
     {
         var data = await DataStoreAsync(site);
         IMusicClient client;
         Func<Task> expire;
         if (cassandraLocks)
         {
-            var store = new CassandraLockStore(fixture.Session, new CassandraLockStoreOptions
-            {
-                Keyspace = "conformance",
-                SessionTimeout = lockSessionTimeout ?? TimeSpan.FromSeconds(3),
-                PollMaxDelay = TimeSpan.FromMilliseconds(100),
-            });
-            client = new MusicClient(data, store, options);
+            var store = new CassandraLockStore(await LockSessionOfAsync(site), LockOptions(lockSessionTimeout));
+            client = new MusicClient(data, decorateLocks(store), options);
             // A store that has not opened its session yet has nothing to expire (and maybe no table yet).
             expire = () => store.SessionId is not { } id ? Task.CompletedTask : fixture.Session.ExecuteAsync(new CqlQuery($"DELETE FROM {store.SessionTable} WHERE session_id = ?", id)
             {
@@ -48,7 +48,7 @@ public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool c
         else
         {
             var store = new ExpirableLockStore(LockService, site);
-            client = new MusicClient(data, store, options);
+            client = new MusicClient(data, decorateLocks(store), options);
             expire = store.ExpireAsync;
         }
 
@@ -74,6 +74,56 @@ public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool c
     }
 
     public ValueTask DisposeAsync() => LockService.DisposeAsync();
+
+    /// <summary>Stalls the site's coordinator links (and its in-memory lock links when the locks are in memory).</summary>
+    public Task StallAsync(int site)
+    {
+        if (sites is null)
+        {
+            throw new InvalidOperationException("Stalling a site needs per-site coordinators.");
+        }
+
+        if (!cassandraLocks)
+        {
+            LockService.CutOff(site);
+        }
+
+        sites.Stall(site);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task EndStallAsync(int site)
+    {
+        sites?.Heal(site);
+        LockService.Heal(site);
+        return Task.CompletedTask;
+    }
+
+    private static CassandraLockStoreOptions LockOptions(TimeSpan? sessionTimeout) => new()
+    {
+        Keyspace = "conformance",
+        SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(4),
+        PollMaxDelay = TimeSpan.FromMilliseconds(100),
+    };
+
+    /// <summary>The lock tables, created once through the shared session (see <see cref="SessionOfAsync"/> for why).</summary>
+    private static async Task CreateLockTablesAsync(CqlSession session, TimeSpan? sessionTimeout)
+    {
+        await using var bootstrap = new CassandraLockStore(session, LockOptions(sessionTimeout));
+        await bootstrap.ReadQueueAsync("schema-bootstrap", CancellationToken.None);
+    }
+
+    private async Task<CqlSession> LockSessionOfAsync(int site)
+    {
+        if (!locksThroughSites || sites is null)
+        {
+            return fixture.Session;
+        }
+
+        await _lockSchema.Value;
+        return await sites.SessionOfAsync(site);
+    }
 
     private async Task<CassandraDataStore> DataStoreAsync(int site) => new(await SessionOfAsync(site), DataOptions(site));
 

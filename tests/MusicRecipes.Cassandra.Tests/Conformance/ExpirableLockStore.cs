@@ -49,11 +49,10 @@ internal sealed class ExpirableLockStore(InMemoryMusicCluster cluster, int site)
 
     public Task WaitForChangeAsync(LockTicket ticket, CancellationToken cancellationToken) => _inner.WaitForChangeAsync(ticket, cancellationToken);
 
-    public Task<KeyLockState> GetKeyStateAsync(string key, CancellationToken cancellationToken) => _inner.GetKeyStateAsync(key, cancellationToken);
+    public Task<VersionedKeyState> GetKeyStateAsync(string key, CancellationToken cancellationToken) => _inner.GetKeyStateAsync(key, cancellationToken);
 
-    public Task RecordAcquiredAsync(string key, long ordinal, CancellationToken cancellationToken) => _inner.RecordAcquiredAsync(key, ordinal, cancellationToken);
-
-    public Task<bool> TryRecordAcquiredAsync(string key, long ordinal, VersionedKeyState expected, CancellationToken cancellationToken) => _inner.TryRecordAcquiredAsync(key, ordinal, expected, cancellationToken);
+    public Task<RecordResult> TryRecordAcquiredAsync(LockTicket ticket, TicketPosition position, VersionedKeyState expected, CancellationToken cancellationToken) =>
+        _inner.TryRecordAcquiredAsync(ticket, position, expected, cancellationToken);
 
 
     public async Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken)

@@ -24,8 +24,11 @@ public sealed class SiteCoordinators(CassandraClusterFixture fixture) : IAsyncDi
     /// <summary>Partition: the site's connections to its coordinator drop and new ones are refused.</summary>
     public void Cut(int site) => SiteOf(site).Proxy.Cut();
 
-    /// <summary>Ends the partition; the site's session reconnects on its next request.</summary>
+    /// <summary>Ends the partition (or the stall); the site's session reconnects on its next request.</summary>
     public void Heal(int site) => SiteOf(site).Proxy.Heal();
+
+    /// <summary>Silent partition: the site's connections stay open but nothing gets through until <see cref="Heal"/>.</summary>
+    public void Stall(int site) => SiteOf(site).Proxy.Stall();
 
     public async ValueTask DisposeAsync()
     {

@@ -82,6 +82,60 @@ public abstract class BarrierTestCases : RecipeTestBase
         await Assert.ThrowsAsync<InvalidOperationException>(() => participants[0].LeaveAsync());
     }
 
+    [Fact]
+    public async Task Survivors_leave_a_double_barrier_whose_member_crashed_after_entering()
+    {
+        var name = UniqueName("double");
+        const int Members = 3;
+        var clients = new List<IMusicClient>();
+        var participants = new List<DistributedDoubleBarrier>();
+        for (var site = 0; site < Members; site++)
+        {
+            clients.Add(await ClientAsync(site));
+            participants.Add(new DistributedDoubleBarrier(clients[site], name, Members, Fast($"p{site}")));
+        }
+
+        await WithinPatience(Task.WhenAll(participants.Select(p => p.EnterAsync())), "everybody entered");
+
+        // p2's process dies before it leaves: its lock session expires after the session timeout, and with it its
+        // membership, so the others do not wait for it forever.
+        await Backend.CrashAsync(clients[2]);
+        await WithinPatience(Task.WhenAll(participants.Take(2).Select(p => p.LeaveAsync())), "the survivors leave");
+
+        // The barrier works on: the next round fills with a newcomer and empties again.
+        var round2 = participants.Take(2).Append(new DistributedDoubleBarrier(await ClientAsync(2), name, Members, Fast("p2-new"))).ToList();
+        await WithinPatience(Task.WhenAll(round2.Select(p => p.EnterAsync())), "the next round fills");
+        await WithinPatience(Task.WhenAll(round2.Select(p => p.LeaveAsync())), "the next round leaves");
+    }
+
+    [Fact]
+    public async Task A_member_that_crashed_while_waiting_to_enter_stops_counting()
+    {
+        var name = UniqueName("double");
+        const int Members = 3;
+        var first = new DistributedDoubleBarrier(await ClientAsync(0), name, Members, Fast("first"));
+        var victimClient = await ClientAsync(2);
+        var victim = new DistributedDoubleBarrier(victimClient, name, Members, Fast("victim"));
+        var entering = new List<Task> { first.EnterAsync() };
+
+        // What the victim's own call does after the crash does not matter (a dead process makes no calls); observe it.
+        _ = victim.EnterAsync().ContinueWith(static t => t.Exception, TaskScheduler.Default);
+        await EventuallyAsync(async () => (await first.ReadMembersAsync(CancellationToken.None)).Count == 2, "both entered, waiting for a third");
+
+        await Backend.CrashAsync(victimClient);
+        await EventuallyAsync(async () => !(await first.ReadMembersAsync(CancellationToken.None)).Contains("victim"), "the crashed member stops counting");
+        Assert.False(entering[0].IsCompleted, "entered with a crashed member counted");
+
+        // Two live newcomers make the round full: the crashed member is not one of the three.
+        for (var i = 1; i <= 2; i++)
+        {
+            entering.Add(new DistributedDoubleBarrier(await ClientAsync(i), name, Members, Fast($"late{i}")).EnterAsync());
+        }
+
+        await WithinPatience(Task.WhenAll(entering), "the three live members entered");
+        Assert.Equal(["first", "late1", "late2"], (await first.ReadMembersAsync(CancellationToken.None)).Order(StringComparer.Ordinal));
+    }
+
     private static async Task EnterAsync(DistributedDoubleBarrier participant, ConcurrentBag<long> arrivals, ConcurrentBag<long> entered)
     {
         await Task.Yield();

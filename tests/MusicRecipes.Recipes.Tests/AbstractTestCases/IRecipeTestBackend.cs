@@ -1,7 +1,7 @@
 namespace MusicRecipes.Recipes.Tests.AbstractTestCases;
 
 /// <summary>
-/// What the recipe suites need from a backend: clients at each site and the faults of DESIGN.md §2 (session expiry,
+/// What the recipe suites need from a backend: clients at each site and the faults of docs/design.md §2 (session expiry,
 /// a crashed client, a site cut off). One implementation per backend (in-memory here; ZooKeeper + Cassandra later),
 /// each suite is an abstract class whose one-line subclass names the backend.
 /// </summary>

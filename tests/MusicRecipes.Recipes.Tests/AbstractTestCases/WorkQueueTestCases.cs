@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MusicRecipes.Recipes.Queue;
+using MusicRecipes.Recipes.Tests.Infrastructure;
 
 namespace MusicRecipes.Recipes.Tests.AbstractTestCases;
 
@@ -199,6 +200,91 @@ public abstract class WorkQueueTestCases : RecipeTestBase
                 Assert.NotEqual("worker0", status.Worker);
             }
         }
+    }
+
+    [Fact]
+    public async Task A_submission_after_an_ambiguous_mark_write_gets_a_fresh_id_and_is_processed()
+    {
+        var queueName = UniqueName("queue");
+        var producerClient = new FaultyClient(await ClientAsync(0));
+        var producer = new MusicWorkQueue(producerClient, queueName, Options("producer"));
+        var worker = new MusicWorkQueue(await ClientAsync(0), queueName, Options("worker"));
+
+        // The high-water mark lands but the producer is told the write timed out: the submission is not acknowledged,
+        // yet its item is visible, so a worker may process it (allowed for an unacknowledged submission).
+        producerClient.LoseAckOfNextPut(key => key.EndsWith("/hwm", StringComparison.Ordinal));
+        await Assert.ThrowsAsync<MusicTimeoutException>(() => producer.SubmitStringAsync("A"));
+        await using (var claim = await WithinPatience(worker.ClaimNextAsync(), "the landed item A is claimed"))
+        {
+            Assert.Equal("A", claim.Item.PayloadAsString());
+            await claim.CompleteAsync();
+        }
+
+        // The next acknowledged submission must not land on A's id, which is already done.
+        var b = await producer.SubmitStringAsync("B");
+        Assert.Equal(WorkItemState.Submitted, (await worker.GetStatusAsync(b)).State);
+        await using var claimB = await WithinPatience(worker.ClaimNextAsync(), "the acknowledged item B is claimed");
+        Assert.Equal(("B", b), (claimB.Item.PayloadAsString(), claimB.Item.Id));
+        await claimB.CompleteAsync();
+    }
+
+    [Fact]
+    public async Task A_restarted_producer_with_a_configured_id_never_reuses_an_id()
+    {
+        var queueName = UniqueName("queue");
+        var worker = new MusicWorkQueue(await ClientAsync(0), queueName, Options("worker"));
+        var a = await new MusicWorkQueue(await ClientAsync(0), queueName, Options("producer")).SubmitStringAsync("A");
+        await using (var claim = await WithinPatience(worker.ClaimNextAsync(), "item A is claimed"))
+        {
+            Assert.Equal(("A", a), (claim.Item.PayloadAsString(), claim.Item.Id));
+            await claim.CompleteAsync();
+        }
+
+        // The producer's process restarts (here at another site) with the same configured id.
+        var b = await new MusicWorkQueue(await ClientAsync(1), queueName, Options("producer")).SubmitStringAsync("B");
+        Assert.NotEqual(a, b);
+        Assert.Equal(WorkItemState.Submitted, (await worker.GetStatusAsync(b)).State);
+        await using var claimB = await WithinPatience(worker.ClaimNextAsync(), "the restarted producer's item B is claimed");
+        Assert.Equal(("B", b), (claimB.Item.PayloadAsString(), claimB.Item.Id));
+        await claimB.CompleteAsync();
+    }
+
+    [Fact]
+    public async Task A_payload_rejected_before_it_was_written_does_not_burn_a_sequence_number()
+    {
+        var producer = new MusicWorkQueue(await ClientAsync(0), UniqueName("queue"), Options("producer"));
+        var a = await producer.SubmitStringAsync("A");
+        await Assert.ThrowsAsync<ValueTooLargeException>(() => producer.SubmitAsync(new byte[new MusicClientOptions().MaxValueBytes + 1]));
+        var b = await producer.SubmitStringAsync("B");
+        Assert.Equal(a with { Sequence = a.Sequence + 1 }, b);
+    }
+
+    [Fact]
+    public async Task Two_live_producers_wrongly_given_the_same_id_never_share_an_id_and_lose_nothing()
+    {
+        var queueName = UniqueName("queue");
+        var twins = new[]
+        {
+            new MusicWorkQueue(await ClientAsync(0), queueName, Options("twin")),
+            new MusicWorkQueue(await ClientAsync(1), queueName, Options("twin")),
+        };
+        var submitted = new Dictionary<WorkItemId, string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var payload = $"item {i}";
+            submitted.Add(await twins[i % 2].SubmitStringAsync(payload), payload);
+        }
+
+        var worker = new MusicWorkQueue(await ClientAsync(2), queueName, Options("worker"));
+        var processed = new Dictionary<WorkItemId, string>();
+        while (processed.Count < submitted.Count)
+        {
+            await using var claim = await WithinPatience(worker.ClaimNextAsync(), $"item {processed.Count + 1} of {submitted.Count} is claimed");
+            processed.Add(claim.Item.Id, claim.Item.PayloadAsString());
+            await claim.CompleteAsync();
+        }
+
+        Assert.Equal(submitted.OrderBy(p => p.Value), processed.OrderBy(p => p.Value));
     }
 
     private static async Task WorkAsync(

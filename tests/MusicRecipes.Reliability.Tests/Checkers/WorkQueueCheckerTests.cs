@@ -7,9 +7,10 @@ public sealed class WorkQueueCheckerTests
 {
     private static readonly KeyValuePair<string, OperationOutcome>[] OneSubmitted = [new("p/1", OperationOutcome.Acknowledged)];
 
-    private static WorkClaimRecord Claim(long fencing, long invoked, long claimed, long? heldUntil, OperationOutcome? completion, long completedAt, string worker = "w") => new()
+    private static WorkClaimRecord Claim(long fencing, long invoked, long claimed, long? heldUntil, OperationOutcome? completion, long completedAt, string worker = "w", string? payload = null) => new()
     {
         Item = "p/1",
+        Payload = payload,
         Worker = worker,
         Fencing = fencing,
         InvokedAt = invoked,
@@ -62,7 +63,7 @@ public sealed class WorkQueueCheckerTests
         Assert.Contains(WorkQueueChecker.Check(OneSubmitted, [], Done(false)).Violations, v => v.Contains("lost: submitted"));
         Assert.Contains(WorkQueueChecker.Check(OneSubmitted, [], new Dictionary<string, bool>()).Violations, v => v.Contains("lost: submitted"));
         var completed = new[] { Claim(1, 0, 2, 3, OperationOutcome.Acknowledged, 4) };
-        Assert.Contains(WorkQueueChecker.Check([], completed, Done(false)).Violations, v => v.Contains("lost completion"));
+        Assert.Contains(WorkQueueChecker.Check(Array.Empty<WorkSubmissionRecord>(), completed, Done(false)).Violations, v => v.Contains("lost completion"));
     }
 
     [Fact]
@@ -70,5 +71,55 @@ public sealed class WorkQueueCheckerTests
     {
         var claims = new[] { Claim(1, 0, 2, null, OperationOutcome.Failed, 3) };
         Assert.Contains(WorkQueueChecker.Check(OneSubmitted, claims, Done()).Violations, v => v.Contains("invented completion"));
+    }
+
+    [Fact]
+    public void An_id_given_to_two_acknowledged_payloads_reports_the_one_never_done_as_lost()
+    {
+        // The queue told both submitters "p/1"; a worker found payload A there and completed it. B was never processed.
+        WorkSubmissionRecord[] submissions =
+        [
+            new() { Payload = "A", Item = "p/1", Outcome = OperationOutcome.Acknowledged },
+            new() { Payload = "B", Item = "p/1", Outcome = OperationOutcome.Acknowledged },
+        ];
+        var claims = new[] { Claim(1, 0, 2, 3, OperationOutcome.Acknowledged, 4, payload: "A") };
+        var report = WorkQueueChecker.Check(submissions, claims, Done());
+        var lost = Assert.Single(report.Violations);
+        Assert.Contains("lost: submitted", lost);
+        Assert.Contains("payload B", lost);
+        Assert.Equal(2, report.Submitted);
+    }
+
+    [Fact]
+    public void A_payload_is_done_by_the_claim_that_found_it_whatever_the_id()
+    {
+        // A failed submission (id unknown) may still be processed; an acknowledged one found under another id is done.
+        WorkSubmissionRecord[] submissions =
+        [
+            new() { Payload = "A", Outcome = OperationOutcome.Indeterminate },
+            new() { Payload = "B", Item = "p/2", Outcome = OperationOutcome.Acknowledged },
+        ];
+        var claims = new[]
+        {
+            Claim(1, 0, 2, 3, OperationOutcome.Acknowledged, 4, payload: "A"),
+            Claim(1, 0, 2, 3, OperationOutcome.Acknowledged, 4, payload: "B") with { Item = "p/2" },
+        };
+        var report = WorkQueueChecker.Check(submissions, claims, new Dictionary<string, bool> { ["p/1"] = true, ["p/2"] = true });
+        Assert.Empty(report.Violations);
+
+        // A claim that found B but whose completion certainly failed does not make B done, even though its item is
+        // done in the end — by a later claim that found another payload there.
+        WorkSubmissionRecord[] onlyB = [new() { Payload = "B", Item = "p/1", Outcome = OperationOutcome.Acknowledged }];
+        var overwritten = new[] { Claim(1, 0, 2, null, OperationOutcome.Failed, 3, payload: "B"), Claim(2, 4, 5, 6, OperationOutcome.Acknowledged, 7, payload: "C") };
+        Assert.Contains(WorkQueueChecker.Check(onlyB, overwritten, Done()).Violations, v => v.Contains("payload B"));
+    }
+
+    [Fact]
+    public void An_id_acknowledged_twice_without_payloads_reports_one_submission_lost()
+    {
+        // A history recorded by id only still shows the reuse: two acknowledged submissions, one item.
+        KeyValuePair<string, OperationOutcome>[] twice = [new("p/1", OperationOutcome.Acknowledged), new("p/1", OperationOutcome.Acknowledged)];
+        var claims = new[] { Claim(1, 0, 2, 3, OperationOutcome.Acknowledged, 4) };
+        Assert.Contains(WorkQueueChecker.Check(twice, claims, Done()).Violations, v => v.Contains("lost: submitted"));
     }
 }

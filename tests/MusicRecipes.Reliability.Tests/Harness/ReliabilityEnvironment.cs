@@ -9,7 +9,7 @@ namespace MusicRecipes.Reliability.Tests.Harness;
 /// <summary>
 /// The real systems under test: a 3-node Cassandra cluster with one data centre per simulated site ("site0" … on
 /// 127.0.0.1 …) and a 3-server ZooKeeper ensemble. Site i's clients use Cassandra node i as their local coordinator
-/// (LOCAL_ONE for eventual operations, QUORUM across all data centres for critical ones, DESIGN.md §2) and reach
+/// (LOCAL_ONE for eventual operations, QUORUM across all data centres for critical ones, docs/design.md §2) and reach
 /// ZooKeeper through TCP proxies of their own, one per server (<see cref="SiteLinks"/>), so the nemesis can cut a
 /// site's lock sessions. Clients run in this process (<see cref="CreateClientAsync"/>) or in worker processes
 /// (<see cref="WorkerOptionsFor"/>).

@@ -4,7 +4,7 @@ namespace MusicRecipes.Reliability.Tests.Harness;
 
 /// <summary>
 /// One monotonic clock for the whole run (Stopwatch timestamps, as <c>HoldRecord</c> uses), so the times of
-/// operations, holds and faults of every client compare; wall clocks never decide anything (DESIGN.md §2 rule 2).
+/// operations, holds and faults of every client compare; wall clocks never decide anything (rule 2 of docs/design.md).
 /// </summary>
 internal sealed class RunClock
 {

@@ -7,7 +7,7 @@ namespace MusicRecipes.Reliability.Tests.Run;
 
 /// <summary>
 /// Reads the final state after every fault was repaired, through critical sections (so the reads are the latest
-/// values, DESIGN.md §2): each counter's value and each work item's status. An audit read that keeps failing is an
+/// values, docs/design.md §2): each counter's value and each work item's status. An audit read that keeps failing is an
 /// infrastructure failure and throws — it must never be mistaken for a lost item.
 /// </summary>
 internal static class FinalAudit

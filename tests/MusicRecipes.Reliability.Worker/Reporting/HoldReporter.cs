@@ -58,16 +58,24 @@ internal sealed class HoldReporter : IDisposable
         {
             _report.Write(new WorkerEvent
             {
-                Type = WorkerEventType.Lost, Key = _key, Ordinal = _hold.Ordinal, At = LossMoment(), Reason = _hold.LockRef.LossReason?.ToString(),
+                Type = WorkerEventType.Lost, Key = _key, Ordinal = _hold.Ordinal, At = LossMoment(_hold.LockRef), Reason = _hold.LockRef.LossReason?.ToString(),
             });
         }
     }
 
     /// <summary>
-    /// When the holder was told: until <c>LockRef.LostAt</c> exists, the moment the loss was signalled to this process
-    /// (the LostToken callback, or the first look after it) — later than the truth for a process that was paused.
+    /// When the holder was told: <see cref="LockRef.LostAt"/>, the moment from which every look by the holder says
+    /// "lost" (a lease's deadline even if the process was frozen then and nobody looked until later) — not when the
+    /// callback ran. LostAt is on the client's wall clock; it is carried over to the monotonic clock of the reports
+    /// through the current offset between the two (an error of NTP's slew over a few seconds: well under a millisecond).
     /// </summary>
-    private static long LossMoment() => WorkerReport.Now;
+    private static long LossMoment(LockRef lockRef)
+    {
+        var now = WorkerReport.Now;
+        return lockRef.LostAt is { } lostAt
+            ? now - (long)((DateTimeOffset.UtcNow - lostAt).Ticks * (double)System.Diagnostics.Stopwatch.Frequency / TimeSpan.TicksPerSecond)
+            : now;
+    }
 
     private void Write(WorkerEventType type, long at, long? invokedAt = null, long? value = null) =>
         _report.Write(new WorkerEvent { Type = type, Key = _key, Ordinal = _hold.Ordinal, At = at, InvokedAt = invokedAt, Value = value });

@@ -6,7 +6,7 @@ namespace MusicRecipes.Reliability.Worker.Workloads;
 /// How an operation's exception is classified. Only "certainly nothing written" is a failure: an unavailable
 /// replica set (MusicUnavailableException: nothing was tried), a lock not held or lost before the call was sent.
 /// Everything else a write can end with — a timeout, a connection dropped after sending, an unexpected error — may
-/// have reached some replicas (DESIGN.md §2 rule 3 calls that a partial write) and is indeterminate.
+/// have reached some replicas (rule 3 of docs/design.md calls that a partial write) and is indeterminate.
 /// </summary>
 internal static class Outcomes
 {

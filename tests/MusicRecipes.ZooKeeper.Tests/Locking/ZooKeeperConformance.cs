@@ -1,6 +1,7 @@
 using System.Net;
 using MusicRecipes.Conformance;
 using MusicRecipes.InMemory;
+using MusicRecipes.Locking;
 using MusicRecipes.Storage;
 using MusicRecipes.Testing.Network;
 using MusicRecipes.ZooKeeper.Tests.Infrastructure;
@@ -14,7 +15,7 @@ namespace MusicRecipes.ZooKeeper.Tests.Locking;
 /// A site reaches the ensemble through TCP proxies of its own, so cutting a site off cuts its ZooKeeper connections
 /// as well as its data replicas.
 /// </summary>
-public sealed class ZooKeeperTestBackend(ZooKeeperEnsembleFixture fixture) : IMusicTestBackend, IPartialWriteFaults, IPartitionFaults, IAsyncDisposable
+public sealed class ZooKeeperTestBackend(ZooKeeperEnsembleFixture fixture) : IMusicTestBackend, IPartialWriteFaults, IPartitionFaults, ISilentPartitionFaults, IAsyncDisposable
 {
     private readonly Dictionary<IMusicClient, ZooKeeperLockStore> _stores = [];
     private readonly Dictionary<int, TcpFaultProxy[]> _siteProxies = [];
@@ -24,13 +25,15 @@ public sealed class ZooKeeperTestBackend(ZooKeeperEnsembleFixture fixture) : IMu
 
     public int SiteCount => Cluster.SiteCount;
 
-    public async Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null)
+    public Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null) => CreateClientAsync(site, options, locks => locks);
+
+    public async Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options, Func<ILockStore, ILockStore> decorateLocks)
     {
         var store = ZooKeeperLockStore.Create(
             new ZooKeeperClientOptions { ConnectionString = ConnectionStringOf(site), SessionTimeout = TimeSpan.FromSeconds(4) },
             new ZooKeeperLockStoreOptions { RootPath = _root });
         await store.Client.WaitUntilConnectedAsync();
-        var client = new MusicClient(Cluster.CreateDataStore(site), store, options);
+        var client = new MusicClient(Cluster.CreateDataStore(site), decorateLocks(store), options);
         lock (_stores)
         {
             _stores[client] = store;
@@ -81,6 +84,19 @@ public sealed class ZooKeeperTestBackend(ZooKeeperEnsembleFixture fixture) : IMu
         Cluster.Heal(site);
         return Task.CompletedTask;
     }
+
+    public Task StallAsync(int site)
+    {
+        Cluster.CutOff(site);
+        foreach (var proxy in ProxiesOf(site))
+        {
+            proxy.Stall();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task EndStallAsync(int site) => HealAsync(site);
 
     public async ValueTask DisposeAsync()
     {
@@ -164,6 +180,36 @@ public sealed class ZooKeeperGuaranteedReleaseTests(ZooKeeperEnsembleFixture fix
     protected override IMusicTestBackend Backend => _backend;
 
     protected override IPartitionFaults Partitions => _backend;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+}
+
+[Collection(ZooKeeperCollection.Name)]
+public sealed class ZooKeeperLockPathFaultTests(ZooKeeperEnsembleFixture fixture) : LockPathFaultConformanceTests
+{
+    private readonly ZooKeeperTestBackend _backend = new(fixture);
+
+    protected override IMusicTestBackend Backend => _backend;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+}
+
+[Collection(ZooKeeperCollection.Name)]
+public sealed class ZooKeeperLossFirstTests(ZooKeeperEnsembleFixture fixture) : LossFirstConformanceTests
+{
+    private readonly ZooKeeperTestBackend _backend = new(fixture);
+
+    protected override IMusicTestBackend Backend => _backend;
+
+    protected override ISilentPartitionFaults Stalls => _backend;
 
     public override async Task DisposeAsync()
     {

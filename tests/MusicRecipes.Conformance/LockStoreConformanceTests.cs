@@ -1,0 +1,278 @@
+using System.Collections.Concurrent;
+using MusicRecipes.Locking;
+
+namespace MusicRecipes.Conformance;
+
+/// <summary>
+/// The obligations of an <see cref="ILockStore"/> (rules 1–6 of docs/design.md), checked on the store itself — below
+/// the MUSIC client, so a store cannot lean on the client to hide a gap. One small subclass per store.
+/// </summary>
+public abstract class LockStoreConformanceTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private readonly List<ILockStore> _stores = [];
+
+    /// <summary>The store under test.</summary>
+    protected abstract ILockStoreTestBackend Backend { get; }
+
+    /// <inheritdoc />
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Tickets_queue_first_in_first_out_with_ordinals_that_never_restart()
+    {
+        var key = ConformanceKeys.New("fifo");
+        var (a, b) = (await StoreAsync(), await StoreAsync());
+        var first = await a.EnqueueAsync([key], default);
+        var second = await b.EnqueueAsync([key], default);
+        var third = await a.EnqueueAsync([key], default);
+        Assert.True(first.Positions[0].Ordinal >= 1);
+        Assert.True(first.Positions[0].Ordinal < second.Positions[0].Ordinal);
+        Assert.True(second.Positions[0].Ordinal < third.Positions[0].Ordinal);
+        Assert.NotEqual(first.SessionId, second.SessionId);
+        Assert.NotNull(first.Lease);
+
+        Assert.Equal(HeadStatus.Head, (await a.CheckHeadAsync(first, default)).Status);
+        Assert.Equal(HeadStatus.Waiting, (await b.CheckHeadAsync(second, default)).Status);
+        var queue = await b.ReadQueueAsync(key, default);
+        Assert.Equal([first.Id, second.Id, third.Id], queue.Select(e => e.TicketId));
+        Assert.Equal(first.SessionId, queue[0].SessionId);
+        Assert.Equal([key], queue[0].Keys);
+
+        await a.RemoveAsync(first, default);
+        await a.RemoveAsync(first, default); // removing twice does nothing
+        Assert.Equal(HeadStatus.Head, (await b.CheckHeadAsync(second, default)).Status);
+        Assert.Equal(HeadStatus.Gone, (await a.CheckHeadAsync(first, default)).Status);
+        Assert.Null(first.LossReason); // removed by its owner: not a loss
+
+        await b.RemoveAsync(second, default);
+        await a.RemoveAsync(third, default);
+        var later = await b.EnqueueAsync([key], default);
+        Assert.True(later.Positions[0].Ordinal > third.Positions[0].Ordinal);
+    }
+
+    [Fact]
+    public async Task Overlapping_multi_key_tickets_are_ordered_alike_in_every_queue_and_all_get_their_turn()
+    {
+        var keys = Enumerable.Range(0, 3).Select(i => ConformanceKeys.New($"multi{i}")).Order(StringComparer.Ordinal).ToArray();
+        int[][] sets = [[0, 1], [1, 2], [0, 2], [0, 1, 2]];
+        var stores = new[] { await StoreAsync(), await StoreAsync(), await StoreAsync() };
+        var tickets = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => stores[i % 3].EnqueueAsync(sets[i % sets.Length].Select(k => keys[k]).ToArray(), default)));
+
+        foreach (var x in tickets)
+        {
+            foreach (var y in tickets.Where(t => t != x))
+            {
+                var shared = x.Positions.Select(p => p.Key).Intersect(y.Positions.Select(p => p.Key)).ToArray();
+                Assert.True(shared.Select(k => x.OrdinalOf(k) < y.OrdinalOf(k)).Distinct().Count() <= 1, $"{x} and {y} are ordered differently across {string.Join(",", shared)}");
+            }
+        }
+
+        var holders = new ConcurrentDictionary<string, int>();
+        await Task.WhenAll(tickets.Select((ticket, i) => Task.Run(async () =>
+        {
+            var store = stores[i % 3];
+            while ((await store.CheckHeadAsync(ticket, default)).Status != HeadStatus.Head)
+            {
+                await store.WaitForChangeAsync(ticket, default);
+            }
+
+            foreach (var position in ticket.Positions)
+            {
+                Assert.Equal(1, holders.AddOrUpdate(position.Key, 1, (_, n) => n + 1));
+            }
+
+            await Task.Delay(10);
+            foreach (var position in ticket.Positions)
+            {
+                holders.AddOrUpdate(position.Key, 0, (_, n) => n - 1);
+            }
+
+            await store.RemoveAsync(ticket, default);
+        }))).WaitAsync(Patience * 3);
+    }
+
+    [Fact]
+    public async Task A_waiter_is_woken_when_its_predecessor_leaves()
+    {
+        var key = ConformanceKeys.New("wake");
+        var (holder, waiter) = (await StoreAsync(), await StoreAsync());
+        var held = await holder.EnqueueAsync([key], default);
+        var waiting = await waiter.EnqueueAsync([key], default);
+        var wake = waiter.WaitForChangeAsync(waiting, default);
+        await Task.Delay(300);
+        Assert.False(wake.IsCompleted, "nothing changed, so the waiter must still be waiting");
+
+        await holder.RemoveAsync(held, default);
+        await wake.WaitAsync(Patience);
+        Assert.Equal(HeadStatus.Head, (await waiter.CheckHeadAsync(waiting, default)).Status);
+    }
+
+    [Fact]
+    public async Task An_acquisition_is_recorded_only_over_the_state_read_and_only_by_a_queued_ticket()
+    {
+        var key = ConformanceKeys.New("record");
+        var (owner, other) = (await StoreAsync(), await StoreAsync());
+        var ticket = await owner.EnqueueAsync([key], default);
+        var position = ticket.Positions[0];
+        var read = await HeadStateAsync(owner, ticket, 0);
+        Assert.Equal(KeyLockState.Empty, read.State);
+
+        var recorded = await owner.TryRecordAcquiredAsync(ticket, position, read, default);
+        Assert.Equal(RecordResult.Recorded, recorded);
+        var state = (await owner.GetKeyStateAsync(key, default)).State;
+        Assert.Equal(position.Ordinal, state.LastAcquired);
+        Assert.InRange(state.LastAcquiredAt!.Value, DateTimeOffset.UtcNow.AddSeconds(-30), DateTimeOffset.UtcNow.AddSeconds(30));
+        Assert.True(state.NeedsSyncBefore(position.Ordinal + 1));
+
+        // The same record again, over the state it has overwritten: a compare-and-set that now fails, writing nothing.
+        Assert.Equal(RecordResult.StateChanged, await owner.TryRecordAcquiredAsync(ticket, position, read, default));
+
+        // Removed by someone else: the ticket can record nothing more, over any state (rule 6).
+        var current = await owner.GetKeyStateAsync(key, default);
+        Assert.True(await other.ForceRemoveAsync((await other.ReadQueueAsync(key, default))[0], default));
+        Assert.Equal(RecordResult.TicketGone, await owner.TryRecordAcquiredAsync(ticket, position, current, default));
+        Assert.Equal(position.Ordinal, (await other.GetKeyStateAsync(key, default)).State.LastAcquired);
+    }
+
+    [Fact]
+    public async Task A_head_removed_before_it_records_can_never_record_over_its_successor()
+    {
+        var key = ConformanceKeys.New("stale-head");
+        var (stale, next, remover) = (await StoreAsync(), await StoreAsync(), await StoreAsync());
+        var x = await stale.EnqueueAsync([key], default);
+        var y = await next.EnqueueAsync([key], default);
+        var xRead = await HeadStateAsync(stale, x, 0); // x saw itself first ... and then stalled
+
+        Assert.True(await remover.ForceRemoveAsync((await remover.ReadQueueAsync(key, default))[0], default));
+        var yRead = await HeadStateAsync(next, y, 0);
+        Assert.Equal(RecordResult.Recorded, await next.TryRecordAcquiredAsync(y, y.Positions[0], yRead, default));
+
+        // x wakes up and records with what it read: refused, and the recorded ordinal does not move backwards.
+        Assert.Equal(RecordResult.TicketGone, await stale.TryRecordAcquiredAsync(x, x.Positions[0], xRead, default));
+        Assert.Equal(RecordResult.TicketGone, await stale.TryRecordAcquiredAsync(x, x.Positions[0], await stale.GetKeyStateAsync(key, default), default));
+        Assert.Equal(y.Positions[0].Ordinal, (await remover.GetKeyStateAsync(key, default)).State.LastAcquired);
+    }
+
+    [Fact]
+    public async Task A_clean_release_is_recorded_as_the_ticket_leaves_and_only_by_the_last_acquirer()
+    {
+        var (a, b) = (ConformanceKeys.New("clean-a"), ConformanceKeys.New("clean-b"));
+        var keys = new[] { a, b }.Order(StringComparer.Ordinal).ToArray();
+        var (owner, other) = (await StoreAsync(), await StoreAsync());
+        var ticket = await owner.EnqueueAsync(keys, default);
+        await RecordAllAsync(owner, ticket);
+        var waiting = await other.EnqueueAsync([keys[0]], default);
+
+        await owner.ReleaseAsync(ticket, clean: true, default);
+        Assert.Equal(HeadStatus.Gone, (await owner.CheckHeadAsync(ticket, default)).Status);
+        Assert.Null(ticket.LossReason); // our own release is not a loss
+        Assert.Equal(ticket.Positions[1].Ordinal, (await other.GetKeyStateAsync(keys[1], default)).State.LastCleanRelease);
+        var handedOver = await HeadStateAsync(other, waiting, 0);
+        Assert.Equal(ticket.Positions[0].Ordinal, handedOver.State.LastCleanRelease);
+        Assert.False(handedOver.State.NeedsSyncBefore(waiting.Positions[0].Ordinal));
+        Assert.Equal(RecordResult.Recorded, await other.TryRecordAcquiredAsync(waiting, waiting.Positions[0], handedOver, default));
+
+        // A holder removed after it recorded, whose successor recorded since: its clean release records nothing.
+        var successor = await owner.EnqueueAsync([keys[0]], default);
+        Assert.True(await owner.ForceRemoveAsync((await owner.ReadQueueAsync(keys[0], default))[0], default));
+        await RecordAllAsync(owner, successor);
+        await other.ReleaseAsync(waiting, clean: true, default);
+        var after = (await owner.GetKeyStateAsync(keys[0], default)).State;
+        Assert.Equal(successor.Positions[0].Ordinal, after.LastAcquired);
+        Assert.Equal(ticket.Positions[0].Ordinal, after.LastCleanRelease);
+        Assert.True(after.NeedsSyncBefore(successor.Positions[0].Ordinal + 1));
+        await owner.ReleaseAsync(successor, clean: false, default);
+    }
+
+    [Fact]
+    public async Task A_forced_removal_leaves_every_queue_unsynced_and_tells_the_owner()
+    {
+        var keys = new[] { ConformanceKeys.New("forced-a"), ConformanceKeys.New("forced-b") }.Order(StringComparer.Ordinal).ToArray();
+        var (owner, other) = (await StoreAsync(), await StoreAsync());
+        var ticket = await owner.EnqueueAsync(keys, default);
+        await RecordAllAsync(owner, ticket);
+        var waiter = await other.EnqueueAsync([keys[0]], default);
+
+        var head = (await other.ReadQueueAsync(keys[0], default))[0];
+        Assert.Equal(ticket.Id, head.TicketId);
+        Assert.Equal(keys, head.Keys.Order(StringComparer.Ordinal));
+        Assert.True(await other.ForceRemoveAsync(head, default));
+        Assert.False(await other.ForceRemoveAsync(head, default));
+
+        Assert.Empty(await other.ReadQueueAsync(keys[1], default));
+        var state = await HeadStateAsync(other, waiter, 0);
+        Assert.True(state.State.NeedsSyncBefore(waiter.Positions[0].Ordinal));
+        Assert.Equal(HeadStatus.Gone, (await owner.CheckHeadAsync(ticket, default)).Status);
+        await WhenLostAsync(ticket);
+        Assert.Equal(LockLossReason.ForciblyReleased, ticket.LossReason);
+        Assert.NotNull(ticket.LostAt);
+    }
+
+    [Fact]
+    public async Task A_session_expiry_loses_every_ticket_of_it_and_later_calls_use_a_new_session()
+    {
+        var key = ConformanceKeys.New("expiry");
+        var (dying, observer) = (await StoreAsync(), await StoreAsync());
+        var one = await dying.EnqueueAsync([key], default);
+        var two = await dying.EnqueueAsync([key, ConformanceKeys.New("expiry2")], default);
+        var next = await observer.EnqueueAsync([key], default);
+
+        await Backend.ExpireSessionAsync(dying);
+        await WhenLostAsync(one);
+        await WhenLostAsync(two);
+        Assert.Equal(LockLossReason.SessionExpired, one.LossReason);
+        Assert.Equal(LockLossReason.SessionExpired, two.LossReason);
+
+        // The observer's ticket comes to the head: the expired session's tickets are out of its way.
+        while ((await observer.CheckHeadAsync(next, default)).Status != HeadStatus.Head)
+        {
+            await observer.WaitForChangeAsync(next, default).WaitAsync(Patience);
+        }
+
+        var fresh = await dying.EnqueueAsync([ConformanceKeys.New("expiry3")], default);
+        Assert.NotEqual(one.SessionId, fresh.SessionId);
+        Assert.Equal(HeadStatus.Head, (await dying.CheckHeadAsync(fresh, default)).Status);
+        Assert.Equal(HeadStatus.Gone, (await dying.CheckHeadAsync(one, default)).Status);
+    }
+
+    private async Task<ILockStore> StoreAsync()
+    {
+        var store = await Backend.CreateStoreAsync();
+        _stores.Add(store);
+        return store;
+    }
+
+    /// <summary>The head check's reading of one key's state (the ticket must be first everywhere).</summary>
+    private static async Task<VersionedKeyState> HeadStateAsync(ILockStore store, LockTicket ticket, int index)
+    {
+        var head = await store.CheckHeadAsync(ticket, default);
+        Assert.Equal(HeadStatus.Head, head.Status);
+        return head.KeyStates is { } states ? states[index] : await store.GetKeyStateAsync(ticket.Positions[index].Key, default);
+    }
+
+    /// <summary>Waits for the ticket's LostToken, which the store fires asynchronously.</summary>
+    private static async Task WhenLostAsync(LockTicket ticket)
+    {
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = ticket.LostToken.Register(() => lost.TrySetResult());
+        await lost.Task.WaitAsync(Patience);
+    }
+
+    private static async Task RecordAllAsync(ILockStore store, LockTicket ticket)
+    {
+        for (var i = 0; i < ticket.Positions.Count; i++)
+        {
+            Assert.Equal(RecordResult.Recorded, await store.TryRecordAcquiredAsync(ticket, ticket.Positions[i], await HeadStateAsync(store, ticket, i), default));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using MusicRecipes.Locking;
+
+namespace MusicRecipes.Conformance;
+
+/// <summary>
+/// Loss is told first (rule 6 of docs/design.md): a holder cut off from the lock service is told of its loss — its
+/// <see cref="LockRef.LostToken"/> fires and <see cref="LockRef.IsHeld"/> turns false — no later than the moment any
+/// other client can acquire. The partition is silent (connections stay open, nothing gets through), so the holder
+/// cannot learn from a closed connection; only its own lease can tell it in time.
+/// </summary>
+public abstract class LossFirstConformanceTests : ConformanceTestBase
+{
+    /// <summary>The backend's silent-partition injector.</summary>
+    protected abstract ISilentPartitionFaults Stalls { get; }
+
+    [Fact]
+    public async Task A_holder_silently_cut_off_is_told_of_its_loss_before_anyone_else_acquires()
+    {
+        var key = ConformanceKeys.New("loss-first");
+        var holder = await ClientAsync(0);
+        var waiter = await ClientAsync(1);
+        var held = await HoldAsync(holder, key);
+        var waiting = await waiter.CreateLockRefAsync([key]);
+        long toldAt = 0;
+        held.LostToken.Register(() => Interlocked.CompareExchange(ref toldAt, Stopwatch.GetTimestamp(), 0));
+
+        await Stalls.StallAsync(0);
+        long acquiredAt;
+        bool heldWhenWaiterAcquired;
+        try
+        {
+            await waiter.WaitForLockAsync(waiting, Patience);
+            acquiredAt = Stopwatch.GetTimestamp();
+            heldWhenWaiterAcquired = held.IsHeld;
+        }
+        finally
+        {
+            await Stalls.EndStallAsync(0);
+        }
+
+        Assert.False(heldWhenWaiterAcquired, "The cut-off holder still believed it held the lock when the waiter acquired it.");
+        var told = Interlocked.Read(ref toldAt);
+        Assert.True(told != 0 && told <= acquiredAt, told == 0
+            ? "The holder's LostToken had not fired when the waiter acquired."
+            : $"The holder was told {Stopwatch.GetElapsedTime(acquiredAt, told).TotalMilliseconds:F0} ms after the waiter acquired.");
+        Assert.Equal(LockLossReason.SessionExpired, held.LossReason);
+        await waiter.ReleaseLockAsync(waiting);
+    }
+}

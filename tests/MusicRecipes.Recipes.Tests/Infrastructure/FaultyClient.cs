@@ -1,0 +1,71 @@
+namespace MusicRecipes.Recipes.Tests.Infrastructure;
+
+/// <summary>
+/// A client whose eventual operations can be made to fail on purpose, on any backend: the faults a recipe must
+/// survive that the backends cannot inject per operation. Everything else goes to the real client unchanged.
+/// </summary>
+/// <remarks>
+/// <see cref="LoseAckOfNextPut"/> is an ambiguous write: the put really lands, then the caller is told it timed out
+/// (what a Cassandra coordinator reports when the acknowledgement, not the write, is lost). <see cref="FailLocalReads"/>
+/// makes eventual reads throw, as a local replica that is down or overloaded would.
+/// </remarks>
+public sealed class FaultyClient(IMusicClient inner) : IMusicClient
+{
+    private Func<string, bool>? _loseAckOf;
+    private int _failingReads;
+    private int _failedReads;
+
+    /// <summary>The wrapped client.</summary>
+    public IMusicClient Inner { get; } = inner;
+
+    /// <summary>How many eventual reads failed on purpose so far.</summary>
+    public int FailedReads => Volatile.Read(ref _failedReads);
+
+    public string Site => Inner.Site;
+
+    public LockSessionState SessionState => Inner.SessionState;
+
+    /// <summary>The next eventual put of a key matching <paramref name="key"/> lands, then throws <see cref="MusicTimeoutException"/>.</summary>
+    public void LoseAckOfNextPut(Func<string, bool> key) => Volatile.Write(ref _loseAckOf, key);
+
+    /// <summary>The next <paramref name="count"/> eventual reads throw <see cref="MusicUnavailableException"/>.</summary>
+    public void FailLocalReads(int count) => Volatile.Write(ref _failingReads, count);
+
+    public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Decrement(ref _failingReads) >= 0)
+        {
+            Interlocked.Increment(ref _failedReads);
+            throw new MusicUnavailableException($"Injected: the local replica did not answer a read of '{key}'.");
+        }
+
+        Interlocked.Exchange(ref _failingReads, 0);
+        return await Inner.GetAsync(key, cancellationToken);
+    }
+
+    public async Task PutAsync(string key, byte[] value, CancellationToken cancellationToken = default)
+    {
+        await Inner.PutAsync(key, value, cancellationToken);
+        if (Volatile.Read(ref _loseAckOf) is { } matches && matches(key) && Interlocked.CompareExchange(ref _loseAckOf, null, matches) == matches)
+        {
+            throw new MusicTimeoutException($"Injected: the write of '{key}' landed but its acknowledgement was lost.");
+        }
+    }
+
+    public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) => Inner.CreateLockRefAsync(keys, cancellationToken);
+
+    public Task<bool> AcquireLockAsync(LockRef lockRef, CancellationToken cancellationToken = default) => Inner.AcquireLockAsync(lockRef, cancellationToken);
+
+    public Task<byte[]?> CriticalGetAsync(LockRef lockRef, string key, CancellationToken cancellationToken = default) => Inner.CriticalGetAsync(lockRef, key, cancellationToken);
+
+    public Task CriticalPutAsync(LockRef lockRef, string key, byte[] value, CancellationToken cancellationToken = default) => Inner.CriticalPutAsync(lockRef, key, value, cancellationToken);
+
+    public Task ReleaseLockAsync(LockRef lockRef, CancellationToken cancellationToken = default) => Inner.ReleaseLockAsync(lockRef, cancellationToken);
+
+    public Task WaitForLockAsync(LockRef lockRef, TimeSpan timeout, CancellationToken cancellationToken = default) => Inner.WaitForLockAsync(lockRef, timeout, cancellationToken);
+
+    public Task<bool> ForceReleaseAsync(string key, CancellationToken cancellationToken = default) => Inner.ForceReleaseAsync(key, cancellationToken);
+
+    /// <summary>The wrapped client is disposed by whoever created it (the test base disposes every client it made).</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
