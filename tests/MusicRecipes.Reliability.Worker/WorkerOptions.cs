@@ -13,6 +13,9 @@ internal sealed record WorkerOptions
 
     public required int Site { get; init; }
 
+    /// <summary>Which of the site's workers of this workload it is (0 for the first); its replacement keeps it.</summary>
+    public int Copy { get; init; }
+
     /// <summary>The operation kind the workload records for its acquires: "acquire" (raw MUSIC operations) or "mutex-acquire" (<c>MusicMutex</c>).</summary>
     public required string AcquireKind { get; init; }
 

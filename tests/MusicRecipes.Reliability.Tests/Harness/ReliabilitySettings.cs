@@ -14,6 +14,7 @@ internal sealed record ReliabilitySettings(TimeSpan Workload, int Seed)
 {
     public const string SecondsVariable = "MUSIC_RELIABILITY_SECONDS";
     public const string SeedVariable = "MUSIC_RELIABILITY_SEED";
+    public const string WorkersVariable = "MUSIC_RELIABILITY_WORKERS";
     public const int CassandraNativePort = 26042;
     public const int CassandraStoragePort = 26000;
     public const int ZooKeeperClientPort = 24181;
@@ -40,6 +41,19 @@ internal sealed record ReliabilitySettings(TimeSpan Workload, int Seed)
 
     public bool IsLong => Workload > ShortWorkload;
 
+    /// <summary>
+    /// Worker processes per counter workload and site: 1 in the short run, 2 in a long one (which must record
+    /// 100,000 operations in reasonable time); <c>MUSIC_RELIABILITY_WORKERS</c> overrides.
+    /// </summary>
+    public int WorkersPerWorkload { get; init; } = 1;
+
+    /// <summary>
+    /// How much longer the nemesis's lanes rest between faults than in the short run: the short run keeps a fault of
+    /// every lane under way nearly all the time; a long run rests 3 times as long, so the clients get work done
+    /// between faults and it still injects several hundred faults in half an hour.
+    /// </summary>
+    public double FaultGapFactor => IsLong ? 3 : 1;
+
     /// <summary>How long the queue may take to drain after the faults stop.</summary>
     public TimeSpan DrainTimeout => IsLong ? TimeSpan.FromSeconds(120) : TimeSpan.FromSeconds(40);
 
@@ -53,6 +67,13 @@ internal sealed record ReliabilitySettings(TimeSpan Workload, int Seed)
         var seed = int.TryParse(seedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
             ? parsed
             : Random.Shared.Next();
-        return new ReliabilitySettings(workload, seed);
+        var settings = new ReliabilitySettings(workload, seed);
+        var workersText = Environment.GetEnvironmentVariable(WorkersVariable);
+        return settings with
+        {
+            WorkersPerWorkload = int.TryParse(workersText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var workers) && workers > 0
+                ? workers
+                : settings.IsLong ? 2 : 1,
+        };
     }
 }

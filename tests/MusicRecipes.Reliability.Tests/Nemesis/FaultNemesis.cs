@@ -18,7 +18,7 @@ namespace MusicRecipes.Reliability.Tests.Nemesis;
 /// then fails with the server's story. The seed fixes the order, targets and durations; how they interleave with the
 /// clients is up to the machine.
 /// </summary>
-internal sealed class FaultNemesis(ReliabilityEnvironment environment, WorkerFleet fleet, WorkerHistory workerHistory, FaultLog log, Random random)
+internal sealed class FaultNemesis(ReliabilityEnvironment environment, WorkerFleet fleet, WorkerHistory workerHistory, FaultLog log, Random random, double gapFactor = 1)
 {
     private static readonly FaultKind[] SessionKinds = [FaultKind.SessionExpiry, FaultKind.SiteCut, FaultKind.SlowLink];
     private readonly ServerFaults _servers = new(environment);
@@ -60,7 +60,7 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, WorkerFle
             }
 
             crash = kind != FaultKind.CassandraKill;
-            await PauseAsync(TimeSpan.FromMilliseconds(lane.Next(500, 2500)), stop);
+            await RestAsync(lane, 500, 2500, stop);
         }
     }
 
@@ -74,7 +74,7 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, WorkerFle
                 break;
             }
 
-            await PauseAsync(TimeSpan.FromMilliseconds(lane.Next(1000, 4000)), stop);
+            await RestAsync(lane, 1000, 4000, stop);
         }
     }
 
@@ -90,7 +90,7 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, WorkerFle
                 FaultKind.SiteCut => _clients.CutSiteAsync(lane),
                 _ => _clients.SlowSiteAsync(lane),
             });
-            await PauseAsync(TimeSpan.FromMilliseconds(lane.Next(500, 2500)), stop);
+            await RestAsync(lane, 500, 2500, stop);
         }
     }
 
@@ -101,7 +101,7 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, WorkerFle
         {
             var kill = !first && lane.Next(10) < 3;
             await InjectAsync(kill ? FaultKind.ClientKill : FaultKind.ClientPause, () => kill ? _processes.KillAsync(lane) : _processes.PauseAsync(lane, longerThanSession: first));
-            await PauseAsync(TimeSpan.FromMilliseconds(lane.Next(500, 2000)), stop);
+            await RestAsync(lane, 500, 2000, stop);
         }
     }
 
@@ -129,6 +129,10 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, WorkerFle
         log.Add(new FaultRecord(kind, result.Target, started, RunClock.Now, result.Unrepaired));
         return result.Unrepaired is null;
     }
+
+    /// <summary>A lane's rest between two faults: <paramref name="fromMs"/>-<paramref name="toMs"/>, times the run's gap factor.</summary>
+    private Task RestAsync(Random lane, int fromMs, int toMs, CancellationToken stop) =>
+        PauseAsync(TimeSpan.FromMilliseconds(lane.Next(fromMs, toMs) * gapFactor), stop);
 
     private static async Task PauseAsync(TimeSpan delay, CancellationToken stop)
     {

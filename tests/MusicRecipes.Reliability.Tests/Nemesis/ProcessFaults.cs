@@ -5,11 +5,11 @@ using MusicRecipes.Reliability.Tests.Run;
 namespace MusicRecipes.Reliability.Tests.Nemesis;
 
 /// <summary>
-/// Faults of the client processes. <b>Pause</b>: SIGSTOP a worker — three times in four for longer than its session
-/// timeout, the classic fencing scenario (its session expires on the servers while it cannot even look at a clock,
-/// another client takes its lock, and it resumes believing nothing happened unless its library tells it) — then
-/// SIGCONT. <b>Kill</b>: SIGKILL a worker (its session, and so its lock, lives on until the session times out) and
-/// start a new process in its role.
+/// Faults of the client processes, aimed at a holder: the next worker to report a new hold (any worker if none does
+/// within a second). <b>Pause</b>: SIGSTOP it — three times in four for longer than its session timeout, the classic
+/// fencing scenario (its session expires on the servers while it cannot even look at a clock, another client takes
+/// its lock, and it resumes believing nothing happened unless its library tells it) — then SIGCONT. <b>Kill</b>:
+/// SIGKILL it (its session, and so its lock, lives on until the session times out) and start a new process in its role.
 /// </summary>
 internal sealed class ProcessFaults(WorkerFleet fleet, WorkerHistory history)
 {
@@ -23,9 +23,7 @@ internal sealed class ProcessFaults(WorkerFleet fleet, WorkerHistory history)
         var pause = longerThanSession || lane.Next(4) > 0
             ? ReliabilitySettings.SessionTimeout + TimeSpan.FromMilliseconds(lane.Next(500, 3000))
             : TimeSpan.FromMilliseconds(lane.Next(300, 2500));
-        var holder = await history.NextHolderAsync(TimeSpan.FromSeconds(1));
-        var live = fleet.Live;
-        var worker = live.FirstOrDefault(w => w.Name == holder) ?? (live.Count == 0 ? null : live[lane.Next(live.Count)]);
+        var worker = await NextHolderOrAnyAsync(lane);
         if (worker is null)
         {
             return null;
@@ -48,16 +46,18 @@ internal sealed class ProcessFaults(WorkerFleet fleet, WorkerHistory history)
         return FaultResult.Repaired(worker.Name + (holding ? " (holding)" : string.Empty));
     }
 
-    /// <summary>Kills a random live worker and, after 0.5-2 s, starts its replacement.</summary>
+    /// <summary>
+    /// Kills the next worker that reports a new hold (a random one if none does within a second), so its lock must
+    /// go with its session; after 0.5-2 s starts its replacement.
+    /// </summary>
     public async Task<FaultResult?> KillAsync(Random lane)
     {
-        var live = fleet.Live;
-        if (live.Count == 0)
+        var worker = await NextHolderOrAnyAsync(lane);
+        if (worker is null)
         {
             return null;
         }
 
-        var worker = live[lane.Next(live.Count)];
         await fleet.KillAsync(worker);
         await Task.Delay(lane.Next(500, 2000));
         try
@@ -70,5 +70,12 @@ internal sealed class ProcessFaults(WorkerFleet fleet, WorkerHistory history)
         }
 
         return FaultResult.Repaired(worker.Name);
+    }
+
+    private async Task<WorkerProcess?> NextHolderOrAnyAsync(Random lane)
+    {
+        var holder = await history.NextHolderAsync(TimeSpan.FromSeconds(1));
+        var live = fleet.Live;
+        return live.FirstOrDefault(w => w.Name == holder) ?? (live.Count == 0 ? null : live[lane.Next(live.Count)]);
     }
 }

@@ -6,8 +6,8 @@ using MusicRecipes.Reliability.Worker.Workloads;
 namespace MusicRecipes.Reliability.Tests.Processes;
 
 /// <summary>
-/// The run's client processes: at every site one worker for each counter workload (raw MUSIC operations, and
-/// <c>MusicMutex</c>). A killed worker is replaced by a new process of the same role ("s1-raw.2", …) with a session of
+/// The run's client processes: at every site one worker (or more: "s0-raw", "s0-rawb", …) for each counter workload
+/// (raw MUSIC operations, and <c>MusicMutex</c>). A killed worker is replaced by a new process of the same role ("s1-raw.2", …) with a session of
 /// its own. If the test host goes, the workers go too: they stop when their stdin closes, and the fleet kills them on
 /// exit (a frozen one cannot read its stdin).
 /// </summary>
@@ -24,9 +24,11 @@ internal sealed class WorkerFleet : IAsyncDisposable
     private readonly List<WorkerProcess> _live = [];
     private readonly List<WorkerProcess> _all = [];
     private readonly Dictionary<string, int> _generations = new(StringComparer.Ordinal);
+    private readonly int _workersPerWorkload;
 
-    public WorkerFleet(ReliabilityEnvironment environment, WorkerHistory history, IReadOnlyList<string> counters, Random random)
+    public WorkerFleet(ReliabilityEnvironment environment, WorkerHistory history, IReadOnlyList<string> counters, int workersPerWorkload, Random random)
     {
+        _workersPerWorkload = workersPerWorkload;
         _environment = environment;
         _history = history;
         _counters = counters;
@@ -63,7 +65,9 @@ internal sealed class WorkerFleet : IAsyncDisposable
     /// <summary>Starts every site's workers and waits until all are connected and working.</summary>
     public async Task StartAsync()
     {
-        var workers = Enumerable.Range(0, ReliabilitySettings.Sites).SelectMany(site => Roles.Select(role => StartWorker(site, role))).ToList();
+        var workers = Enumerable.Range(0, ReliabilitySettings.Sites)
+            .SelectMany(site => Roles.SelectMany(role => Enumerable.Range(0, _workersPerWorkload).Select(copy => StartWorker(site, role, copy))))
+            .ToList();
         await Task.WhenAll(workers.Select(w => w.WaitUntilReadyAsync(ReadyTimeout)));
     }
 
@@ -82,7 +86,7 @@ internal sealed class WorkerFleet : IAsyncDisposable
 
     /// <summary>Starts a new process in the role of the killed <paramref name="worker"/>.</summary>
     public Task ReplaceAsync(WorkerProcess worker) =>
-        StartWorker(worker.Options.Site, worker.Options.AcquireKind).WaitUntilReadyAsync(ReadyTimeout);
+        StartWorker(worker.Options.Site, worker.Options.AcquireKind, worker.Options.Copy).WaitUntilReadyAsync(ReadyTimeout);
 
     /// <summary>Asks every worker to finish its hold and stop; returns how many did not stop cleanly.</summary>
     public async Task<int> StopAllAsync()
@@ -105,19 +109,19 @@ internal sealed class WorkerFleet : IAsyncDisposable
         }
     }
 
-    private WorkerProcess StartWorker(int site, string role)
+    private WorkerProcess StartWorker(int site, string role, int copy)
     {
         WorkerProcess worker;
         lock (_gate)
         {
-            var name = $"s{site}-{(role == CounterKinds.Raw ? "raw" : "mutex")}";
+            var name = $"s{site}-{(role == CounterKinds.Raw ? "raw" : "mutex")}{(copy == 0 ? string.Empty : ((char)('a' + copy)).ToString())}";
             var generation = _generations[name] = _generations.GetValueOrDefault(name) + 1;
             var options = _environment.WorkerOptionsFor(
                 site,
                 generation == 1 ? name : name + "." + generation.ToString(CultureInfo.InvariantCulture),
                 role,
                 _counters,
-                _random.Next());
+                _random.Next()) with { Copy = copy };
             worker = WorkerProcess.Start(options, _history);
             _live.Add(worker);
             _all.Add(worker);

@@ -30,6 +30,9 @@ internal sealed record ReliabilityFindings(
     /// <summary>Failures of the run itself rather than of the system under test (a worker that crashed, a server that never came back).</summary>
     public IReadOnlyList<string> RunProblems { get; init; } = [];
 
+    /// <summary>The counter clients' longest stretches without a lock (<see cref="StallFigures"/>).</summary>
+    public string LongestStalls { get; init; } = string.Empty;
+
     public int Acknowledged(string kind) =>
         Operations.CountByKind().TryGetValue(kind, out var outcomes) ? outcomes[OperationOutcome.Acknowledged] : 0;
 
@@ -55,6 +58,7 @@ internal sealed record ReliabilityFindings(
 
         text.AppendLine(CultureInfo.InvariantCulture, $"Loss timing (LossTimingChecker): {LossTiming}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  client processes: {WorkerProcesses} started; {KilledHolds}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  longest stretches without a lock: {LongestStalls}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Work queue (WorkQueueChecker): {Queue}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  items claimed more than once (recovered after a lost claim): {ReclaimedItems}");
         text.AppendLine(CultureInfo.InvariantCulture, $"VIOLATIONS: {Violations.Count}");

@@ -20,21 +20,22 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
     private readonly WorkQueueHistory _queueHistory = new();
     private readonly FaultLog _faults = new();
     private readonly Dictionary<string, TimeSpan> _phases = [];
+    private WorkerHistory? _workerHistory;
 
     public async Task<ReliabilityFindings> ExecuteAsync()
     {
         var runId = Guid.NewGuid().ToString("N")[..8];
         var counters = Enumerable.Range(0, 3).Select(i => $"reliability/{runId}/counter{i}").ToArray();
         var random = new Random(settings.Seed);
-        log($"seed {settings.Seed}, workload {settings.Workload.TotalSeconds:F0} s");
+        log($"seed {settings.Seed}, workload {settings.Workload.TotalSeconds:F0} s, {settings.WorkersPerWorkload} worker(s) per workload and site");
 
         var phase = Stopwatch.StartNew();
         await using var environment = await ReliabilityEnvironment.StartAsync(CancellationToken.None);
         _phases["cluster start"] = phase.Elapsed;
 
         phase.Restart();
-        var workerHistory = new WorkerHistory(_operations);
-        await using var fleet = new WorkerFleet(environment, workerHistory, counters, new Random(random.Next()));
+        var workerHistory = _workerHistory = new WorkerHistory(_operations);
+        await using var fleet = new WorkerFleet(environment, workerHistory, counters, settings.WorkersPerWorkload, new Random(random.Next()));
         await fleet.StartAsync();
         var queue = new QueueWorkload($"reliability-{runId}", _queueHistory, _operations);
         var tasks = new List<Task>();
@@ -55,7 +56,7 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
             tasks.Add(Task.Run(() => queue.WorkAsync(client, siteQueue, workerRandom, stop.Token)));
         }
 
-        var nemesis = new FaultNemesis(environment, fleet, workerHistory, _faults, new Random(random.Next())).RunAsync(settings.Workload, stop.Token);
+        var nemesis = new FaultNemesis(environment, fleet, workerHistory, _faults, new Random(random.Next()), settings.FaultGapFactor).RunAsync(settings.Workload, stop.Token);
         await Task.WhenAll(tasks);
         await nemesis;
         var unstopped = await fleet.StopAllAsync();
@@ -96,6 +97,7 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
             ReclaimedItems = _queueHistory.Claims.GroupBy(c => c.Item, StringComparer.Ordinal).Count(g => g.Count() > 1),
             WorkerProcesses = fleet.Started,
             KilledHolds = KilledHoldFigures.Of(timelines),
+            LongestStalls = StallFigures.Describe(_operations, _clock),
             RunProblems = workerHistory.Problems.Concat(unstopped == 0 ? [] : [$"{unstopped} worker(s) did not stop cleanly"]).ToList(),
         };
     }
@@ -107,7 +109,7 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
             .GroupBy(o => ZooKeeper.ZooKeeperLockStore.FormatSessionId(o.Session), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Last().Name, StringComparer.Ordinal);
 
-    public string WriteHistory() => HistoryDump.Write(settings.Seed, _clock, _operations, _faults);
+    public string WriteHistory() => HistoryDump.Write(settings.Seed, _clock, _operations, _faults, _workerHistory?.Notes ?? []);
 
     public string Excerpt(IReadOnlyList<string> violations) => HistoryDump.Excerpt(violations, _clock, _operations, _faults);
 

@@ -14,6 +14,7 @@ internal sealed class WorkerHistory(OperationHistory operations) : IWorkerEventS
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Key, long Ordinal), HoldAssembly> _holds = [];
     private readonly List<string> _problems = [];
+    private readonly List<(long At, string Client, string Text)> _notes = [];
     private TaskCompletionSource<string>? _nextHolder;
 
     public IReadOnlyList<string> Problems
@@ -23,6 +24,18 @@ internal sealed class WorkerHistory(OperationHistory operations) : IWorkerEventS
             lock (_gate)
             {
                 return _problems.ToArray();
+            }
+        }
+    }
+
+    /// <summary>What the workers said besides operations, for reading the history: new sessions, losses, deaths.</summary>
+    public IReadOnlyList<(long At, string Client, string Text)> Notes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _notes.ToArray();
             }
         }
     }
@@ -98,6 +111,16 @@ internal sealed class WorkerHistory(OperationHistory operations) : IWorkerEventS
 
     private void Fold(string client, WorkerEvent report)
     {
+        if (report is { Type: WorkerEventType.Session, At: { } sessionAt, SessionId: { } session })
+        {
+            _notes.Add((sessionAt, client, "ZooKeeper session " + ZooKeeper.ZooKeeperLockStore.FormatSessionId(session)));
+        }
+
+        if (report is { Type: WorkerEventType.Lost, At: { } lostAt })
+        {
+            _notes.Add((lostAt, client, $"told hold {report.Key} #{report.Ordinal} is lost ({report.Reason})"));
+        }
+
         if (report.Type == WorkerEventType.Acquired)
         {
             _holds[(report.Key!, report.Ordinal!.Value)] = new HoldAssembly(client, report.Key!, report.Ordinal.Value, report.InvokedAt!.Value, report.At!.Value);
