@@ -54,8 +54,14 @@ internal sealed record ReliabilitySettings(TimeSpan Workload, int Seed)
     /// </summary>
     public double FaultGapFactor => IsLong ? 3 : 1;
 
-    /// <summary>How long the queue may take to drain after the faults stop.</summary>
+    /// <summary>
+    /// How long the queue's drain after the faults may go without a claim before it gives up (the checker then reports
+    /// what is left): a long run's backlog may take minutes to clear, but only a stuck queue makes no claims.
+    /// </summary>
     public TimeSpan DrainTimeout => IsLong ? TimeSpan.FromSeconds(120) : TimeSpan.FromSeconds(40);
+
+    /// <summary>The longest a drain may take however it progresses.</summary>
+    public static readonly TimeSpan MaxDrain = TimeSpan.FromMinutes(10);
 
     public static ReliabilitySettings FromEnvironment()
     {

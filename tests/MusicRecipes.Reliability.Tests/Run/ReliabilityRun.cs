@@ -116,14 +116,15 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
     /// <summary>
     /// Workers keep claiming after the faults stop until every acknowledged submission has an acknowledged
     /// completion, or the queue has been quiet for a while and the remaining items read as done (a completion that
-    /// was indeterminate may well have landed), or the drain times out (the checker then reports what is left).
+    /// was indeterminate may well have landed), or no claim was made for <see cref="ReliabilitySettings.DrainTimeout"/>
+    /// (the checker then reports what is left).
     /// </summary>
     private async Task DrainAsync(QueueWorkload queue, List<(SiteClient Client, MusicWorkQueue Queue, Random Random)> workers, MusicWorkQueue auditQueue)
     {
         using var drained = new CancellationTokenSource();
         var working = workers.Select(w => Task.Run(() => queue.WorkAsync(w.Client, w.Queue, w.Random, drained.Token))).ToArray();
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < settings.DrainTimeout)
+        var overall = Stopwatch.StartNew();
+        while (overall.Elapsed < ReliabilitySettings.MaxDrain && Stopwatch.GetElapsedTime(queue.LastClaimAt) < settings.DrainTimeout)
         {
             await Task.Delay(1000);
             var completed = _queueHistory.Claims.Where(c => c.Completion == OperationOutcome.Acknowledged).Select(c => c.Item).ToHashSet(StringComparer.Ordinal);
