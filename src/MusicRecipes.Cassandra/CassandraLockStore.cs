@@ -312,56 +312,47 @@ public sealed class CassandraLockStore : ILockStore
     }
 
     /// <inheritdoc />
-    /// <remarks>Lightweight transactions are per partition, so the clean records come first, then the removal.</remarks>
-    public async Task ReleaseAsync(LockTicket ticket, bool clean, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(ticket);
-        if (clean && !_removedBySelf.ContainsKey(ticket.Id))
-        {
-            foreach (var position in ticket.Positions)
-            {
-                try
-                {
-                    await RecordCleanReleaseAsync(position.Key, position.Ordinal, cancellationToken).ConfigureAwait(false);
-                }
-                catch (MusicException ex)
-                {
-                    // Not recorded means unclean: the next holder syncs. Safe, only slower.
-                    _logger.LogDebug(ex, "Could not record a clean release of {Key} by {Ticket}", position.Key, ticket);
-                }
-            }
-        }
-
-        await RemoveAsync(ticket, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Records a clean release of <paramref name="key"/> by <paramref name="ordinal"/> (one LWT), only if that ordinal is
-    /// the last that acquired (rule 3). Returns whether it was recorded. <see cref="ReleaseAsync"/> uses it.
-    /// </summary>
-    public async Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken)
-    {
-        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
-        var result = await _lwt.TryAsync(
-            _lwt.Conditional(statements.RecordClean, ordinal, key, ordinal),
-            $"Record clean release of '{key}'", cancellationToken).ConfigureAwait(false);
-        if (result is not null)
-        {
-            return result.WasApplied;
-        }
-
-        var state = (await GetKeyStateAsync(key, cancellationToken).ConfigureAwait(false)).State;
-        return state.LastCleanRelease == ordinal;
-    }
-
-    /// <inheritdoc />
-    public async Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Per key, one Paxos round on the key's partition: clean, a batch of the clean-release record "<c>IF last_acquired
+    /// = (ours)</c>" (only the last acquirer records, rule 3) and the deletion of our row "<c>IF ticket_id = (ours)</c>";
+    /// if that batch does not apply (someone acquired after us) or its outcome is unknown, the row is removed on its
+    /// own. Unclean, only the removal. Keys of a multi-key ticket are separate partitions, so each has its own round.
+    /// </remarks>
+    public async Task ReleaseAsync(LockTicket ticket, CleanRelease? clean, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
         _removedBySelf[ticket.Id] = 0;
-        await Task.WhenAll(ticket.Positions.Select(p => RemoveEntryAsync(statements, p.Key, p.Ordinal, ticket.Id, cancellationToken))).ConfigureAwait(false);
+        var cleanly = clean is not null && !ticket.LossReason.HasValue;
+        await Task.WhenAll(ticket.Positions.Select(async (position, i) =>
+        {
+            if (cleanly && await TryReleaseCleanlyAsync(statements, ticket, position, clean!.LastWriteAt(i), cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await RemoveEntryAsync(statements, position.Key, position.Ordinal, ticket.Id, cancellationToken).ConfigureAwait(false);
+        })).ConfigureAwait(false);
         _session.Untrack(ticket);
+    }
+
+    /// <summary>The clean record and the row's removal in one round; false when it did not apply or its outcome is unknown.</summary>
+    private async Task<bool> TryReleaseCleanlyAsync(LockStatements statements, LockTicket ticket, TicketPosition position, long? lastWrite, CancellationToken cancellationToken)
+    {
+        var batch = new CqlBatch { Consistency = CqlConsistency.Quorum, SerialConsistency = _lwt.Serial }
+            .Add(statements.RecordClean.Bind(position.Ordinal, lastWrite, position.Key, position.Ordinal))
+            .Add(statements.RemoveEntry.Bind(position.Key, position.Ordinal, ticket.Id));
+        try
+        {
+            var result = await _lwt.TryAsync(batch, $"Release '{position.Key}'", cancellationToken).ConfigureAwait(false);
+            return result is { WasApplied: true };
+        }
+        catch (MusicException e) when (e is not MusicUnavailableException)
+        {
+            // Not recorded means unclean: the next holder syncs. Safe, only slower; the removal follows on its own.
+            _logger.LogDebug(e, "Could not record a clean release of {Key} by {Ticket}", position.Key, ticket);
+            return false;
+        }
     }
 
     /// <inheritdoc />
@@ -557,7 +548,7 @@ public sealed class CassandraLockStore : ILockStore
         }
 
         var row = rows.Rows[0];
-        return new KeyLockState(row.Get<long?>("last_acquired"), row.Get<DateTimeOffset?>("last_acquired_at"), row.Get<long?>("last_clean_release"));
+        return new KeyLockState(row.Get<long?>("last_acquired"), row.Get<DateTimeOffset?>("last_acquired_at"), row.Get<long?>("last_clean_release"), row.Get<long?>("last_write"));
     }
 
     /// <summary>Force-removes blockers whose session is dead. True when something was removed.</summary>
@@ -629,6 +620,33 @@ public sealed class CassandraLockStore : ILockStore
             await CassandraErrors.Guard("Create lock tables", async () =>
             {
                 await CassandraSchema.EnsureAsync(_cql, _keyspace, _options.Replication, LockStatements.CreateTables(_queueTable, _sessionTable), _options.SchemaAgreementTimeout, cancellationToken).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await LockStatements.PrepareAsync(_cql, _queueTable, _sessionTable, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CqlException e) when (_options.CreateSchema && e is not CqlRequestTimeoutException)
+        {
+            // A table created by an older version lacks a later column: add it (one schema change at a time, as at
+            // creation) and prepare again.
+            _logger.LogInformation("Upgrading lock table {Table}: {Reason}", _queueTable, e.Message);
+            await CassandraErrors.Guard("Upgrade lock tables", async () =>
+            {
+                foreach (var upgrade in LockStatements.Upgrades(_queueTable))
+                {
+                    try
+                    {
+                        await CassandraSchema.EnsureAsync(_cql, _keyspace, _options.Replication, [upgrade], _options.SchemaAgreementTimeout, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (CqlException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // The column is there already (its absence was not the problem): the prepare below says.
+                    }
+                }
+
                 return true;
             }).ConfigureAwait(false);
         }

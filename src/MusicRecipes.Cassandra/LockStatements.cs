@@ -50,9 +50,15 @@ internal sealed class LockStatements
     public static IEnumerable<string> CreateTables(string queue, string sessions) => new[]
     {
         $"CREATE TABLE IF NOT EXISTS {queue} (key text, ordinal bigint, ticket_id text, session_id text, keys list<text>, " +
-        "max_ordinal bigint static, last_acquired bigint static, last_acquired_at timestamp static, last_clean_release bigint static, " +
+        "max_ordinal bigint static, last_acquired bigint static, last_acquired_at timestamp static, last_clean_release bigint static, last_write bigint static, " +
         "PRIMARY KEY (key, ordinal)) WITH CLUSTERING ORDER BY (ordinal ASC)",
         $"CREATE TABLE IF NOT EXISTS {sessions} (session_id text PRIMARY KEY, alive boolean)",
+    };
+
+    /// <summary>Columns added after the first release of the table, for a table created before them.</summary>
+    public static IEnumerable<string> Upgrades(string queue) => new[]
+    {
+        $"ALTER TABLE {queue} ADD last_write bigint static",
     };
 
     public static async Task<LockStatements> PrepareAsync(CqlSession session, string queue, string sessions, CancellationToken cancellationToken)
@@ -64,13 +70,13 @@ internal sealed class LockStatements
             InitQueue = await P($"INSERT INTO {queue} (key, max_ordinal) VALUES (?, 0) IF NOT EXISTS").ConfigureAwait(false),
             AdvanceMax = await P($"UPDATE {queue} SET max_ordinal = ? WHERE key = ? IF max_ordinal = ?").ConfigureAwait(false),
             InsertEntry = await P($"INSERT INTO {queue} (key, ordinal, ticket_id, session_id, keys) VALUES (?, ?, ?, ?, ?)").ConfigureAwait(false),
-            ReadPrefix = await P($"SELECT ordinal, ticket_id, session_id, keys, last_acquired, last_acquired_at, last_clean_release FROM {queue} WHERE key = ? AND ordinal <= ?").ConfigureAwait(false),
+            ReadPrefix = await P($"SELECT ordinal, ticket_id, session_id, keys, last_acquired, last_acquired_at, last_clean_release, last_write FROM {queue} WHERE key = ? AND ordinal <= ?").ConfigureAwait(false),
             ReadQueue = await P($"SELECT ordinal, ticket_id, session_id, keys FROM {queue} WHERE key = ?").ConfigureAwait(false),
             ReadEntry = await P($"SELECT ticket_id FROM {queue} WHERE key = ? AND ordinal = ?").ConfigureAwait(false),
-            ReadState = await P($"SELECT last_acquired, last_acquired_at, last_clean_release FROM {queue} WHERE key = ? LIMIT 1").ConfigureAwait(false),
+            ReadState = await P($"SELECT last_acquired, last_acquired_at, last_clean_release, last_write FROM {queue} WHERE key = ? LIMIT 1").ConfigureAwait(false),
             RecordAcquired = await P($"UPDATE {queue} SET last_acquired = ?, last_acquired_at = ? WHERE key = ? IF last_acquired = ?").ConfigureAwait(false),
             ConfirmEntry = await P($"UPDATE {queue} SET ticket_id = ? WHERE key = ? AND ordinal = ? IF ticket_id = ?").ConfigureAwait(false),
-            RecordClean = await P($"UPDATE {queue} SET last_clean_release = ? WHERE key = ? IF last_acquired = ?").ConfigureAwait(false),
+            RecordClean = await P($"UPDATE {queue} SET last_clean_release = ?, last_write = ? WHERE key = ? IF last_acquired = ?").ConfigureAwait(false),
             RemoveEntry = await P($"DELETE FROM {queue} WHERE key = ? AND ordinal = ? IF ticket_id = ?").ConfigureAwait(false),
             CreateSession = await P($"INSERT INTO {sessions} (session_id, alive) VALUES (?, true) IF NOT EXISTS USING TTL ?").ConfigureAwait(false),
             RenewSession = await P($"UPDATE {sessions} USING TTL ? SET alive = true WHERE session_id = ? IF alive = true").ConfigureAwait(false),

@@ -24,6 +24,7 @@ public sealed class LockRef
 
     private readonly TaskCompletionSource _writesDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int[] _synced;
+    private readonly long[] _knownWrites;
     private int _state;
     private int _wasHeld;
     private long _sequence;
@@ -36,6 +37,7 @@ public sealed class LockRef
         Ticket = ticket;
         Keys = keys;
         _synced = new int[ticket.Positions.Count];
+        _knownWrites = new long[ticket.Positions.Count];
     }
 
     /// <summary>The ticket's unique id.</summary>
@@ -141,6 +143,48 @@ public sealed class LockRef
     internal bool IsSynced(int index) => Volatile.Read(ref _synced[index]) != 0;
 
     internal void MarkSynced(int index) => Volatile.Write(ref _synced[index], 1);
+
+    /// <summary>The index of <paramref name="key"/> among the ticket's positions, or -1.</summary>
+    internal int IndexOf(string key)
+    {
+        var positions = Ticket.Positions;
+        for (var i = 0; i < positions.Count; i++)
+        {
+            if (string.Equals(positions[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// The fencing timestamp of the newest acknowledged write of the <paramref name="index"/>-th key known to this hold
+    /// (its own puts and sync write-back, or what the previous clean holder recorded), or <c>null</c> when unknown.
+    /// </summary>
+    internal long? KnownWrite(int index) => Volatile.Read(ref _knownWrites[index]) is > 0 and var known ? known : null;
+
+    /// <summary>Notes an acknowledged write (or a recorded one) of the key: the newest wins.</summary>
+    internal void NoteWrite(int index, long timestamp)
+    {
+        long seen;
+        do
+        {
+            seen = Volatile.Read(ref _knownWrites[index]);
+            if (seen >= timestamp)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _knownWrites[index], timestamp, seen) != seen);
+    }
+
+    /// <summary>A write of the key failed: it may sit on a minority, so nothing is known about the key until the next acknowledged write.</summary>
+    internal void ForgetWrite(int index) => Volatile.Write(ref _knownWrites[index], 0);
+
+    /// <summary>What a clean release of this hold tells the lock store.</summary>
+    internal CleanRelease ToCleanRelease() => new(Enumerable.Range(0, _knownWrites.Length).Select(KnownWrite).ToArray());
 
     /// <summary>The next write sequence of this hold, shared by sync write-backs and puts: every write of the hold is later than the one before.</summary>
     internal long NextSequence() => Interlocked.Increment(ref _sequence);

@@ -176,18 +176,19 @@ internal sealed class InMemoryLockService : IDisposable
     }
 
     /// <summary>Clean release and leaving the queues in one step: the records only where the ticket last acquired (rule 3).</summary>
-    public void Release(LockTicket ticket, bool clean)
+    public void Release(LockTicket ticket, CleanRelease? clean)
     {
         lock (_gate)
         {
-            if (clean)
+            if (clean is not null)
             {
-                foreach (var position in ticket.Positions)
+                for (var i = 0; i < ticket.Positions.Count; i++)
                 {
+                    var position = ticket.Positions[i];
                     var queue = QueueOf(position.Key);
                     if (queue.Entries.TryGetValue(position.Ordinal, out var slot) && slot.Ticket == ticket)
                     {
-                        RecordCleanReleaseLocked(queue, position.Ordinal);
+                        RecordCleanReleaseLocked(queue, position.Ordinal, clean.LastWriteAt(i));
                     }
                 }
             }
@@ -300,11 +301,11 @@ internal sealed class InMemoryLockService : IDisposable
         }
     }
 
-    private static void RecordCleanReleaseLocked(KeyQueue queue, long ordinal)
+    private static void RecordCleanReleaseLocked(KeyQueue queue, long ordinal, long? lastWrite)
     {
         if (queue.State.LastAcquired == ordinal)
         {
-            queue.State = queue.State with { LastCleanRelease = ordinal };
+            queue.State = queue.State with { LastCleanRelease = ordinal, LastWrite = lastWrite };
         }
     }
 

@@ -102,14 +102,8 @@ internal sealed class InMemoryLockStore : ILockStore
         return _service.TryRecordAcquired(ticket, position, expected);
     }
 
-    public async Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken)
-    {
-        await CallAsync(cancellationToken).ConfigureAwait(false);
-        _service.Release(ticket, clean: false);
-    }
-
     /// <summary>One round trip: the service records the clean release and removes the ticket in one step.</summary>
-    public async Task ReleaseAsync(LockTicket ticket, bool clean, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(LockTicket ticket, CleanRelease? clean, CancellationToken cancellationToken)
     {
         await CallAsync(cancellationToken).ConfigureAwait(false);
         _service.Release(ticket, clean);

@@ -48,14 +48,14 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         Assert.Equal(first.SessionId, queue[0].SessionId);
         Assert.Equal([key], queue[0].Keys);
 
-        await a.RemoveAsync(first, default);
-        await a.RemoveAsync(first, default); // removing twice does nothing
+        await a.ReleaseAsync(first, clean: null, default);
+        await a.ReleaseAsync(first, clean: null, default); // removing twice does nothing
         Assert.Equal(HeadStatus.Head, (await b.CheckHeadAsync(second, default)).Status);
         Assert.Equal(HeadStatus.Gone, (await a.CheckHeadAsync(first, default)).Status);
         Assert.Null(first.LossReason); // removed by its owner: not a loss
 
-        await b.RemoveAsync(second, default);
-        await a.RemoveAsync(third, default);
+        await b.ReleaseAsync(second, clean: null, default);
+        await a.ReleaseAsync(third, clean: null, default);
         var later = await b.EnqueueAsync([key], default);
         Assert.True(later.Positions[0].Ordinal > third.Positions[0].Ordinal);
     }
@@ -97,7 +97,7 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
                 holders.AddOrUpdate(position.Key, 0, (_, n) => n - 1);
             }
 
-            await store.RemoveAsync(ticket, default);
+            await store.ReleaseAsync(ticket, clean: null, default);
         }))).WaitAsync(Patience * 3);
     }
 
@@ -112,7 +112,7 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         await Task.Delay(300);
         Assert.False(wake.IsCompleted, "nothing changed, so the waiter must still be waiting");
 
-        await holder.RemoveAsync(held, default);
+        await holder.ReleaseAsync(held, clean: null, default);
         await wake.WaitAsync(Patience);
         Assert.Equal(HeadStatus.Head, (await waiter.CheckHeadAsync(waiting, default)).Status);
     }
@@ -173,7 +173,7 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         await RecordAllAsync(owner, ticket);
         var waiting = await other.EnqueueAsync([keys[0]], default);
 
-        await owner.ReleaseAsync(ticket, clean: true, default);
+        await owner.ReleaseAsync(ticket, new CleanRelease([null, null]), default);
         Assert.Equal(HeadStatus.Gone, (await owner.CheckHeadAsync(ticket, default)).Status);
         Assert.Null(ticket.LossReason); // our own release is not a loss
         Assert.Equal(ticket.Positions[1].Ordinal, (await other.GetKeyStateAsync(keys[1], default)).State.LastCleanRelease);
@@ -186,12 +186,12 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         var successor = await owner.EnqueueAsync([keys[0]], default);
         Assert.True(await owner.ForceRemoveAsync((await owner.ReadQueueAsync(keys[0], default))[0], default));
         await RecordAllAsync(owner, successor);
-        await other.ReleaseAsync(waiting, clean: true, default);
+        await other.ReleaseAsync(waiting, new CleanRelease([null]), default);
         var after = (await owner.GetKeyStateAsync(keys[0], default)).State;
         Assert.Equal(successor.Positions[0].Ordinal, after.LastAcquired);
         Assert.Equal(ticket.Positions[0].Ordinal, after.LastCleanRelease);
         Assert.True(after.NeedsSyncBefore(successor.Positions[0].Ordinal + 1));
-        await owner.ReleaseAsync(successor, clean: false, default);
+        await owner.ReleaseAsync(successor, clean: null, default);
     }
 
     [Fact]

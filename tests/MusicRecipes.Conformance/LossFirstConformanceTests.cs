@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MusicRecipes.Locking;
+using Xunit.Abstractions;
 
 namespace MusicRecipes.Conformance;
 
@@ -9,7 +10,7 @@ namespace MusicRecipes.Conformance;
 /// other client can acquire. The partition is silent (connections stay open, nothing gets through), so the holder
 /// cannot learn from a closed connection; only its own lease can tell it in time.
 /// </summary>
-public abstract class LossFirstConformanceTests : ConformanceTestBase
+public abstract class LossFirstConformanceTests(ITestOutputHelper output) : ConformanceTestBase
 {
     /// <summary>The backend's silent-partition injector.</summary>
     protected abstract ISilentPartitionFaults Stalls { get; }
@@ -45,6 +46,7 @@ public abstract class LossFirstConformanceTests : ConformanceTestBase
             ? "The holder's LostToken had not fired when the waiter acquired."
             : $"The holder was told {Stopwatch.GetElapsedTime(acquiredAt, told).TotalMilliseconds:F0} ms after the waiter acquired.");
         Assert.Equal(LockLossReason.SessionExpired, held.LossReason);
+        output.WriteLine($"told {Stopwatch.GetElapsedTime(told, acquiredAt).TotalMilliseconds:F0} ms before the waiter acquired; LostAt {held.LostAt:O}");
         await waiter.ReleaseLockAsync(waiting);
     }
 }

@@ -75,7 +75,7 @@ public sealed class InMemoryLockPathFaultTests : LockPathFaultConformanceTests
     }
 }
 
-public sealed class InMemoryLossFirstTests : LossFirstConformanceTests
+public sealed class InMemoryLossFirstTests(ITestOutputHelper output) : LossFirstConformanceTests(output)
 {
     private readonly InMemoryTestBackend _backend = new();
 

@@ -20,7 +20,8 @@ namespace MusicRecipes;
 /// </remarks>
 internal sealed class KeySynchronizer(IDataStore data, ResiliencePipeline resilience)
 {
-    public async Task SyncAsync(TicketPosition position, long sequence, CancellationToken cancellationToken)
+    /// <summary>Syncs the key and returns the fencing timestamp of the write-back.</summary>
+    public async Task<long> SyncAsync(TicketPosition position, long sequence, CancellationToken cancellationToken)
     {
         using var activity = MusicTelemetry.Source.StartActivity("music.sync");
         activity?.SetTag(MusicTelemetry.KeyTag, position.Key);
@@ -33,5 +34,6 @@ internal sealed class KeySynchronizer(IDataStore data, ResiliencePipeline resili
             static async (state, ct) => await state.data.WriteAsync(state.Key, state.Value, state.timestamp, DataConsistency.Quorum, ct).ConfigureAwait(false),
             (data, position.Key, current?.Value, timestamp), cancellationToken).ConfigureAwait(false);
         MusicTelemetry.Syncs.Add(1);
+        return timestamp;
     }
 }

@@ -165,18 +165,47 @@ public sealed class MusicClient : IMusicClient
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// When the hold knows the fencing timestamp of the key's newest acknowledged write — its own last put, its sync
+    /// write-back, or what the previous holder recorded at its clean release — it reads the local replica first and
+    /// takes the value only if it carries exactly that timestamp (timestamps are unique per write, and nobody else
+    /// writes the key while it is held). Otherwise, or when the local replica is behind, it reads a quorum.
+    /// </remarks>
     public async Task<byte[]?> CriticalGetAsync(LockRef lockRef, string key, CancellationToken cancellationToken = default)
     {
         MusicKey.Validate(key, nameof(key));
         var ordinal = EnsureHolds(lockRef, key);
+        var started = Stopwatch.GetTimestamp();
+        if (lockRef.KnownWrite(lockRef.IndexOf(key)) is { } known)
+        {
+            using var local = StartActivity("music.critical_get", key, DataConsistency.One);
+            local?.SetTag(MusicTelemetry.OrdinalTag, ordinal);
+            StoredValue? stored;
+            try
+            {
+                stored = await _data.ReadAsync(key, DataConsistency.One, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MusicException)
+            {
+                stored = null; // the local replica is out of reach: the quorum read below decides
+            }
+
+            var current = stored?.Timestamp == known;
+            local?.SetTag("music.local_current", current);
+            if (current)
+            {
+                MusicTelemetry.CriticalDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(MusicTelemetry.OperationTag, "get-local"));
+                return stored!.Value;
+            }
+        }
+
         using var activity = StartActivity("music.critical_get", key, DataConsistency.Quorum);
         activity?.SetTag(MusicTelemetry.OrdinalTag, ordinal);
-        var started = Stopwatch.GetTimestamp();
-        var stored = await _options.Resilience.ExecuteAsync(
+        var latest = await _options.Resilience.ExecuteAsync(
             static (state, ct) => new ValueTask<StoredValue?>(state.Data.ReadAsync(state.Key, DataConsistency.Quorum, ct)),
             (Data: _data, Key: key), cancellationToken).ConfigureAwait(false);
         MusicTelemetry.CriticalDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(MusicTelemetry.OperationTag, "get"));
-        return stored?.Value;
+        return latest?.Value;
     }
 
     /// <inheritdoc />
@@ -204,6 +233,16 @@ public sealed class MusicClient : IMusicClient
         }
         finally
         {
+            var index = lockRef.IndexOf(key);
+            if (acknowledged)
+            {
+                lockRef.NoteWrite(index, timestamp);
+            }
+            else
+            {
+                lockRef.ForgetWrite(index);
+            }
+
             lockRef.EndWrite(acknowledged);
             MusicTelemetry.CriticalDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(MusicTelemetry.OperationTag, "put"));
         }
@@ -235,14 +274,15 @@ public sealed class MusicClient : IMusicClient
             await lockRef.WhenWritesDrainedAsync(cancellationToken).ConfigureAwait(false);
             clean = lockRef.WasAcquired && lockRef.LossReason is null && lockRef.IsClean;
             activity?.SetTag("music.clean", clean);
+            var record = clean ? lockRef.ToCleanRelease() : null;
 
             // Rule 3: a clean release is recorded only when every write of the hold was acknowledged, and the store
             // records it no later than the ticket leaves its queues (in the same atomic step where it can), so a crash
             // in between still counts as clean — which is true. Retrying is safe: a record the store can no longer
             // make (the ticket is gone, someone else acquired) is simply skipped, and unclean is always safe.
             await _options.Resilience.ExecuteAsync(
-                static async (state, ct) => await state.Locks.ReleaseAsync(state.Ticket, state.clean, ct).ConfigureAwait(false),
-                (Locks: _locks, lockRef.Ticket, clean), cancellationToken).ConfigureAwait(false);
+                static async (state, ct) => await state.Locks.ReleaseAsync(state.Ticket, state.record, ct).ConfigureAwait(false),
+                (Locks: _locks, lockRef.Ticket, record), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is MusicException or TimeoutException or OperationCanceledException && Volatile.Read(ref _disposed) == 0)
         {
@@ -411,13 +451,19 @@ public sealed class MusicClient : IMusicClient
                     _logger.LogDebug("The lock state of {Key} changed after {Ordinal} read it; reading it again", position.Key, position.Ordinal);
                     continue;
                 }
+
+                // Recorded over exactly this state: what the previous clean holder wrote last is the key's newest write.
+                if (state.State.KnownLastWriteFor(position.Ordinal) is { } lastWrite)
+                {
+                    lockRef.NoteWrite(index, lastWrite);
+                }
             }
 
             if (sync)
             {
                 // Each attempt writes back with a sequence of its own (rule 2): two write-backs of different values
                 // never share a timestamp.
-                await _synchronizer.SyncAsync(position, lockRef.NextSequence(), cancellationToken).ConfigureAwait(false);
+                lockRef.NoteWrite(index, await _synchronizer.SyncAsync(position, lockRef.NextSequence(), cancellationToken).ConfigureAwait(false));
                 _logger.LogInformation("Synchronised {Key} for {Ordinal}: the previous holder {Previous} did not release cleanly", position.Key, position.Ordinal, state.State.LastAcquired);
             }
 

@@ -45,7 +45,7 @@ internal sealed class TicketRemover(ILockStore locks, ILogger logger, Cancellati
                 {
                     using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(closing);
                     attemptTimeout.CancelAfter(AttemptTimeout);
-                    await locks.RemoveAsync(lockRef.Ticket, attemptTimeout.Token).ConfigureAwait(false);
+                    await locks.ReleaseAsync(lockRef.Ticket, clean: null, attemptTimeout.Token).ConfigureAwait(false);
                     onRemoved();
                     logger.LogInformation("Released {Ticket} on background attempt {Attempt}", lockRef, attempt);
                     return;

@@ -21,8 +21,8 @@ namespace MusicRecipes.Locking;
 /// The lock path of one uncontended critical section is three calls after the enqueue: <see cref="CheckHeadAsync"/>
 /// (head and key states in one strong look), <see cref="TryRecordAcquiredAsync"/> per key (a compare-and-set on the
 /// version that look read, conditional on the ticket) and <see cref="ReleaseAsync"/> (clean release and leaving the
-/// queues, atomically where the service allows). <see cref="GetKeyStateAsync"/> and <see cref="RemoveAsync"/> are the
-/// careful paths the client falls back to after a conflict or an unconfirmed release.
+/// queues, atomically where the service allows). <see cref="GetKeyStateAsync"/> is the careful path the client falls
+/// back to after a conflict.
 /// </para>
 /// </remarks>
 public interface ILockStore : IAsyncDisposable
@@ -64,19 +64,14 @@ public interface ILockStore : IAsyncDisposable
     Task<RecordResult> TryRecordAcquiredAsync(LockTicket ticket, TicketPosition position, VersionedKeyState expected, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Removes this session's own ticket from all its queues. Removing a ticket that is already gone (released,
-    /// forcibly removed, or of an expired session) does nothing.
+    /// Ends a hold, or withdraws a waiting ticket: removes this session's own ticket from all its queues. With
+    /// <paramref name="clean"/> it first records, for each key whose last acquisition is this ticket's, a clean release
+    /// and the newest acknowledged write (rule 3; a key where that no longer holds stays unsynced) — in the same
+    /// atomic step as the removal where the service allows it, else strictly before it. A record that cannot be made
+    /// is not an error: unclean is always safe. Removing a ticket already gone (released, forcibly removed, or of an
+    /// expired session) does nothing. An exception means the removal is not confirmed (the ticket may still be queued).
     /// </summary>
-    Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Ends a hold: when <paramref name="clean"/>, records a clean release of each of the ticket's keys whose last
-    /// acquisition is this ticket's (rule 3; a key where that no longer holds stays unsynced), then removes the ticket
-    /// from all its queues as <see cref="RemoveAsync"/> does — both in one atomic step where the service allows it, else
-    /// the records strictly before the removal. A record that cannot be made is not an error: unclean is always safe.
-    /// An exception means the removal is not confirmed (the ticket may still be queued).
-    /// </summary>
-    Task ReleaseAsync(LockTicket ticket, bool clean, CancellationToken cancellationToken);
+    Task ReleaseAsync(LockTicket ticket, CleanRelease? clean, CancellationToken cancellationToken);
 
     /// <summary>Strongly reads the queue of <paramref name="key"/>, first entry first.</summary>
     Task<IReadOnlyList<QueueEntry>> ReadQueueAsync(string key, CancellationToken cancellationToken);

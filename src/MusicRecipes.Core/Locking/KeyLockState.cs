@@ -7,10 +7,23 @@ namespace MusicRecipes.Locking;
 /// <param name="LastAcquired">Ordinal of the last ticket that acquired the key, or <c>null</c> if none ever did.</param>
 /// <param name="LastAcquiredAt">When that ticket acquired it, by the lock store's clock.</param>
 /// <param name="LastCleanRelease">Ordinal of the last ticket that released the key cleanly, or <c>null</c>.</param>
-public sealed record KeyLockState(long? LastAcquired, DateTimeOffset? LastAcquiredAt, long? LastCleanRelease)
+/// <param name="LastWrite">
+/// The fencing timestamp of the newest acknowledged critical write of the key as of its last clean release, or
+/// <c>null</c> when unknown. A holder that finds the key clean may then read its local replica instead of a quorum:
+/// a local value carrying exactly this timestamp is the latest value (timestamps are unique per write, and nobody
+/// wrote since the clean release).
+/// </param>
+public sealed record KeyLockState(long? LastAcquired, DateTimeOffset? LastAcquiredAt, long? LastCleanRelease, long? LastWrite = null)
 {
     /// <summary>The state of a key nobody has locked yet.</summary>
     public static KeyLockState Empty { get; } = new(null, null, null);
+
+    /// <summary>
+    /// The newest acknowledged critical write a holder with <paramref name="ordinal"/> can count on without reading a
+    /// quorum: <see cref="LastWrite"/> when the previous holder released cleanly; otherwise <c>null</c>.
+    /// </summary>
+    public long? KnownLastWriteFor(long ordinal) =>
+        LastAcquired is { } last && last != ordinal && LastCleanRelease == last ? LastWrite : null;
 
     /// <summary>
     /// True when the ticket with <paramref name="ordinal"/> must sync the key before it holds it: the last holder

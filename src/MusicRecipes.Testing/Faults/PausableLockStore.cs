@@ -72,10 +72,7 @@ public sealed class PausableLockStore(ILockStore inner) : ILockStore
         Inner.TryRecordAcquiredAsync(ticket, position, expected, cancellationToken);
 
     /// <inheritdoc />
-    public Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken) => Inner.RemoveAsync(ticket, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task ReleaseAsync(LockTicket ticket, bool clean, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(LockTicket ticket, CleanRelease? clean, CancellationToken cancellationToken)
     {
         await StopAtAsync(LockPathStep.BeforeRelease).ConfigureAwait(false);
         await Inner.ReleaseAsync(ticket, clean, cancellationToken).ConfigureAwait(false);

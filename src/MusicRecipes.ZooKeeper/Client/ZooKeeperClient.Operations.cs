@@ -145,6 +145,60 @@ public sealed partial class ZooKeeperClient
     }
 
     /// <summary>
+    /// A <c>sync</c> on <paramref name="syncPath"/> and then, on the same connection and without waiting for the sync's
+    /// reply, <c>getChildren</c> of each of <paramref name="childrenPaths"/> and <c>getData</c> of each of
+    /// <paramref name="dataPaths"/>: one round trip. The server answers a session's requests in order, so the reads
+    /// see everything committed before the sync began, as if each waited for it. A node that does not exist reads as
+    /// <c>null</c>.
+    /// </summary>
+    internal async Task<(IReadOnlyList<ZooKeeperChildren?> Children, IReadOnlyList<ZooKeeperData?> Data)> ReadAfterSyncAsync(
+        string syncPath, IReadOnlyList<string> childrenPaths, IReadOnlyList<string> dataPaths, CancellationToken cancellationToken)
+    {
+        ZooKeeperPath.Validate(syncPath);
+        var syncBody = new JuteWriter(syncPath.Length + 8);
+        syncBody.WriteString(_chroot.ToServer(syncPath));
+
+        // One connection for all: were they sent over two, the reads could overtake the sync.
+        var connection = await ConnectionAsync(syncPath, failOnSessionLoss: true, cancellationToken).ConfigureAwait(false);
+        var sync = connection.SendAsync(OpCode.Sync, syncBody.ToArray(), null, syncPath, cancellationToken);
+        var children = childrenPaths.Select(path => connection.SendAsync(OpCode.GetChildren2, Requests.PathAndWatch(_chroot.ToServer(path), false), null, path, cancellationToken)).ToArray();
+        var data = dataPaths.Select(path => connection.SendAsync(OpCode.GetData, Requests.PathAndWatch(_chroot.ToServer(path), false), null, path, cancellationToken)).ToArray();
+        ThrowUnlessOk(await sync.ConfigureAwait(false), syncPath);
+
+        var childLists = new ZooKeeperChildren?[children.Length];
+        for (var i = 0; i < children.Length; i++)
+        {
+            var reply = await children[i].ConfigureAwait(false);
+            if (ThrowUnlessOk(reply, childrenPaths[i]))
+            {
+                var reader = reply.Body();
+                childLists[i] = new ZooKeeperChildren(reader.ReadStringVector(), reader.ReadStat());
+            }
+        }
+
+        var nodes = new ZooKeeperData?[data.Length];
+        for (var i = 0; i < data.Length; i++)
+        {
+            var reply = await data[i].ConfigureAwait(false);
+            if (ThrowUnlessOk(reply, dataPaths[i]))
+            {
+                var reader = reply.Body();
+                nodes[i] = new ZooKeeperData(reader.ReadBuffer() ?? [], reader.ReadStat());
+            }
+        }
+
+        return (childLists, nodes);
+    }
+
+    /// <summary>True for Ok, false for NoNode; throws the typed error otherwise.</summary>
+    private static bool ThrowUnlessOk(Reply reply, string path) => reply.Error switch
+    {
+        KeeperErrorCode.Ok => true,
+        KeeperErrorCode.NoNode => false,
+        _ => throw KeeperException.Create(reply.Error, path),
+    };
+
+    /// <summary>
     /// Runs operations as one transaction: all are applied, in order, or none. On failure throws the typed exception
     /// of the first failing operation (with its path), whose <see cref="KeeperException.MultiResults"/> holds every
     /// operation's result.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MusicRecipes.Locking;
 
 namespace MusicRecipes.ZooKeeper;
@@ -26,6 +27,9 @@ internal sealed class TrackedTicket
     }
 
     public LockTicket Ticket { get; }
+
+    /// <summary>Per key, the state and version this store's record of the ticket's acquisition left (for a one-step clean release).</summary>
+    public ConcurrentDictionary<string, VersionedKeyState> Recorded { get; } = new(StringComparer.Ordinal);
 
     public Action<WatchedEvent> OwnNodeWatcher { get; }
 

@@ -137,9 +137,8 @@ public sealed class ZooKeeperLockStore : ILockStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// A <c>sync</c> (rule 1), then the children of each key node and, when the ticket is first everywhere, each key
-    /// node's data and version: read after the children on the same server, so they include the previous holder's last
-    /// record. The client records its acquisition over exactly that version.
+    /// A <c>sync</c> (rule 1) and, pipelined behind it on the same connection, the children of each key node and each
+    /// key node's data and version — one round trip. The client records its acquisition over exactly that version.
     /// </remarks>
     public Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
@@ -151,11 +150,14 @@ public sealed class ZooKeeperLockStore : ILockStore
                 return HeadCheck.Gone;
             }
 
-            await _client.SyncAsync(_root, cancellationToken).ConfigureAwait(false);
+            // One round trip: the sync and, behind it on the same connection, every queue and every key state.
+            var keyPaths = ticket.Positions.Select(p => KeyPath(p.Key)).ToArray();
+            var (children, nodes) = await _client.ReadAfterSyncAsync(_root, keyPaths, keyPaths, cancellationToken).ConfigureAwait(false);
             var status = HeadStatus.Head;
-            foreach (var position in ticket.Positions)
+            for (var i = 0; i < ticket.Positions.Count; i++)
             {
-                var queue = await QueueOfAsync(position.Key, cancellationToken).ConfigureAwait(false);
+                var position = ticket.Positions[i];
+                var queue = children[i] is { } listed ? ToQueue(listed.Children) : [];
                 if (!queue.Any(e => e.Ordinal == position.Ordinal && e.TicketId == ticket.Id))
                 {
                     await NoticeGoneAsync(ticket).ConfigureAwait(false);
@@ -173,12 +175,8 @@ public sealed class ZooKeeperLockStore : ILockStore
                 return HeadCheck.Waiting;
             }
 
-            var states = new VersionedKeyState[ticket.Positions.Count];
-            for (var i = 0; i < states.Length; i++)
-            {
-                states[i] = await ReadKeyStateAsync(ticket.Positions[i].Key, cancellationToken).ConfigureAwait(false);
-            }
-
+            // Read after the queues on the same server, so they include the previous holder's last record.
+            var states = nodes.Select(n => n is null ? new VersionedKeyState(KeyLockState.Empty, -1) : new VersionedKeyState(KeyStateRecord.Decode(n.Data), n.Stat.Version)).ToArray();
             return new HeadCheck(HeadStatus.Head, states);
         });
     }
@@ -276,6 +274,10 @@ public sealed class ZooKeeperLockStore : ILockStore
                 if (results[1].Stat is { } stat)
                 {
                     _clock.Observe(sentAt, _clock.LocalNow, stat.Mtime);
+                    if (_tickets.TryGetValue(ticket.Id, out var tracked))
+                    {
+                        tracked.Recorded[position.Key] = new VersionedKeyState(updated, stat.Version);
+                    }
                 }
 
                 return RecordResult.Recorded;
@@ -291,40 +293,43 @@ public sealed class ZooKeeperLockStore : ILockStore
         });
     }
 
-    /// <summary>
-    /// Records a clean release of <paramref name="key"/> by <paramref name="ordinal"/>, only if that ordinal is the last
-    /// that acquired (rule 3). Returns whether it was recorded. <see cref="ReleaseAsync"/> does this for each key.
-    /// </summary>
-    public Task<bool> RecordCleanReleaseAsync(string key, long ordinal, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return GuardAsync(() => RecordCleanReleaseCoreAsync(key, ordinal, cancellationToken));
-    }
-
-    // Only the ticket that last acquired may mark the key clean (rule 3): the compare-and-set makes a release racing
-    // with a new acquisition lose rather than mark the new holder's hold clean.
-    private async Task<bool> RecordCleanReleaseCoreAsync(string key, long ordinal, CancellationToken cancellationToken) =>
-        await UpdateKeyStateAsync(
-            key,
-            state => state.LastAcquired == ordinal ? state with { LastCleanRelease = ordinal } : null,
-            cancellationToken).ConfigureAwait(false) is not null;
-
     /// <inheritdoc />
     /// <remarks>
-    /// When clean: per key, a compare-and-set (<c>getData</c> + <c>setData</c> with the version read) that records the
-    /// clean release only if the key's last acquisition is this ticket's (rule 3); then the ticket's nodes are deleted.
+    /// Clean, with the versions this store's own records produced: ONE <c>multi</c> — per key a <c>setData</c> of the
+    /// clean-release state at the version our record left (so it applies only if nobody changed the key's state since:
+    /// only the last acquirer records a clean release, rule 3) and the deletion of the ticket's nodes — 1 request.
+    /// If that fails, or the versions are unknown, the careful path: per key a compare-and-set (<c>getData</c> +
+    /// <c>setData</c>) that records only for the last acquirer, then the deletions.
     /// </remarks>
-    public Task ReleaseAsync(LockTicket ticket, bool clean, CancellationToken cancellationToken)
+    public Task ReleaseAsync(LockTicket ticket, CleanRelease? clean, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         return GuardAsync(async () =>
         {
+            var recorded = _tickets.TryGetValue(ticket.Id, out var tracked) ? tracked.Recorded : null;
             MarkRemovedByUs(ticket);
-            if (clean && ticket.SessionId == FormatSessionId(_client.SessionId))
+            if (ticket.SessionId != FormatSessionId(_client.SessionId))
             {
-                foreach (var position in ticket.Positions)
+                _tickets.TryRemove(ticket.Id, out _); // its nodes went with its session
+                return true;
+            }
+
+            if (clean is not null && recorded is not null && await TryReleaseInOneStepAsync(ticket, clean, recorded, cancellationToken).ConfigureAwait(false))
+            {
+                _tickets.TryRemove(ticket.Id, out _);
+                return true;
+            }
+
+            if (clean is not null)
+            {
+                for (var i = 0; i < ticket.Positions.Count; i++)
                 {
-                    await RecordCleanReleaseCoreAsync(position.Key, position.Ordinal, cancellationToken).ConfigureAwait(false);
+                    var position = ticket.Positions[i];
+                    var lastWrite = clean.LastWriteAt(i);
+                    await UpdateKeyStateAsync(
+                        position.Key,
+                        state => state.LastAcquired == position.Ordinal ? state with { LastCleanRelease = position.Ordinal, LastWrite = lastWrite } : null,
+                        cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -333,16 +338,32 @@ public sealed class ZooKeeperLockStore : ILockStore
         });
     }
 
-    /// <inheritdoc />
-    public Task RemoveAsync(LockTicket ticket, CancellationToken cancellationToken)
+    /// <summary>The one-request clean release; false (nothing done) when a key's state moved past our record or a node is gone.</summary>
+    private async Task<bool> TryReleaseInOneStepAsync(LockTicket ticket, CleanRelease clean, IReadOnlyDictionary<string, VersionedKeyState> recorded, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(ticket);
-        return GuardAsync(async () =>
+        var ops = new List<ZooKeeperOp>(ticket.Positions.Count * 2);
+        for (var i = 0; i < ticket.Positions.Count; i++)
         {
-            MarkRemovedByUs(ticket);
-            await RemoveOwnAsync(ticket, cancellationToken).ConfigureAwait(false);
+            var position = ticket.Positions[i];
+            if (!recorded.TryGetValue(position.Key, out var mine) || mine.Version is < 0 or > int.MaxValue)
+            {
+                return false;
+            }
+
+            var released = mine.State with { LastCleanRelease = position.Ordinal, LastWrite = clean.LastWriteAt(i) };
+            ops.Add(ZooKeeperOp.SetData(KeyPath(position.Key), KeyStateRecord.Encode(released), (int)mine.Version));
+        }
+
+        ops.AddRange(ticket.Positions.Select(p => ZooKeeperOp.Delete(NodePath(ticket.Id, p))));
+        try
+        {
+            await _client.MultiAsync(ops, cancellationToken).ConfigureAwait(false);
             return true;
-        });
+        }
+        catch (Exception e) when (e is BadVersionException or NoNodeException)
+        {
+            return false; // nothing was applied: the careful path decides key by key
+        }
     }
 
     /// <inheritdoc />
@@ -404,7 +425,7 @@ public sealed class ZooKeeperLockStore : ILockStore
                 try
                 {
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                    await RemoveAsync(tracked.Ticket, timeout.Token).ConfigureAwait(false);
+                    await ReleaseAsync(tracked.Ticket, clean: null, timeout.Token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is MusicException or OperationCanceledException)
                 {

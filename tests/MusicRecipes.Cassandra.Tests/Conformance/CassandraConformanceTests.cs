@@ -1,5 +1,6 @@
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
+using Xunit.Abstractions;
 
 namespace MusicRecipes.Cassandra.Tests.Conformance;
 
@@ -55,7 +56,8 @@ public sealed class CassandraLossFirstTests : LossFirstConformanceTests
     private readonly SiteCoordinators _sites;
     private readonly CassandraTestBackend _backend;
 
-    public CassandraLossFirstTests(CassandraClusterFixture fixture)
+    public CassandraLossFirstTests(CassandraClusterFixture fixture, ITestOutputHelper output)
+        : base(output)
     {
         _sites = new SiteCoordinators(fixture);
         _backend = new CassandraTestBackend(fixture, cassandraLocks: true, _sites, locksThroughSites: true);

@@ -47,9 +47,13 @@ public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool c
         }
         else
         {
-            var store = new ExpirableLockStore(LockService, site);
+            var store = LockService.CreateLockStore(site);
             client = new MusicClient(data, decorateLocks(store), options);
-            expire = store.ExpireAsync;
+            expire = () =>
+            {
+                LockService.ExpireSession(store);
+                return Task.CompletedTask;
+            };
         }
 
         lock (_expirers)

@@ -95,6 +95,29 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
 
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
     }
+
+    [Fact]
+    public async Task A_lock_table_created_before_the_last_write_column_is_upgraded_on_first_use()
+    {
+        var keyspace = "lock_upgrade_" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.Session.ExecuteAsync(new CqlQuery($"CREATE KEYSPACE {keyspace} WITH replication = {CassandraReplication.Simple(3)}"));
+        await fixture.Session.WaitForSchemaAgreementAsync(TimeSpan.FromSeconds(30), default);
+        await fixture.Session.ExecuteAsync(new CqlQuery(
+            $"CREATE TABLE {keyspace}.music_lock_queue (key text, ordinal bigint, ticket_id text, session_id text, keys list<text>, " +
+            "max_ordinal bigint static, last_acquired bigint static, last_acquired_at timestamp static, last_clean_release bigint static, " +
+            "PRIMARY KEY (key, ordinal)) WITH CLUSTERING ORDER BY (ordinal ASC)"));
+        await fixture.Session.WaitForSchemaAgreementAsync(TimeSpan.FromSeconds(30), default);
+
+        var store = new CassandraLockStore(fixture.Session, new CassandraLockStoreOptions { Keyspace = keyspace });
+        _stores.Add(store);
+        var ticket = await store.EnqueueAsync(new[] { "k" }, default);
+        var head = await store.CheckHeadAsync(ticket, default);
+        Assert.Equal(RecordResult.Recorded, await store.TryRecordAcquiredAsync(ticket, ticket.Positions[0], head.KeyStates![0], default));
+        await store.ReleaseAsync(ticket, new CleanRelease([FencingTimestamp.ForCriticalWrite(ticket.Positions[0].Ordinal, 3)]), default);
+        var state = (await store.GetKeyStateAsync("k", default)).State;
+        Assert.Equal(ticket.Positions[0].Ordinal, state.LastCleanRelease);
+        Assert.Equal(FencingTimestamp.ForCriticalWrite(ticket.Positions[0].Ordinal, 3), state.LastWrite);
+    }
 }
 
 /// <summary>The lock-store obligations on Cassandra lightweight transactions: each store its own lease-row session.</summary>

@@ -32,7 +32,7 @@ public sealed class LeaderFailoverTests(ZooKeeperEnsembleFixture fixture) : IAsy
                 () => fixture.Ensemble.LeaderIndexAsync().GetAwaiter().GetResult() is var l && l >= 0 && l != leader,
                 TimeSpan.FromSeconds(30),
                 "a new leader");
-            await RetryWhileUnavailableAsync(() => holder.RemoveAsync(held, default));
+            await RetryWhileUnavailableAsync(() => holder.ReleaseAsync(held, clean: null, default));
             await Eventually.Within(wake, TimeSpan.FromSeconds(20), "the waiter's wake-up after the election");
             Assert.Equal(HeadStatus.Head, (await waiter.CheckHeadAsync(waiting, default)).Status);
             Assert.Null(held.LossReason);

@@ -203,7 +203,7 @@ public sealed class ZooKeeperLockPathFaultTests(ZooKeeperEnsembleFixture fixture
 }
 
 [Collection(ZooKeeperCollection.Name)]
-public sealed class ZooKeeperLossFirstTests(ZooKeeperEnsembleFixture fixture) : LossFirstConformanceTests
+public sealed class ZooKeeperLossFirstTests(ZooKeeperEnsembleFixture fixture, ITestOutputHelper output) : LossFirstConformanceTests(output)
 {
     private readonly ZooKeeperTestBackend _backend = new(fixture);
 
