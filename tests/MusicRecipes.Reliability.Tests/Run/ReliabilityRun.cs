@@ -52,7 +52,7 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
         foreach (var (client, siteQueue, workerRandom) in queueWorkers)
         {
             var producerRandom = new Random(random.Next());
-            tasks.Add(Task.Run(() => queue.ProduceAsync(client, siteQueue, producerRandom, TimeSpan.FromMilliseconds(400), stop.Token)));
+            tasks.Add(Task.Run(() => queue.ProduceAsync(client, siteQueue, producerRandom, settings.ProducerPace, stop.Token)));
             tasks.Add(Task.Run(() => queue.WorkAsync(client, siteQueue, workerRandom, stop.Token)));
         }
 
