@@ -12,8 +12,8 @@ namespace MusicRecipes.Reliability.Worker;
 /// </summary>
 internal sealed class WorkerConnection : IAsyncDisposable
 {
-    /// <summary>How long a worker keeps trying to reach its site's Cassandra node (a crashed node restarts in 10-30 s).</summary>
-    private static readonly TimeSpan ConnectPatience = TimeSpan.FromSeconds(50);
+    /// <summary>How long a worker keeps trying to reach its site's Cassandra node: longer than the nemesis gives a restart (150 s).</summary>
+    private static readonly TimeSpan ConnectPatience = TimeSpan.FromSeconds(170);
 
     private readonly CqlSession _cql;
 

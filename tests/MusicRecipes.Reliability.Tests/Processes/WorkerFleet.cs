@@ -13,7 +13,7 @@ namespace MusicRecipes.Reliability.Tests.Processes;
 /// </summary>
 internal sealed class WorkerFleet : IAsyncDisposable
 {
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
     private static readonly string[] Roles = [CounterKinds.Raw, CounterKinds.Mutex];
     private readonly ReliabilityEnvironment _environment;
