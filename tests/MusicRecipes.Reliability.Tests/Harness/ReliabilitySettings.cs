@@ -62,7 +62,8 @@ internal sealed record ReliabilitySettings(TimeSpan Workload, int Seed)
 
     /// <summary>
     /// How often each site's producer submits a work item: every ~0.4 s in the short run, ~0.3 s in a long one (which
-    /// must record 100,000 operations in well under an hour; the three queue workers still keep up).
+    /// must record 100,000 operations in under an hour) — as long as the workers keep up: the producers wait while
+    /// the backlog is full (<see cref="Workloads.QueueWorkload.MaxBacklog"/>).
     /// </summary>
     public TimeSpan ProducerPace => IsLong ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromMilliseconds(400);
 

@@ -91,7 +91,7 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
             _faults,
             HistoryChecker.Check(workerHistory.HoldRecords, finals),
             CriticalReadChecker.Check(_operations.Records),
-            WorkQueueChecker.Check(_queueHistory.Submissions, _queueHistory.Claims, done),
+            WorkQueueChecker.Check(_queueHistory.SubmissionRecords, _queueHistory.Claims, done),
             LossTimingChecker.Check(timelines, _faults.InstantRemovals))
         {
             ReclaimedItems = _queueHistory.Claims.GroupBy(c => c.Item, StringComparer.Ordinal).Count(g => g.Count() > 1),
