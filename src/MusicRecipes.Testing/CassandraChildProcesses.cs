@@ -72,25 +72,7 @@ internal static class CassandraChildProcesses
 
     public static void Resume(int pid) => Signal(pid, SigCont);
 
-    public static bool IsAlive(int pid)
-    {
-        // A killed child stays a zombie until its shell reaps it; /proc/pid/stat state 'Z' counts as dead.
-        var stat = $"/proc/{pid}/stat";
-        try
-        {
-            var text = File.ReadAllText(stat);
-            var close = text.LastIndexOf(')');
-            return close > 0 && close + 2 < text.Length && text[close + 2] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static bool IsAlive(int pid) => ProcessLiveness.IsAlive(pid);
 
     public static bool WaitForExit(int pid, TimeSpan timeout)
     {

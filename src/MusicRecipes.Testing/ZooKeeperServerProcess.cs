@@ -16,6 +16,7 @@ internal sealed class ZooKeeperServerProcess
     private readonly ZooKeeperTestEnsembleOptions _options;
     private readonly string _classpath;
     private Process? _wrapper;
+    private int _logLengthAtStart;
 
     public ZooKeeperServerProcess(int id, string directory, ZooKeeperTestEnsembleOptions options, string classpath)
     {
@@ -24,6 +25,7 @@ internal sealed class ZooKeeperServerProcess
         _options = options;
         _classpath = classpath;
         ClientPort = options.ClientPort(id);
+        Ports = options.ServerCount > 1 ? [ClientPort, options.QuorumPort(id), options.ElectionPort(id)] : [ClientPort];
         WriteConfiguration();
     }
 
@@ -33,11 +35,17 @@ internal sealed class ZooKeeperServerProcess
 
     public int ClientPort { get; }
 
+    /// <summary>Every port the server listens on: client, and for an ensemble quorum (while it leads) and election.</summary>
+    public IReadOnlyList<int> Ports { get; }
+
     public bool IsRunning => _wrapper is { HasExited: false };
 
     public string LogFile => Path.Combine(Directory, "server.log");
 
-    /// <summary>True when the wrapper runs but the Java process it started is gone (e.g. a port was taken).</summary>
+    /// <summary>
+    /// True when the wrapper runs but the Java process it started is gone (e.g. a port was taken). The wrapper reaps
+    /// the JVM only when its stdin closes, so a JVM that exited on its own is a zombie until then, and counts as gone.
+    /// </summary>
     public bool JavaHasExited
     {
         get
@@ -45,13 +53,36 @@ internal sealed class ZooKeeperServerProcess
             var pidFile = ZooKeeperChildProcesses.PidFile(ClientPort);
             return File.Exists(pidFile)
                 && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)
-                && !System.IO.Directory.Exists($"/proc/{pid}");
+                && !ProcessLiveness.IsAlive(pid);
         }
+    }
+
+    /// <summary>Kills a server an earlier run left on this server's client port.</summary>
+    public void KillStale() => ZooKeeperChildProcesses.KillStale(ClientPort);
+
+    /// <summary>The first of <see cref="Ports"/> another socket holds now, or <c>null</c> when the server could listen on all.</summary>
+    public int? BusyPort() => Ports.Cast<int?>().FirstOrDefault(p => !LocalPorts.CanListen(p!.Value));
+
+    /// <summary>The lines of this start's log that say a port could not be bound (empty when none do).</summary>
+    public IReadOnlyList<string> BindFailures() =>
+        LogSinceStart()
+            .Where(l => l.Contains("Couldn't bind", StringComparison.Ordinal) || l.Contains("Address already in use", StringComparison.Ordinal)
+                || l.Contains("Exiting JVM", StringComparison.Ordinal) || l.Contains("after 3 errors", StringComparison.Ordinal))
+            .Take(6)
+            .ToList();
+
+    /// <summary>The last lines of the log, for error messages.</summary>
+    public string Tail(int lines = 30)
+    {
+        var log = ReadLog();
+        var all = log.Split('\n');
+        return log.Length == 0 ? "(no log)" : string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
     }
 
     public void Start()
     {
         ZooKeeperChildProcesses.KillStale(ClientPort);
+        _logLengthAtStart = ReadLog().Length;
         var start = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardInput = true,
@@ -111,6 +142,26 @@ internal sealed class ZooKeeperServerProcess
         ZooKeeperChildProcesses.Untrack(wrapper);
         wrapper.Dispose();
         File.Delete(pidFile);
+    }
+
+    private IEnumerable<string> LogSinceStart()
+    {
+        var log = ReadLog();
+        return (_logLengthAtStart < log.Length ? log[_logLengthAtStart..] : log).Split('\n');
+    }
+
+    private string ReadLog()
+    {
+        try
+        {
+            using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
     }
 
     private IEnumerable<string> JavaArguments()

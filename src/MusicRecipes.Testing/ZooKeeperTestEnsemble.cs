@@ -21,6 +21,9 @@ namespace MusicRecipes.Testing;
 /// </example>
 public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
 {
+    /// <summary>How often a restart starts a server that exited because its port was taken at the moment it bound.</summary>
+    private const int BindAttempts = 3;
+
     private readonly ZooKeeperTestEnsembleOptions _options;
     private readonly ZooKeeperServerProcess[] _servers;
     private readonly bool _ownsDataRoot;
@@ -57,12 +60,17 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
         var ensemble = new ZooKeeperTestEnsemble(options, root, ownsRoot);
         try
         {
+            var clock = Stopwatch.StartNew();
             foreach (var server in ensemble._servers)
             {
-                server.Start();
+                await ensemble.StartServerAsync(server, clock, cancellationToken).ConfigureAwait(false);
             }
 
-            await ensemble.WaitUntilServingAsync(cancellationToken).ConfigureAwait(false);
+            if (await ensemble.WaitUntilServingAsync(clock, cancellationToken).ConfigureAwait(false) is { } exited)
+            {
+                throw Exited(exited);
+            }
+
             return ensemble;
         }
         catch
@@ -106,16 +114,37 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
         return Server(index).KillAsync();
     }
 
-    /// <summary>Starts a killed server again (same data) and waits until the ensemble serves.</summary>
+    /// <summary>
+    /// Starts a killed server again (same data and ports) and waits until the ensemble serves with it. While another
+    /// socket holds one of its ports (say a connection that left it in TIME_WAIT) it waits for the port first; if the
+    /// port is taken again between that check and the server's bind, the server exits and is started once more.
+    /// </summary>
+    /// <exception cref="TimeoutException">Not serving within <see cref="ZooKeeperTestEnsembleOptions.StartTimeout"/>; the message says why, with the logs.</exception>
+    /// <exception cref="InvalidOperationException">The server exited (the message has the reason and its log), or a port stayed taken.</exception>
     public async Task RestartAsync(int index, CancellationToken cancellationToken = default)
     {
         var server = Server(index);
-        if (!server.IsRunning)
+        var clock = Stopwatch.StartNew();
+        for (var attempt = 1; ; attempt++)
         {
-            server.Start();
-        }
+            if (!server.IsRunning)
+            {
+                await StartServerAsync(server, clock, cancellationToken).ConfigureAwait(false);
+            }
 
-        await WaitUntilServingAsync(cancellationToken).ConfigureAwait(false);
+            var exited = await WaitUntilServingAsync(clock, cancellationToken).ConfigureAwait(false);
+            if (exited is null)
+            {
+                return;
+            }
+
+            if (exited != server || exited.BindFailures().Count == 0 || attempt == BindAttempts)
+            {
+                throw Exited(exited);
+            }
+
+            await exited.KillAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -189,40 +218,58 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
         return _servers[index];
     }
 
-    private async Task WaitUntilServingAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until none of the server's ports is held by another socket (TIME_WAIT lasts 60 s), then starts it.</summary>
+    private async Task StartServerAsync(ZooKeeperServerProcess server, Stopwatch clock, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        server.KillStale();
+        while (server.BusyPort() is { } busy)
+        {
+            if (clock.Elapsed >= _options.StartTimeout)
+            {
+                throw new InvalidOperationException(
+                    $"ZooKeeper server {server.Id} cannot listen on port {busy}, held for {_options.StartTimeout.TotalSeconds:F0} s by: {LocalPorts.DescribeUsers(busy)}.{LocalPorts.Hint(server.Ports)}");
+            }
+
+            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+        }
+
+        server.Start();
+    }
+
+    /// <summary>Waits until every running server serves and one leads; returns a server whose JVM exited meanwhile, else <c>null</c>.</summary>
+    private async Task<ZooKeeperServerProcess?> WaitUntilServingAsync(Stopwatch clock, CancellationToken cancellationToken)
+    {
         while (clock.Elapsed < _options.StartTimeout)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (await AllRunningServeAsync(cancellationToken).ConfigureAwait(false))
             {
-                return;
+                return null;
             }
 
             if (_servers.FirstOrDefault(s => s.IsRunning && s.JavaHasExited) is { } dead)
             {
-                throw new InvalidOperationException($"ZooKeeper server {dead.Id} exited. Its log:\n{Tail(dead.LogFile)}");
+                return dead;
             }
 
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
 
         throw new TimeoutException(
-            $"ZooKeeper ({_servers.Length} server(s) from port {_options.BaseClientPort}) did not serve within {_options.StartTimeout.TotalSeconds:F0} s.\n"
-            + string.Join('\n', _servers.Select(s => $"--- server {s.Id}:\n{Tail(s.LogFile)}")));
+            $"ZooKeeper ({_servers.Length} server(s) from port {_options.BaseClientPort}) did not serve within {_options.StartTimeout.TotalSeconds:F0} s."
+            + LocalPorts.Hint(_servers.SelectMany(s => s.Ports)) + "\n"
+            + string.Join('\n', _servers.Select(s => $"--- server {s.Id} ({(s.IsRunning ? "running" : "killed")}){ZooKeeperBindFailures.Describe(s)}:\n{s.Tail()}")));
     }
 
+    private static InvalidOperationException Exited(ZooKeeperServerProcess server) =>
+        new($"ZooKeeper server {server.Id} exited{ZooKeeperBindFailures.Describe(server)}. Its log:\n{server.Tail()}");
+
+    /// <summary>True when every running server serves (<c>srvr</c> names its mode; it does not while electing) and one leads.</summary>
     private async Task<bool> AllRunningServeAsync(CancellationToken cancellationToken)
     {
         var sawLeader = false;
         foreach (var server in _servers.Where(s => s.IsRunning))
         {
-            if (await ZooKeeperFourLetterWords.AskAsync(server.ClientPort, "ruok", cancellationToken).ConfigureAwait(false) != "imok")
-            {
-                return false;
-            }
-
             var mode = await ZooKeeperFourLetterWords.ModeAsync(server.ClientPort, cancellationToken).ConfigureAwait(false);
             if (mode is null)
             {
@@ -233,16 +280,5 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
         }
 
         return sawLeader;
-    }
-
-    private static string Tail(string file)
-    {
-        if (!File.Exists(file))
-        {
-            return "(no log)";
-        }
-
-        var lines = File.ReadAllLines(file);
-        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 30)));
     }
 }

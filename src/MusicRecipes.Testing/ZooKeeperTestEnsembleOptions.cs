@@ -11,10 +11,16 @@ public sealed class ZooKeeperTestEnsembleOptions
     /// <summary>1 for a standalone server, or the size of the ensemble (3 is typical). Default 1.</summary>
     public int ServerCount { get; set; } = 1;
 
-    /// <summary>Client port of server 1; server N listens on <c>BaseClientPort + N - 1</c>. Pick distinct ranges per fixture.</summary>
+    /// <summary>
+    /// Client port of server 1; server N listens on <c>BaseClientPort + N - 1</c>. Pick distinct ranges per fixture,
+    /// and below the ephemeral range (<see cref="LocalPorts.EphemeralRange"/>) if servers are killed and restarted.
+    /// </summary>
     public int BaseClientPort { get; set; } = 21811;
 
-    /// <summary>Quorum (follower-to-leader) port of server 1; 0 picks <c>BaseClientPort + 700</c>.</summary>
+    /// <summary>
+    /// Quorum (follower-to-leader) port of server 1; 0 picks <c>BaseClientPort + 700</c>. Only the leader listens on
+    /// its quorum port, so every leader change binds one afresh: keep it below the ephemeral range too.
+    /// </summary>
     public int BaseQuorumPort { get; set; }
 
     /// <summary>Leader-election port of server 1; 0 picks <c>BaseClientPort + 1700</c>.</summary>

@@ -14,7 +14,7 @@ namespace MusicRecipes.Reliability.Tests;
 public sealed class ReliabilityTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Counters_mutex_sections_and_the_work_queue_stay_correct_under_crashes_pauses_expiries_and_partitions()
+    public async Task Counters_mutex_sections_loss_timing_and_the_work_queue_stay_correct_under_crashes_pauses_expiries_and_partitions()
     {
         var settings = ReliabilitySettings.FromEnvironment();
         var run = new ReliabilityRun(settings, output.WriteLine);
@@ -25,6 +25,8 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
         Console.WriteLine(report);
 
         Assert.True(findings.Violations.Count == 0, report);
+        Assert.True(findings.RunProblems.Count == 0, $"the run itself failed:\n{report}");
+        Assert.True(findings.Faults.Unrepaired.Count == 0, $"a fault was never repaired (a server that did not come back):\n{report}");
 
         // A run that did little, or that the nemesis barely touched, proves nothing.
         var scale = Math.Max(1, settings.Workload.TotalSeconds / ReliabilitySettings.ShortWorkload.TotalSeconds);
@@ -37,6 +39,9 @@ public sealed class ReliabilityTests(ITestOutputHelper output)
         Assert.True(faults[FaultKind.CassandraKill] >= 1, $"no Cassandra node was crashed:\n{report}");
         Assert.True(faults[FaultKind.CassandraKill] + faults[FaultKind.CassandraPause] + faults[FaultKind.ZooKeeperKill] >= 2 * scale, $"too few server faults:\n{report}");
         Assert.True(faults[FaultKind.SessionExpiry] + faults[FaultKind.SiteCut] >= 2, $"no session faults:\n{report}");
+        Assert.True(findings.Faults.LongPauses >= scale, $"too few client processes paused beyond their session timeout:\n{report}");
+        Assert.True(scale < 2 || faults[FaultKind.ClientKill] >= 1, $"no client process was killed:\n{report}");
+        Assert.True(findings.LossTiming.HoldsChecked >= 20 * scale, $"too few holds for the loss-timing check:\n{report}");
         Assert.True(findings.Operations.Records.Any(r => r.Outcome != OperationOutcome.Acknowledged), $"no operation was disturbed by the faults:\n{report}");
     }
 }

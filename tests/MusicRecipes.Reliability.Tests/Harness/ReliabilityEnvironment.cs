@@ -1,9 +1,7 @@
-using System.Globalization;
-using System.Net;
 using MusicRecipes.Cassandra;
 using MusicRecipes.Cql;
+using MusicRecipes.Reliability.Worker;
 using MusicRecipes.Testing;
-using MusicRecipes.Testing.Network;
 using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Reliability.Tests.Harness;
@@ -12,15 +10,16 @@ namespace MusicRecipes.Reliability.Tests.Harness;
 /// The real systems under test: a 3-node Cassandra cluster with one data centre per simulated site ("site0" … on
 /// 127.0.0.1 …) and a 3-server ZooKeeper ensemble. Site i's clients use Cassandra node i as their local coordinator
 /// (LOCAL_ONE for eventual operations, QUORUM across all data centres for critical ones, docs/design.md §2) and reach
-/// ZooKeeper through TCP proxies of their own, one per server, so the nemesis can cut a site's lock sessions.
+/// ZooKeeper through TCP proxies of their own, one per server (<see cref="SiteLinks"/>), so the nemesis can cut a
+/// site's lock sessions. Clients run in this process (<see cref="CreateClientAsync"/>) or in worker processes
+/// (<see cref="WorkerOptionsFor"/>).
 /// </summary>
 internal sealed class ReliabilityEnvironment : IAsyncDisposable
 {
     public const string Keyspace = "music_reliability";
-    private readonly List<CqlSession> _sessions = [];
+    private readonly List<CqlSession> _sessions;
     private readonly List<SiteClient> _clients = [];
     private readonly CassandraDataStore[] _dataStores;
-    private readonly TcpFaultProxy[][] _proxies;
     private readonly string _lockRoot = "/reliability-" + Guid.NewGuid().ToString("N")[..10];
 
     private ReliabilityEnvironment(CassandraTestCluster cassandra, ZooKeeperTestEnsemble zooKeeper, CassandraDataStore[] dataStores, List<CqlSession> sessions)
@@ -29,18 +28,27 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
         ZooKeeper = zooKeeper;
         _dataStores = dataStores;
         _sessions = sessions;
-        _proxies = Enumerable.Range(0, ReliabilitySettings.Sites)
-            .Select(_ => Enumerable.Range(0, zooKeeper.ServerCount)
-                .Select(server => TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, ReliabilitySettings.ZooKeeperClientPort + server)))
-                .ToArray())
-            .ToArray();
+        Links = new SiteLinks(ReliabilitySettings.Sites, zooKeeper.ServerCount);
     }
 
     public CassandraTestCluster Cassandra { get; }
 
     public ZooKeeperTestEnsemble ZooKeeper { get; }
 
-    public IReadOnlyList<SiteClient> Clients => _clients;
+    /// <summary>Every client's ZooKeeper links, by site.</summary>
+    public SiteLinks Links { get; }
+
+    /// <summary>The clients of this process (the queue's and the auditor).</summary>
+    public IReadOnlyList<SiteClient> Clients
+    {
+        get
+        {
+            lock (_clients)
+            {
+                return _clients.ToArray();
+            }
+        }
+    }
 
     public static string DataCenterOf(int site) => MusicTestServers.DataCenterOf(site);
 
@@ -62,6 +70,10 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
                 BaseQuorumPort = ReliabilitySettings.ZooKeeperQuorumPort,
                 BaseElectionPort = ReliabilitySettings.ZooKeeperElectionPort,
                 TickTimeMs = 200,
+
+                // A restart on two busy cores may be slow, and may wait out a port's TIME_WAIT (60 s); the nemesis
+                // reports a server that does not come back within this as a failure of the run.
+                StartTimeout = ReliabilitySettings.RepairTimeout,
             },
             cancellationToken);
 
@@ -75,12 +87,7 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
                 Enumerable.Range(0, ReliabilitySettings.Sites).ToDictionary(DataCenterOf, _ => 1));
             for (var site = 0; site < ReliabilitySettings.Sites; site++)
             {
-                var options = cassandra.CreateSessionOptions();
-                options.ContactPoints.Clear();
-                options.ContactPoints.Add(CassandraTestCluster.AddressOf(site + 1));
-                options.LocalDataCenter = DataCenterOf(site);
-                options.MaxProtocolVersion = 3;
-                var session = await CqlSession.ConnectAsync(options, cancellationToken);
+                var session = await CqlSession.ConnectAsync(SessionOptions(cassandra, site), cancellationToken);
                 sessions.Add(session);
 
                 // The schema is created once, through site 0, before the other sites prepare their statements
@@ -107,14 +114,14 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
         return new ReliabilityEnvironment(cassandra, servers.ZooKeeper, stores, sessions);
     }
 
-    /// <summary>A new client at <paramref name="site"/> with a ZooKeeper session of its own through the site's proxies.</summary>
+    /// <summary>A new client of this process at <paramref name="site"/>, with a ZooKeeper session of its own through links of its own.</summary>
     public async Task<SiteClient> CreateClientAsync(int site, string name, CancellationToken cancellationToken)
     {
         var locks = ZooKeeperLockStore.Create(
             new ZooKeeperClientOptions
             {
-                ConnectionString = string.Join(',', _proxies[site].Select(p => "127.0.0.1:" + p.Port.ToString(CultureInfo.InvariantCulture))),
-                SessionTimeout = TimeSpan.FromSeconds(4),
+                ConnectionString = Links.Open(site),
+                SessionTimeout = ReliabilitySettings.SessionTimeout,
                 ConnectionTimeout = TimeSpan.FromSeconds(20),
             },
             new ZooKeeperLockStoreOptions { RootPath = _lockRoot });
@@ -128,40 +135,31 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Cuts every connection of <paramref name="site"/> to ZooKeeper and refuses new ones.</summary>
-    public void CutSite(int site)
+    /// <summary>What a worker process at <paramref name="site"/> needs to connect like a client of this process, with links of its own.</summary>
+    public WorkerOptions WorkerOptionsFor(int site, string name, string acquireKind, IReadOnlyList<string> counters, int seed) => new()
     {
-        foreach (var proxy in _proxies[site])
-        {
-            proxy.Cut();
-        }
-    }
-
-    /// <summary>Ends a cut of <paramref name="site"/>.</summary>
-    public void HealSite(int site)
-    {
-        foreach (var proxy in _proxies[site])
-        {
-            proxy.Heal();
-        }
-    }
-
-    /// <summary>Adds WAN-like latency to <paramref name="site"/>'s ZooKeeper links (zero removes it).</summary>
-    public void SetSiteLatency(int site, TimeSpan latency)
-    {
-        foreach (var proxy in _proxies[site])
-        {
-            proxy.Latency = latency;
-        }
-    }
+        Name = name,
+        Site = site,
+        AcquireKind = acquireKind,
+        Counters = counters,
+        Seed = seed,
+        ZooKeeper = Links.Open(site),
+        LockRoot = _lockRoot,
+        SessionTimeoutMs = (int)ReliabilitySettings.SessionTimeout.TotalMilliseconds,
+        CassandraAddress = CassandraTestCluster.AddressOf(site + 1),
+        CassandraPort = ReliabilitySettings.CassandraNativePort,
+        CassandraRequestTimeoutMs = (int)Cassandra.CreateSessionOptions().RequestTimeout.TotalMilliseconds,
+        DataCenter = DataCenterOf(site),
+        Keyspace = Keyspace,
+    };
 
     /// <summary>Heals every link and brings every server back, so the run can drain and audit.</summary>
     public async Task RecoverAllAsync(CancellationToken cancellationToken)
     {
         for (var site = 0; site < ReliabilitySettings.Sites; site++)
         {
-            HealSite(site);
-            SetSiteLatency(site, TimeSpan.Zero);
+            Links.Heal(site);
+            Links.SetLatency(site, TimeSpan.Zero);
         }
 
         for (var server = 0; server < ZooKeeper.ServerCount; server++)
@@ -177,7 +175,7 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _clients)
+        foreach (var client in Clients)
         {
             try
             {
@@ -189,11 +187,7 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
             }
         }
 
-        foreach (var proxy in _proxies.SelectMany(p => p))
-        {
-            await proxy.DisposeAsync();
-        }
-
+        await Links.DisposeAsync();
         foreach (var session in _sessions)
         {
             await session.DisposeAsync();
@@ -201,5 +195,16 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
 
         await Cassandra.DisposeAsync();
         await ZooKeeper.DisposeAsync();
+    }
+
+    /// <summary>Site <paramref name="site"/>'s session: its Cassandra node as the only coordinator, its data centre as the local one.</summary>
+    private static CqlSessionOptions SessionOptions(CassandraTestCluster cassandra, int site)
+    {
+        var options = cassandra.CreateSessionOptions();
+        options.ContactPoints.Clear();
+        options.ContactPoints.Add(CassandraTestCluster.AddressOf(site + 1));
+        options.LocalDataCenter = DataCenterOf(site);
+        options.MaxProtocolVersion = 3;
+        return options;
     }
 }

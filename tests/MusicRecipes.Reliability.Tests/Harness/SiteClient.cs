@@ -1,3 +1,4 @@
+using MusicRecipes.Reliability.Worker;
 using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Reliability.Tests.Harness;

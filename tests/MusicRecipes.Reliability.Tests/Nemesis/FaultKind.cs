@@ -20,4 +20,10 @@ internal enum FaultKind
 
     /// <summary>Add 150-400 ms of latency to one site's ZooKeeper links for a while (a slow WAN).</summary>
     SlowLink,
+
+    /// <summary>SIGSTOP a client process, mostly for longer than its session timeout, then SIGCONT it (a GC pause, a frozen VM).</summary>
+    ClientPause,
+
+    /// <summary>SIGKILL a client process (its session, and so its lock, lives on until the session times out); a new process takes its role.</summary>
+    ClientKill,
 }

@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using MusicRecipes.Reliability.Tests.Harness;
+using MusicRecipes.Testing.History;
 
 namespace MusicRecipes.Reliability.Tests.Nemesis;
 
-/// <summary>Every fault the nemesis injected, for the figures and for reading a history excerpt against.</summary>
+/// <summary>Every fault the nemesis injected, for the figures, the checkers and for reading a history excerpt against.</summary>
 internal sealed class FaultLog
 {
     private readonly ConcurrentQueue<FaultRecord> _faults = new();
@@ -13,8 +16,21 @@ internal sealed class FaultLog
 
     public IReadOnlyList<FaultRecord> Faults => _faults.ToArray();
 
-    /// <summary>Faults that could not be injected or repaired (for example a restart that timed out).</summary>
+    /// <summary>Faults that could not be injected (for example a session expiry the ensemble refused); the run goes on.</summary>
     public IReadOnlyList<string> Problems => _problems.ToArray();
+
+    /// <summary>Faults whose repair failed — a server that did not come back: the run fails on any.</summary>
+    public IReadOnlyList<FaultRecord> Unrepaired => _faults.Where(f => f.Unrepaired is not null).ToArray();
+
+    /// <summary>Client pauses longer than the session timeout: the holder's session expires while it cannot look.</summary>
+    public int LongPauses => _faults.Count(f => f.Kind == FaultKind.ClientPause && Stopwatch.GetElapsedTime(f.StartedAt, f.EndedAt) > ReliabilitySettings.SessionTimeout);
+
+    /// <summary>
+    /// The session expiries the nemesis forced through a second connection: removals no client-side lease can warn
+    /// of, which <see cref="LossTimingChecker"/> exempts.
+    /// </summary>
+    public IEnumerable<InstantRemoval> InstantRemovals =>
+        _faults.Where(f => f.Kind == FaultKind.SessionExpiry).Select(f => new InstantRemoval(f.Target, f.StartedAt, f.EndedAt, "session expiry"));
 
     public void Add(FaultRecord fault) => _faults.Enqueue(fault);
 
@@ -32,7 +48,13 @@ internal sealed class FaultLog
         foreach (var (kind, count) in CountByKind())
         {
             var skipped = Volatile.Read(ref _skipped[(int)kind]);
-            text.AppendLine(CultureInfo.InvariantCulture, $"{kind,-22} {count,5}{(skipped == 0 ? string.Empty : $"  ({skipped} skipped: no target)")}");
+            var detail = kind == FaultKind.ClientPause ? $"  ({LongPauses} longer than the {ReliabilitySettings.SessionTimeout.TotalSeconds:F0} s session timeout)" : string.Empty;
+            text.AppendLine(CultureInfo.InvariantCulture, $"{kind,-22} {count,5}{detail}{(skipped == 0 ? string.Empty : $"  ({skipped} skipped: no target)")}");
+        }
+
+        foreach (var fault in Unrepaired)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"NOT REPAIRED: {fault.Kind} {fault.Target}: {fault.Unrepaired}");
         }
 
         foreach (var problem in _problems)

@@ -1,7 +1,7 @@
 using MusicRecipes.Conformance;
 using MusicRecipes.Recipes.Queue;
 using MusicRecipes.Reliability.Tests.Harness;
-using MusicRecipes.Reliability.Tests.Workloads;
+using MusicRecipes.Reliability.Worker.Workloads;
 
 namespace MusicRecipes.Reliability.Tests.Run;
 
@@ -14,7 +14,8 @@ internal static class FinalAudit
 {
     private const int Attempts = 8;
 
-    public static async Task<Dictionary<string, long>> CountersAsync(SiteClient auditor, IReadOnlyList<SiteClient> clients, IEnumerable<string> counters, CancellationToken cancellationToken)
+    /// <summary>Each counter's final value; <paramref name="owners"/> names the clients by ZooKeeper session, for the error if a key stays taken.</summary>
+    public static async Task<Dictionary<string, long>> CountersAsync(SiteClient auditor, IReadOnlyDictionary<string, string> owners, IEnumerable<string> counters, CancellationToken cancellationToken)
     {
         var finals = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var counter in counters)
@@ -26,7 +27,7 @@ internal static class FinalAudit
             catch (TimeoutException ex)
             {
                 // A key that stays taken after every fault was repaired is a liveness failure: say who holds it.
-                throw new InvalidOperationException($"The audit could not lock {counter}: {await DescribeQueueAsync(auditor, clients, counter)}", ex);
+                throw new InvalidOperationException($"The audit could not lock {counter}: {await DescribeQueueAsync(auditor, owners, counter)}", ex);
             }
         }
 
@@ -47,9 +48,8 @@ internal static class FinalAudit
             }
         }, cancellationToken);
 
-    private static async Task<string> DescribeQueueAsync(SiteClient auditor, IReadOnlyList<SiteClient> clients, string key)
+    private static async Task<string> DescribeQueueAsync(SiteClient auditor, IReadOnlyDictionary<string, string> owners, string key)
     {
-        var owners = clients.ToDictionary(c => ZooKeeper.ZooKeeperLockStore.FormatSessionId(c.Locks.Client.SessionId), c => c.Name, StringComparer.Ordinal);
         var queue = await auditor.Locks.ReadQueueAsync(key, CancellationToken.None);
         return "queue [" + string.Join(", ", queue.Select(e => $"{e.Position.Ordinal} ticket {e.TicketId} of session {e.SessionId} ({owners.GetValueOrDefault(e.SessionId, "no live client")})")) + "]";
     }

@@ -16,7 +16,7 @@ internal static partial class HistoryDump
 {
     public const string OutputVariable = "MUSIC_RELIABILITY_OUTPUT";
 
-    public static string Write(int seed, RunClock clock, OperationHistory operations, FaultLog faults)
+    public static string Write(int seed, RunClock clock, OperationHistory operations, FaultLog faults, IEnumerable<(long At, string Client, string Text)> notes)
     {
         var directory = Environment.GetEnvironmentVariable(OutputVariable) is { Length: > 0 } configured
             ? configured
@@ -25,6 +25,7 @@ internal static partial class HistoryDump
         var file = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"history-{seed}-{DateTime.UtcNow:yyyyMMddHHmmss}.log"));
         var lines = operations.Records.Select(r => (r.InvokedAt, Line: Describe(clock, r)))
             .Concat(faults.Faults.Select(f => (InvokedAt: f.StartedAt, Line: Describe(clock, f))))
+            .Concat(notes.Select(n => (InvokedAt: n.At, Line: string.Create(CultureInfo.InvariantCulture, $"{clock.Millis(n.At),10:F1}                  {n.Client,-10} ({n.Text})"))))
             .OrderBy(l => l.InvokedAt)
             .Select(l => l.Line);
         File.WriteAllLines(file, lines);

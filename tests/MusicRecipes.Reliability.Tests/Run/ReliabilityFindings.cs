@@ -14,12 +14,24 @@ internal sealed record ReliabilityFindings(
     FaultLog Faults,
     HistoryReport Holds,
     IReadOnlyList<string> StaleReads,
-    WorkQueueReport Queue)
+    WorkQueueReport Queue,
+    LossTimingReport LossTiming)
 {
-    public IReadOnlyList<string> Violations => Holds.Violations.Concat(StaleReads).Concat(Queue.Violations).ToList();
+    public IReadOnlyList<string> Violations => Holds.Violations.Concat(StaleReads).Concat(Queue.Violations).Concat(LossTiming.Violations).ToList();
 
     /// <summary>Items whose claim was lost and that another claim took over (the queue's recovery path).</summary>
     public int ReclaimedItems { get; init; }
+
+    /// <summary>Client processes started, replacements of killed ones included.</summary>
+    public int WorkerProcesses { get; init; }
+
+    public KilledHoldFigures KilledHolds { get; init; } = new(0, 0, null);
+
+    /// <summary>Failures of the run itself rather than of the system under test (a worker that crashed, a server that never came back).</summary>
+    public IReadOnlyList<string> RunProblems { get; init; } = [];
+
+    /// <summary>The counter clients' longest stretches without a lock (<see cref="StallFigures"/>).</summary>
+    public string LongestStalls { get; init; } = string.Empty;
 
     public int Acknowledged(string kind) =>
         Operations.CountByKind().TryGetValue(kind, out var outcomes) ? outcomes[OperationOutcome.Acknowledged] : 0;
@@ -32,6 +44,7 @@ internal sealed record ReliabilityFindings(
         text.AppendLine();
         text.AppendLine("Operations by kind and outcome:");
         text.Append(Operations.FormatSummary());
+        text.AppendLine(CultureInfo.InvariantCulture, $"Operations recorded: {Operations.Records.Count}");
         text.AppendLine();
         text.AppendLine("Faults injected by kind:");
         text.Append(Faults.FormatSummary());
@@ -43,9 +56,17 @@ internal sealed record ReliabilityFindings(
             text.AppendLine("  " + stale);
         }
 
+        text.AppendLine(CultureInfo.InvariantCulture, $"Loss timing (LossTimingChecker): {LossTiming}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  client processes: {WorkerProcesses} started; {KilledHolds}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  longest stretches without a lock: {LongestStalls}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Work queue (WorkQueueChecker): {Queue}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  items claimed more than once (recovered after a lost claim): {ReclaimedItems}");
         text.AppendLine(CultureInfo.InvariantCulture, $"VIOLATIONS: {Violations.Count}");
+        foreach (var problem in RunProblems.Take(20))
+        {
+            text.AppendLine("RUN PROBLEM: " + problem);
+        }
+
         if (historyFile is not null)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Full history: {historyFile}");

@@ -1,5 +1,7 @@
+using System.Text;
 using MusicRecipes.Recipes.Queue;
 using MusicRecipes.Reliability.Tests.Harness;
+using MusicRecipes.Reliability.Worker.Workloads;
 using MusicRecipes.Testing.History;
 
 namespace MusicRecipes.Reliability.Tests.Workloads;
@@ -7,14 +9,26 @@ namespace MusicRecipes.Reliability.Tests.Workloads;
 /// <summary>
 /// The work-queue workload: at every site a producer submits items (eventual puts at its local Cassandra node) and a
 /// worker claims and completes them (critical sections on each item's state key). Submissions and claims go to a
-/// <see cref="WorkQueueHistory"/> for <see cref="WorkQueueChecker"/>; each step is an operation as well.
+/// <see cref="WorkQueueHistory"/> for <see cref="WorkQueueChecker"/> — with their payloads (unique per submission, hex
+/// in the records), so a submission is matched to the work done by what was submitted, not by the id the queue
+/// returned; each step is an operation as well. Producers
+/// wait while <see cref="MaxBacklog"/> acknowledged items are not finished yet (backpressure, as a bounded queue
+/// would apply): faster than the workers they would only pile up a backlog the drain cannot clear — which is not a
+/// lost item, though the checker would have to call it one.
 /// </summary>
 internal sealed class QueueWorkload(string queueName, WorkQueueHistory history, OperationHistory operations)
 {
     public const string SubmitKind = "queue-submit";
     public const string ClaimKind = "queue-claim";
     public const string CompleteKind = "queue-complete";
+    /// <summary>How many acknowledged submissions may wait for a completion before the producers wait.</summary>
+    public const int MaxBacklog = 100;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _finished = new(StringComparer.Ordinal);
     private long _lastClaimAt = RunClock.Now;
+    private long _submitted;
+
+    /// <summary>Acknowledged submissions whose completion has not been attempted to the end yet.</summary>
+    public long Backlog => Interlocked.Read(ref _submitted) - _finished.Count;
 
     /// <summary>When a worker last got a claim (to tell when the queue has gone quiet).</summary>
     public long LastClaimAt => Interlocked.Read(ref _lastClaimAt);
@@ -30,19 +44,34 @@ internal sealed class QueueWorkload(string queueName, WorkQueueHistory history, 
 
     public async Task ProduceAsync(SiteClient client, MusicWorkQueue queue, Random random, TimeSpan pace, CancellationToken stop)
     {
+        var sequence = 0L;
         while (!stop.IsCancellationRequested)
         {
+            if (Backlog >= MaxBacklog)
+            {
+                await Task.Delay(100);
+                continue;
+            }
+
+            // Every payload is unique (producer, its own count, and random bits), so the checker can match each
+            // acknowledged submission to the claim that found it, whatever id the queue gave it.
+            var payload = Encoding.ASCII.GetBytes($"p{client.Site}#{++sequence}:{random.NextInt64():x16}");
+            var recorded = Convert.ToHexString(payload);
             var invoked = RunClock.Now;
             try
             {
-                var id = await queue.SubmitAsync(BitConverter.GetBytes(random.NextInt64()), CancellationToken.None);
-                history.Submitted(id.ToString(), OperationOutcome.Acknowledged);
+                var id = await queue.SubmitAsync(payload, CancellationToken.None);
+                Interlocked.Increment(ref _submitted);
+                history.Add(new WorkSubmissionRecord { Payload = recorded, Item = id.ToString(), Outcome = OperationOutcome.Acknowledged });
                 Record(client, SubmitKind, id.ToString(), invoked, OperationOutcome.Acknowledged);
             }
             catch (Exception ex) when (Outcomes.IsExpected(ex))
             {
-                // The item id of a failed submission is unknown (the producer reuses its sequence number next time).
-                Record(client, SubmitKind, null, invoked, Outcomes.OfFailedWrite(ex), error: ex);
+                // The id of a failed submission is not returned (the queue burns its sequence number; the payload may
+                // still be processed). Kept for the record: the checker holds only acknowledged submissions to account.
+                var outcome = Outcomes.OfFailedWrite(ex);
+                history.Add(new WorkSubmissionRecord { Payload = recorded, Item = null, Outcome = outcome });
+                Record(client, SubmitKind, null, invoked, outcome, error: ex);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(pace.TotalMilliseconds * (0.5 + random.NextDouble())));
@@ -122,10 +151,16 @@ internal sealed class QueueWorkload(string queueName, WorkQueueHistory history, 
         }
 
         var completedAt = RunClock.Now;
+        if (completion != OperationOutcome.Failed)
+        {
+            _finished.TryAdd(item, true);
+        }
+
         Record(client, CompleteKind, item, completeInvoked, completion, claim.FencingToken.Value, error);
         history.Add(new WorkClaimRecord
         {
             Item = item,
+            Payload = Convert.ToHexString(claim.Item.Payload),
             Worker = client.Name,
             Fencing = claim.FencingToken.Value,
             InvokedAt = invoked,

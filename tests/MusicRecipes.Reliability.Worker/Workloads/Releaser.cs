@@ -1,4 +1,4 @@
-namespace MusicRecipes.Reliability.Tests.Workloads;
+namespace MusicRecipes.Reliability.Worker.Workloads;
 
 /// <summary>
 /// Releases with retries, so the history records when a release was confirmed: a release fails while the site is

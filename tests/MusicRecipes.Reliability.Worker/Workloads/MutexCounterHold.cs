@@ -1,6 +1,6 @@
 using MusicRecipes.Recipes.Locks;
 
-namespace MusicRecipes.Reliability.Tests.Workloads;
+namespace MusicRecipes.Reliability.Worker.Workloads;
 
 /// <summary>A counter hold taken with the <see cref="MusicMutex"/> recipe.</summary>
 internal sealed class MutexCounterHold(MusicCriticalSection section, string key) : ICounterHold
@@ -8,6 +8,10 @@ internal sealed class MutexCounterHold(MusicCriticalSection section, string key)
     public long Ordinal => section.FencingTokenFor(key).Value;
 
     public bool IsLost => section.LossReason is not null;
+
+    public bool IsHeld => section.IsHeld;
+
+    public LockRef LockRef => section.LockRef;
 
     public static async Task<ICounterHold> AcquireAsync(IMusicClient client, string key, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-namespace MusicRecipes.Reliability.Tests.Workloads;
+namespace MusicRecipes.Reliability.Worker.Workloads;
 
 /// <summary>A counter hold taken with the seven MUSIC operations themselves (create, wait, critical get/put, release).</summary>
 internal sealed class RawCounterHold(IMusicClient client, LockRef lockRef, string key) : ICounterHold
@@ -6,6 +6,10 @@ internal sealed class RawCounterHold(IMusicClient client, LockRef lockRef, strin
     public long Ordinal => lockRef.FencingTokenFor(key).Value;
 
     public bool IsLost => lockRef.LossReason is not null;
+
+    public bool IsHeld => lockRef.IsHeld;
+
+    public LockRef LockRef => lockRef;
 
     /// <summary>Creates a ticket and waits for it; a ticket that did not get the lock is withdrawn before the error is rethrown.</summary>
     public static async Task<ICounterHold> AcquireAsync(IMusicClient client, string key, TimeSpan timeout, CancellationToken cancellationToken)

@@ -1,25 +1,25 @@
 using MusicRecipes.Conformance;
-using MusicRecipes.Reliability.Tests.Harness;
+using MusicRecipes.Reliability.Worker.Reporting;
 using MusicRecipes.Testing.History;
 
-namespace MusicRecipes.Reliability.Tests.Workloads;
+namespace MusicRecipes.Reliability.Worker.Workloads;
 
 /// <summary>
 /// Critical read-modify-write increments of shared counters, in a loop, by one client: acquire, critical get,
-/// critical put of read + 1, release. Every step is an <see cref="OperationRecord"/>; every hold is a
-/// <see cref="HoldRecord"/> for <see cref="HistoryChecker"/> (the same checker as the conformance suite's randomized
-/// test, here against real Cassandra and ZooKeeper). <paramref name="acquire"/> decides which API takes the lock.
+/// critical put of read + 1, release. Every step is reported as an <see cref="OperationRecord"/>, and each hold's
+/// timeline through a <see cref="HoldReporter"/>; the harness turns them into the <see cref="HoldRecord"/>s of
+/// <see cref="HistoryChecker"/> and the <see cref="HoldTimeline"/>s of <see cref="LossTimingChecker"/>.
+/// <paramref name="acquire"/> decides which API takes the lock.
 /// </summary>
 internal sealed class CounterWorkload(
     string acquireKind,
     Func<IMusicClient, string, TimeSpan, CancellationToken, Task<ICounterHold>> acquire,
     IReadOnlyList<string> counters,
-    CriticalSectionHistory holds,
-    OperationHistory operations)
+    WorkerReport report)
 {
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(3);
 
-    public async Task RunAsync(SiteClient client, Random random, CancellationToken stop)
+    public async Task RunAsync(WorkerClient client, Random random, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
@@ -27,11 +27,11 @@ internal sealed class CounterWorkload(
         }
     }
 
-    private async Task IncrementOnceAsync(SiteClient client, string key, Random random)
+    private async Task IncrementOnceAsync(WorkerClient client, string key, Random random)
     {
         // Operations are not cancelled by the run's stop: a half-done hold would be recorded as a fault of ours.
         var mark = client.Session.Mark();
-        var invoked = RunClock.Now;
+        var invoked = WorkerReport.Now;
         ICounterHold hold;
         try
         {
@@ -44,14 +44,14 @@ internal sealed class CounterWorkload(
             return;
         }
 
-        var acquiredAt = RunClock.Now;
+        var acquiredAt = WorkerReport.Now;
         Record(client, acquireKind, key, invoked, OperationOutcome.Acknowledged, ordinal: hold.Ordinal);
+        using var timeline = new HoldReporter(report, hold, key, invoked, acquiredAt);
         bool Valid() => !hold.IsLost && client.Session.UndisturbedSince(mark);
 
         long? read = null;
-        long? written = null;
-        var outcome = HoldOutcome.Failed;
-        invoked = RunClock.Now;
+        timeline.ObserveHeld();
+        invoked = WorkerReport.Now;
         try
         {
             read = CounterCodec.Decode(await hold.GetAsync(CancellationToken.None));
@@ -64,14 +64,16 @@ internal sealed class CounterWorkload(
 
         if (read is { } value)
         {
-            written = value + 1;
-            await Task.Delay(random.Next(0, 5));
-            invoked = RunClock.Now;
+            var written = value + 1;
+            await Task.Delay(random.Next(0, 20));
+            timeline.ObserveHeld();
+            timeline.PutSending(written);
+            invoked = WorkerReport.Now;
             OperationOutcome putOutcome;
             Exception? putError = null;
             try
             {
-                await hold.PutAsync(CounterCodec.Encode(written.Value), CancellationToken.None);
+                await hold.PutAsync(CounterCodec.Encode(written), CancellationToken.None);
                 putOutcome = Outcomes.OfReturnedWrite(Valid());
             }
             catch (Exception ex) when (Outcomes.IsExpected(ex))
@@ -81,43 +83,26 @@ internal sealed class CounterWorkload(
             }
 
             Record(client, OperationKinds.CriticalPut, key, invoked, putOutcome, written, hold.Ordinal, putError);
-            outcome = putOutcome switch
-            {
-                OperationOutcome.Acknowledged => HoldOutcome.Acknowledged,
-                OperationOutcome.Indeterminate => HoldOutcome.Indeterminate,
-                _ => HoldOutcome.Failed,
-            };
         }
 
-        var releaseStarted = RunClock.Now;
+        var releaseStarted = WorkerReport.Now;
         var released = await Releaser.ReleaseAsync(() => hold.ReleaseAsync(CancellationToken.None));
         Record(client, ReleaseKind, key, releaseStarted, released ? OperationOutcome.Acknowledged : OperationOutcome.Failed, ordinal: hold.Ordinal);
-        holds.Add(new HoldRecord
-        {
-            Client = client.Name,
-            Key = key,
-            Ordinal = hold.Ordinal,
-            AcquiredAt = acquiredAt,
-            ReleaseStartedAt = releaseStarted,
 
-            // Clean means known exclusive: released, never lost, and the session never even suspended meanwhile.
-            CompletedCleanly = released && Valid(),
-            ValueRead = read,
-            ValueWritten = written,
-            Outcome = outcome,
-        });
+        // Clean means known exclusive: released, never lost, and the session never even suspended meanwhile.
+        timeline.Released(releaseStarted, released, clean: released && Valid());
     }
 
     private string ReleaseKind => acquireKind.Replace("acquire", "release", StringComparison.Ordinal);
 
-    private void Record(SiteClient client, string kind, string key, long invoked, OperationOutcome outcome, long? value = null, long? ordinal = null, Exception? error = null) =>
-        operations.Add(new OperationRecord
+    private void Record(WorkerClient client, string kind, string key, long invoked, OperationOutcome outcome, long? value = null, long? ordinal = null, Exception? error = null) =>
+        report.Operation(new OperationRecord
         {
             Kind = kind,
             Client = client.Name,
             Key = key,
             InvokedAt = invoked,
-            CompletedAt = RunClock.Now,
+            CompletedAt = WorkerReport.Now,
             Outcome = outcome,
             Value = value,
             Ordinal = ordinal,

@@ -1,6 +1,6 @@
 using MusicRecipes.Testing.History;
 
-namespace MusicRecipes.Reliability.Tests.Workloads;
+namespace MusicRecipes.Reliability.Worker.Workloads;
 
 /// <summary>
 /// How an operation's exception is classified. Only "certainly nothing written" is a failure: an unavailable

@@ -1,6 +1,6 @@
 using MusicRecipes.ZooKeeper;
 
-namespace MusicRecipes.Reliability.Tests.Harness;
+namespace MusicRecipes.Reliability.Worker;
 
 /// <summary>
 /// Tells whether a client's ZooKeeper session stayed whole over an interval. An answer that arrives after the session
