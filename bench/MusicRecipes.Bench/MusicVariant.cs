@@ -5,8 +5,10 @@ using MusicRecipes.ZooKeeper;
 namespace MusicRecipes.Bench;
 
 /// <summary>
-/// MUSIC: <see cref="MusicClient"/> over <see cref="ZooKeeperLockStore"/> (one ZooKeeper session per client) and the
-/// Cassandra data store. A section is createLockRef, wait, k × (criticalGet + criticalPut) at QUORUM, release.
+/// MUSIC: <see cref="MusicClient"/> over <see cref="ZooKeeperLockStore"/> (one ZooKeeper session per client, to its
+/// site's servers) and the Cassandra data store (its site's node coordinates). A section is createLockRef, wait,
+/// k × (criticalGet + criticalPut), release; a critical get is served by the local replica when the lock state proves
+/// it current, and at QUORUM otherwise.
 /// </summary>
 internal sealed class MusicVariant : ISectionVariant
 {
@@ -28,12 +30,16 @@ internal sealed class MusicVariant : ISectionVariant
         var created = new MusicClient[clients];
         for (var i = 0; i < clients; i++)
         {
-            var locks = ZooKeeperLockStore.Create(ZooKeeperSessions.Options(network.ZooKeeperConnectionString), new ZooKeeperLockStoreOptions { RootPath = lockRoot });
-            created[i] = new MusicClient(MusicStores.DataStore(network), locks);
+            created[i] = CreateClient(network, network.SiteOf(i), lockRoot);
         }
 
-        return new MusicVariant(created, MusicStores.DataStore(network));
+        return new MusicVariant(created, MusicStores.DataStore(network, network.Sites[0]));
     }
+
+    /// <summary>A MUSIC client at <paramref name="site"/> with a ZooKeeper lock session of its own.</summary>
+    public static MusicClient CreateClient(BenchNetwork network, BenchSite site, string lockRoot) => new(
+        MusicStores.DataStore(network, site),
+        ZooKeeperLockStore.Create(ZooKeeperSessions.Options(site.ZooKeeperConnectionString), new ZooKeeperLockStoreOptions { RootPath = lockRoot }));
 
     public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) => Task.CompletedTask;
 

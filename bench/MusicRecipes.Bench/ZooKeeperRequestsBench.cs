@@ -10,13 +10,13 @@ namespace MusicRecipes.Bench;
 /// </summary>
 internal static class ZooKeeperRequestsBench
 {
-    public static async Task<List<RequestCount>> RunAsync(RealClusters clusters, BenchNetwork loopback, BenchSettings settings, CancellationToken cancellationToken)
+    /// <summary>Counts on the servers at <paramref name="ports"/> (the client ports of every ZooKeeper server).</summary>
+    public static async Task<List<RequestCount>> RunAsync(IReadOnlyList<int> ports, BenchNetwork network, BenchSettings settings, CancellationToken cancellationToken)
     {
-        var ports = Enumerable.Range(RealClusters.ZooKeeperClientPort, clusters.ZooKeeper.ServerCount).ToArray();
         var sections = settings.Quick ? 3 : 20;
         var results = new List<RequestCount>();
-        await using var music = MusicVariant.Create(loopback, 1, "/bench/requests/music");
-        await using var zooKeeper = await ZooKeeperOnlyVariant.CreateAsync(loopback, 1, "/bench/requests/zk", cancellationToken).ConfigureAwait(false);
+        await using var music = MusicVariant.Create(network, 1, "/bench/requests/music");
+        await using var zooKeeper = await ZooKeeperOnlyVariant.CreateAsync(network, 1, "/bench/requests/zk", cancellationToken).ConfigureAwait(false);
         foreach (var variant in new ISectionVariant[] { music, zooKeeper })
         {
             foreach (var k in new[] { 0, 1, 5 })
