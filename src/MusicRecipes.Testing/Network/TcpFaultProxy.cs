@@ -67,6 +67,13 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Called once for every new connection; the action it returns sees every chunk the client sends on that
+    /// connection, in order, as it arrives. For counting requests on the wire at the server's door (for example by
+    /// protocol frame). Null: nothing observes.
+    /// </summary>
+    public Func<Action<ReadOnlyMemory<byte>>>? ClientStreamObserver { get; set; }
+
     /// <summary>True while the proxy is cut.</summary>
     public bool IsCut => _cut;
 
@@ -212,7 +219,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
             return;
         }
 
-        await Task.WhenAny(PumpAsync(client, server), PumpAsync(server, client)).ConfigureAwait(false);
+        await Task.WhenAny(PumpAsync(client, server, ClientStreamObserver?.Invoke()), PumpAsync(server, client, observe: null)).ConfigureAwait(false);
         CloseConnection(id);
     }
 
@@ -220,7 +227,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     /// Forwards one direction. Reads are stamped with a due time and sent by a separate loop, so latency delays
     /// each chunk without serialising a pipelined stream (as a WAN link would).
     /// </summary>
-    private async Task PumpAsync(Socket from, Socket to)
+    private async Task PumpAsync(Socket from, Socket to, Action<ReadOnlyMemory<byte>>? observe)
     {
         var queue = System.Threading.Channels.Channel.CreateUnbounded<(long Due, byte[] Bytes)>(new() { SingleReader = true, SingleWriter = true });
         var sender = SendLoopAsync(queue.Reader, to);
@@ -235,6 +242,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
                     return;
                 }
 
+                observe?.Invoke(buffer.AsMemory(0, read));
                 var due = Stopwatch.GetTimestamp() + (long)(Latency.TotalSeconds * Stopwatch.Frequency);
                 queue.Writer.TryWrite((due, buffer.AsSpan(0, read).ToArray()));
             }
