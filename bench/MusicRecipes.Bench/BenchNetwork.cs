@@ -38,6 +38,13 @@ internal sealed class BenchNetwork : IAsyncDisposable
     /// <summary>The site of client <paramref name="client"/>: clients are spread round-robin.</summary>
     public BenchSite SiteOf(int client) => Sites[client % Sites.Count];
 
+    /// <summary>
+    /// The same network with <paramref name="site"/>'s clients on <paramref name="session"/> instead (for example one
+    /// that goes through a request counter). The copy does not own the session.
+    /// </summary>
+    public BenchNetwork WithSession(int site, CqlSession session) => new(
+        Name, Description, OneWay, Replication, Sites.Select(s => s.Index == site ? s with { Session = session } : s).ToArray(), ownsSessions: false);
+
     public static BenchNetwork Loopback(RealClusters clusters, CqlSession direct) => new(
         "loopback",
         "loopback (no injected latency), every client to the whole 3-node clusters",

@@ -23,6 +23,9 @@ internal sealed record BenchSettings
     /// <summary>Sites mode: the delay of every link between sites in each direction (half the round trip).</summary>
     public required TimeSpan OneWay { get; init; }
 
+    /// <summary>Sites mode: clients (and placement workers) per site.</summary>
+    public required int ClientsPerSite { get; init; }
+
     /// <summary>Sites mode: how long one site is cut off during the placement workload.</summary>
     public required TimeSpan CutOff { get; init; }
 
@@ -45,6 +48,7 @@ internal sealed record BenchSettings
             CaseDuration = TimeSpan.FromMilliseconds(Arg(args, "--case-ms", quick ? 300 : 5000)),
             MaxSectionsPerClient = quick ? 1 : 5000,
             OneWay = TimeSpan.FromMilliseconds(Arg(args, "--one-way-ms", 20)),
+            ClientsPerSite = Math.Max(1, Arg(args, "--clients-per-site", quick ? 1 : 2)),
             CutOff = TimeSpan.FromSeconds(Arg(args, "--cut-seconds", 10)),
             HandOffs = Arg(args, "--handoffs", quick ? 2 : 20),
             InMemoryLatency = TimeSpan.FromMilliseconds(Arg(args, "--latency-ms", 20)),

@@ -23,7 +23,7 @@ internal static class RealBench
 
         var report = new RealBenchReport(settings);
         var ports = Enumerable.Range(RealClusters.ZooKeeperClientPort, clusters.ZooKeeper.ServerCount).ToArray();
-        report.Requests.AddRange(await ZooKeeperRequestsBench.RunAsync(ports, loopback, settings, cancellationToken).ConfigureAwait(false));
+        report.Requests.AddRange(await SectionRequestsBench.RunAsync(ports, clusters.Cassandra.EndPointOf(1), clusters.Cassandra.CreateSessionOptions(), loopback, settings, cancellationToken).ConfigureAwait(false));
         await RunPassAsync(loopback, settings, report, cancellationToken).ConfigureAwait(false);
 
         Console.WriteLine($"  measurements done at {clock.Elapsed.TotalSeconds:F0} s; {MachineLoad.Describe()}");

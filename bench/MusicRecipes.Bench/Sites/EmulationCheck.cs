@@ -39,6 +39,7 @@ internal static class EmulationCheck
             Console.WriteLine($"  check {operation,-46} expected {roundTrips} RTT = {expected,6:F1} ms  p50 {p50,7:F1} ms  {(pass ? "pass" : "FAIL")}");
         }
 
+        Add("one link's round trip (echo through a delaying proxy)", 1, await LinkProbe.MedianRoundTripAsync(network.OneWay, samples, cancellationToken).ConfigureAwait(false));
         await using (var zooKeeper = await ZooKeeperClient.ConnectAsync(ZooKeeperSessions.Options(network.Sites[follower].ZooKeeperConnectionString), cancellationToken).ConfigureAwait(false))
         await using (var atLeader = await ZooKeeperClient.ConnectAsync(ZooKeeperSessions.Options(network.Sites[leader].ZooKeeperConnectionString), cancellationToken).ConfigureAwait(false))
         {
