@@ -9,6 +9,9 @@ namespace MusicRecipes.Bench;
 /// lists it in its producer's index partition (a QUORUM write); a worker reads the indexes and items at its own site
 /// (LOCAL_ONE, free), claims with <c>IF state = 'submitted'</c> and completes with <c>IF state = 'claimed' AND worker =
 /// me</c> (two more LWTs). Idle workers poll with the same backoff as MUSIC's (Cassandra has no watches).
+/// A claim whose LWT failed (a timeout leaves a Paxos round's outcome unknown) may have been applied: the worker
+/// remembers the item and, when it later finds it claimed, reads it SERIAL and takes it up if the claim is its own.
+/// Without that such an item stayed claimed forever (22 items lost in the run of 2026-11-30).
 /// </summary>
 internal sealed class LwtQueuePlacement : IPlacementVariant
 {
@@ -19,6 +22,7 @@ internal sealed class LwtQueuePlacement : IPlacementVariant
     private readonly string _queue;
     private readonly long[] _sequences;
     private readonly LwtQueueCursor[] _cursors;
+    private readonly HashSet<(int Producer, long Seq)>[] _uncertain;
     private SiteStatements[] _statements = [];
 
     public LwtQueuePlacement(BenchNetwork network, string run, int workers)
@@ -27,6 +31,7 @@ internal sealed class LwtQueuePlacement : IPlacementVariant
         _queue = run;
         _sequences = new long[network.Sites.Count];
         _cursors = Enumerable.Range(0, workers).Select(_ => new LwtQueueCursor(network.Sites.Count)).ToArray();
+        _uncertain = Enumerable.Range(0, workers).Select(_ => new HashSet<(int, long)>()).ToArray();
     }
 
     public string Name => "Cassandra LWT";
@@ -84,16 +89,43 @@ internal sealed class LwtQueuePlacement : IPlacementVariant
             foreach (var seq in listed.Rows.Select(r => r.Get<long>("seq")).Where(seq => !cursor.IsSettled(producer, seq)))
             {
                 var item = (await s.Session.ExecuteAsync(Local(s.Read, _queue, producer, seq), cancellationToken).ConfigureAwait(false)).Rows.FirstOrDefault();
+                if (item is not null && item.Get<string>("state") == "claimed" && _uncertain[worker].Contains((producer, seq)))
+                {
+                    // This worker holds no claim now, so a claim of its own on the item is one whose LWT failed but landed.
+                    if (await RecoverAsync(s, worker, producer, seq, cancellationToken).ConfigureAwait(false) is { } recovered)
+                    {
+                        return recovered;
+                    }
+
+                    continue;
+                }
+
                 if (item is null || item.Get<string>("state") != "submitted")
                 {
                     Settle(cursor, producer, seq, item?.Get<string>("state"));
                     continue;
                 }
 
-                var worked = await s.Session.ExecuteAsync(Lwt(s.Claim, Worker(worker), _queue, producer, seq), cancellationToken).ConfigureAwait(false);
+                CqlRowSet worked;
+                try
+                {
+                    worked = await s.Session.ExecuteAsync(Lwt(s.Claim, Worker(worker), _queue, producer, seq), cancellationToken).ConfigureAwait(false);
+                }
+                catch (CqlException)
+                {
+                    _uncertain[worker].Add((producer, seq));
+                    throw;
+                }
+
                 if (worked.WasApplied)
                 {
                     return new Claim(this, s, worker, producer, seq, item.Get<string>("payload")!);
+                }
+
+                if (worked.Rows[0].Get<string>("state") == "claimed" && _uncertain[worker].Contains((producer, seq))
+                    && await RecoverAsync(s, worker, producer, seq, cancellationToken).ConfigureAwait(false) is { } mine)
+                {
+                    return mine;
                 }
 
                 Settle(cursor, producer, seq, worked.Rows[0].Get<string>("state"));
@@ -101,6 +133,16 @@ internal sealed class LwtQueuePlacement : IPlacementVariant
         }
 
         return null;
+    }
+
+    /// <summary>Reads an item this worker may have claimed without learning it, SERIAL: the claim if it is its own.</summary>
+    private async Task<IPlacementClaim?> RecoverAsync(SiteStatements s, int worker, int producer, long seq, CancellationToken cancellationToken)
+    {
+        var row = (await s.Session.ExecuteAsync(new CqlBoundStatement(s.Read, _queue, producer, seq) { Consistency = CqlConsistency.Serial, IsIdempotent = true }, cancellationToken).ConfigureAwait(false)).Rows.FirstOrDefault();
+        _uncertain[worker].Remove((producer, seq)); // known now: whatever the row says next is settled by the usual rounds
+        return row is not null && row.Get<string>("state") == "claimed" && row.Get<string>("worker") == Worker(worker)
+            ? new Claim(this, s, worker, producer, seq, row.Get<string>("payload")!)
+            : null;
     }
 
     public Task IdleAsync(int worker, int emptyRounds, CancellationToken cancellationToken) =>
@@ -145,7 +187,7 @@ internal sealed class LwtQueuePlacement : IPlacementVariant
             await session.PrepareAsync($"INSERT INTO {Items} (queue, producer, seq, payload, state) VALUES (?, ?, ?, ?, 'submitted') IF NOT EXISTS", cancellationToken).ConfigureAwait(false),
             await session.PrepareAsync($"INSERT INTO {Index} (queue, producer, seq) VALUES (?, ?, ?)", cancellationToken).ConfigureAwait(false),
             await session.PrepareAsync($"SELECT seq FROM {Index} WHERE queue = ? AND producer = ? AND seq > ?", cancellationToken).ConfigureAwait(false),
-            await session.PrepareAsync($"SELECT payload, state FROM {Items} WHERE queue = ? AND producer = ? AND seq = ?", cancellationToken).ConfigureAwait(false),
+            await session.PrepareAsync($"SELECT payload, state, worker FROM {Items} WHERE queue = ? AND producer = ? AND seq = ?", cancellationToken).ConfigureAwait(false),
             await session.PrepareAsync($"UPDATE {Items} SET state = 'claimed', worker = ? WHERE queue = ? AND producer = ? AND seq = ? IF state = 'submitted'", cancellationToken).ConfigureAwait(false),
             await session.PrepareAsync($"UPDATE {Items} SET state = 'done' WHERE queue = ? AND producer = ? AND seq = ? IF state = 'claimed' AND worker = ?", cancellationToken).ConfigureAwait(false));
     }
