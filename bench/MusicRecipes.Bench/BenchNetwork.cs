@@ -1,104 +1,98 @@
-using System.Globalization;
-using System.Net;
+using MusicRecipes.Cassandra;
 using MusicRecipes.Cql;
-using MusicRecipes.Testing.Network;
+using MusicRecipes.Testing;
 
 namespace MusicRecipes.Bench;
 
 /// <summary>
-/// How the bench's clients reach the servers in one pass. "loopback": directly. "wan": every request of the
-/// consensus/quorum path goes through a <see cref="TcpFaultProxy"/> that delays each chunk by the one-way WAN delay
-/// in each direction, so each request/response round trip pays twice that. ZooKeeper clients connect through one
-/// proxy per server; critical Cassandra traffic goes through one proxy in front of node 1 (the session's other
-/// nodes are unreachable on the proxy port, so node 1 coordinates everything). Eventual Cassandra operations keep
-/// using the direct session: MUSIC's eventual get/put are served by the client's own site.
+/// Where the bench's clients are, in one pass. "loopback": one site, every client straight to the 3-node clusters.
+/// "sites": the three-site emulation (<see cref="MultiSiteServers"/>), client i at site i mod 3, talking only to its
+/// own site's Cassandra node and ZooKeeper server; everything between sites crosses delayed links.
 /// </summary>
 internal sealed class BenchNetwork : IAsyncDisposable
 {
-    private readonly List<TcpFaultProxy> _proxies;
-    private readonly bool _ownsCriticalSession;
+    private readonly bool _ownsSessions;
 
-    private BenchNetwork(string name, TimeSpan oneWay, string zooKeeper, CqlSession direct, CqlSession critical, List<TcpFaultProxy> proxies)
+    private BenchNetwork(string name, string description, TimeSpan oneWay, CassandraReplication replication, IReadOnlyList<BenchSite> sites, bool ownsSessions)
     {
         Name = name;
+        Description = description;
         OneWay = oneWay;
-        ZooKeeperConnectionString = zooKeeper;
-        DirectSession = direct;
-        CriticalSession = critical;
-        _proxies = proxies;
-        _ownsCriticalSession = !ReferenceEquals(direct, critical);
+        Replication = replication;
+        Sites = sites;
+        _ownsSessions = ownsSessions;
     }
 
     public string Name { get; }
 
+    public string Description { get; }
+
+    /// <summary>The delay of a link between sites in each direction (zero on loopback).</summary>
     public TimeSpan OneWay { get; }
 
-    public string ZooKeeperConnectionString { get; }
+    /// <summary>How the bench keyspace is replicated: three replicas, one per site when there are sites.</summary>
+    public CassandraReplication Replication { get; }
 
-    /// <summary>The session to the local site: eventual operations, schema, verification reads.</summary>
-    public CqlSession DirectSession { get; }
+    public IReadOnlyList<BenchSite> Sites { get; }
 
-    /// <summary>The session for quorum reads/writes and LWT (through the WAN proxy in the "wan" pass).</summary>
-    public CqlSession CriticalSession { get; }
+    /// <summary>The site of client <paramref name="client"/>: clients are spread round-robin.</summary>
+    public BenchSite SiteOf(int client) => Sites[client % Sites.Count];
 
-    public string Describe() => OneWay == TimeSpan.Zero
-        ? "loopback (no injected latency)"
-        : $"WAN: +{OneWay.TotalMilliseconds:F0} ms each way on every client->ZooKeeper and client->Cassandra-coordinator link of the critical path (RTT +{2 * OneWay.TotalMilliseconds:F0} ms); eventual ops direct";
+    /// <summary>
+    /// The same network with <paramref name="site"/>'s clients on <paramref name="session"/> instead (for example one
+    /// that goes through a request counter). The copy does not own the session.
+    /// </summary>
+    public BenchNetwork WithSession(int site, CqlSession session) => new(
+        Name, Description, OneWay, Replication, Sites.Select(s => s.Index == site ? s with { Session = session } : s).ToArray(), ownsSessions: false);
 
-    public static BenchNetwork Loopback(RealClusters clusters, CqlSession direct) =>
-        new("loopback", TimeSpan.Zero, clusters.ZooKeeper.ConnectionString, direct, direct, []);
+    public static BenchNetwork Loopback(RealClusters clusters, CqlSession direct) => new(
+        "loopback",
+        "loopback (no injected latency), every client to the whole 3-node clusters",
+        TimeSpan.Zero,
+        CassandraReplication.Simple(3),
+        [new BenchSite(0, "datacenter1", clusters.ZooKeeper.ConnectionString, direct)],
+        ownsSessions: false);
 
-    public static async Task<BenchNetwork> WanAsync(RealClusters clusters, CqlSession direct, TimeSpan oneWay, CancellationToken cancellationToken)
+    /// <summary>Opens one Cassandra session per site, pinned to the site's own node.</summary>
+    public static async Task<BenchNetwork> SitesAsync(MultiSiteServers servers, CancellationToken cancellationToken)
     {
-        var proxies = new List<TcpFaultProxy>();
+        var sites = new List<BenchSite>();
         try
         {
-            for (var i = 0; i < clusters.ZooKeeper.ServerCount; i++)
+            for (var site = 0; site < servers.SiteCount; site++)
             {
-                var port = int.Parse(clusters.ZooKeeper.ConnectionStringFor(i).Split(':')[1], CultureInfo.InvariantCulture);
-                proxies.Add(TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, port)));
+                var session = await CqlSession.ConnectAsync(servers.CreateSessionOptions(site), cancellationToken).ConfigureAwait(false);
+                sites.Add(new BenchSite(site, MultiSiteServers.DataCenterOf(site), servers.ZooKeeperConnectionStringOf(site), session));
             }
-
-            var cassandraProxy = TcpFaultProxy.Start(clusters.Cassandra.EndPointOf(1));
-            proxies.Add(cassandraProxy);
-            foreach (var proxy in proxies)
-            {
-                proxy.Latency = oneWay;
-            }
-
-            var zooKeeper = string.Join(',', proxies.Take(clusters.ZooKeeper.ServerCount).Select(p => "127.0.0.1:" + p.Port.ToString(CultureInfo.InvariantCulture)));
-            var options = clusters.Cassandra.CreateSessionOptions();
-            options.ContactPoints.Clear();
-            options.ContactPoints.Add("127.0.0.1");
-            options.Port = cassandraProxy.Port;
-
-            // Every round trip pays the injected delay twice: keep the heartbeat's "no answer" verdict well above it.
-            options.ConnectTimeout = TimeSpan.FromSeconds(5);
-            options.RequestTimeout = TimeSpan.FromSeconds(10);
-            var critical = await CqlSession.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
-            return new BenchNetwork("wan", oneWay, zooKeeper, direct, critical, proxies);
         }
         catch
         {
-            foreach (var proxy in proxies)
+            foreach (var opened in sites)
             {
-                await proxy.DisposeAsync().ConfigureAwait(false);
+                await opened.Session.DisposeAsync().ConfigureAwait(false);
             }
 
             throw;
         }
+
+        var oneWay = servers.OneWayDelay;
+        return new BenchNetwork(
+            "sites",
+            $"{servers.SiteCount} sites, +{oneWay.TotalMilliseconds:F0} ms each way on every link between sites (server-to-server included; RTT {2 * oneWay.TotalMilliseconds:F0} ms); clients talk to their own site's servers only",
+            oneWay,
+            CassandraReplication.NetworkTopology(sites.ToDictionary(s => s.DataCenter, _ => 1)),
+            sites,
+            ownsSessions: true);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_ownsCriticalSession)
+        if (_ownsSessions)
         {
-            await CriticalSession.DisposeAsync().ConfigureAwait(false);
-        }
-
-        foreach (var proxy in _proxies)
-        {
-            await proxy.DisposeAsync().ConfigureAwait(false);
+            foreach (var site in Sites)
+            {
+                await site.Session.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 }

@@ -20,8 +20,14 @@ internal sealed record BenchSettings
     /// <summary>Upper bound of sections per client per case.</summary>
     public required int MaxSectionsPerClient { get; init; }
 
-    /// <summary>Delay the WAN proxies add to every chunk in each direction (0: no WAN runs).</summary>
-    public required TimeSpan WanOneWay { get; init; }
+    /// <summary>Sites mode: the delay of every link between sites in each direction (half the round trip).</summary>
+    public required TimeSpan OneWay { get; init; }
+
+    /// <summary>Sites mode: clients (and placement workers) per site.</summary>
+    public required int ClientsPerSite { get; init; }
+
+    /// <summary>Sites mode: how long one site is cut off during the placement workload.</summary>
+    public required TimeSpan CutOff { get; init; }
 
     /// <summary>Hand-offs measured per lock kind.</summary>
     public required int HandOffs { get; init; }
@@ -41,7 +47,9 @@ internal sealed record BenchSettings
             SectionSizes = [1, 5, 20],
             CaseDuration = TimeSpan.FromMilliseconds(Arg(args, "--case-ms", quick ? 300 : 5000)),
             MaxSectionsPerClient = quick ? 1 : 5000,
-            WanOneWay = TimeSpan.FromMilliseconds(Arg(args, "--wan-ms", 10)),
+            OneWay = TimeSpan.FromMilliseconds(Arg(args, "--one-way-ms", 20)),
+            ClientsPerSite = Math.Max(1, Arg(args, "--clients-per-site", quick ? 1 : 2)),
+            CutOff = TimeSpan.FromSeconds(Arg(args, "--cut-seconds", 10)),
             HandOffs = Arg(args, "--handoffs", quick ? 2 : 20),
             InMemoryLatency = TimeSpan.FromMilliseconds(Arg(args, "--latency-ms", 20)),
             InMemoryIterations = Arg(args, "--iterations", quick ? 2 : 40),

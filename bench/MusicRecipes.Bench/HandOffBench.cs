@@ -17,9 +17,10 @@ internal static class HandOffBench
         var key = $"{network.Name}-handoff-{name.Replace(' ', '-').Replace('/', '-').ToLowerInvariant()}";
         var sides = new[] { first, second };
 
-        // Long enough for the waiter's enqueue and first head check to finish even across the injected WAN, so the
-        // waiter is really parked on its watch (or poll) when the release starts.
-        var park = TimeSpan.FromMilliseconds(100) + 8 * network.OneWay;
+        // Long enough for the waiter's enqueue and first head check to finish even across sites (an LWT enqueue and a
+        // SERIAL head read are several round trips), so the waiter is really parked on its watch or poll when the
+        // release starts.
+        var park = TimeSpan.FromMilliseconds(100) + 20 * network.OneWay;
         var recorder = new LatencyRecorder();
         var errors = 0;
         var release = await sides[0](key, cancellationToken).ConfigureAwait(false);

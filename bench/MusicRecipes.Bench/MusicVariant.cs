@@ -5,35 +5,39 @@ using MusicRecipes.ZooKeeper;
 namespace MusicRecipes.Bench;
 
 /// <summary>
-/// MUSIC: <see cref="MusicClient"/> over <see cref="ZooKeeperLockStore"/> (one ZooKeeper session per client) and the
-/// Cassandra data store. A section is createLockRef, wait, k × (criticalGet + criticalPut) at QUORUM, release.
+/// MUSIC: <see cref="MusicClient"/> over <see cref="ZooKeeperLockStore"/> (one ZooKeeper session per client, to its
+/// site's servers) — or, for the request counts, over the Cassandra lock store — and the Cassandra data store (its
+/// site's node coordinates). A section is createLockRef, wait,
+/// k × (criticalGet + criticalPut), release; a critical get is served by the local replica when the lock state proves
+/// it current, and at QUORUM otherwise.
 /// </summary>
 internal sealed class MusicVariant : ISectionVariant
 {
     private readonly MusicClient[] _clients;
     private readonly IDataStore _verifier;
 
-    private MusicVariant(MusicClient[] clients, IDataStore verifier)
+    private MusicVariant(string name, MusicClient[] clients, IDataStore verifier)
     {
+        Name = name;
         _clients = clients;
         _verifier = verifier;
     }
 
-    public string Name => "MUSIC";
+    public string Name { get; }
 
     public IReadOnlyList<MusicClient> Clients => _clients;
 
-    public static MusicVariant Create(BenchNetwork network, int clients, string lockRoot)
-    {
-        var created = new MusicClient[clients];
-        for (var i = 0; i < clients; i++)
-        {
-            var locks = ZooKeeperLockStore.Create(ZooKeeperSessions.Options(network.ZooKeeperConnectionString), new ZooKeeperLockStoreOptions { RootPath = lockRoot });
-            created[i] = new MusicClient(MusicStores.DataStore(network), locks);
-        }
+    public static MusicVariant Create(BenchNetwork network, int clients, string lockRoot) =>
+        new("MUSIC", Enumerable.Range(0, clients).Select(i => CreateClient(network, network.SiteOf(i), lockRoot)).ToArray(), MusicStores.DataStore(network, network.Sites[0]));
 
-        return new MusicVariant(created, MusicStores.DataStore(network));
-    }
+    /// <summary>MUSIC with its locks in Cassandra lightweight transactions (<see cref="CassandraLockClients"/>).</summary>
+    public static MusicVariant OnCassandraLocks(BenchNetwork network, int clients) =>
+        new("MUSIC/Cassandra locks", Enumerable.Range(0, clients).Select(i => CassandraLockClients.Create(network, network.SiteOf(i))).ToArray(), MusicStores.DataStore(network, network.Sites[0]));
+
+    /// <summary>A MUSIC client at <paramref name="site"/> with a ZooKeeper lock session of its own.</summary>
+    public static MusicClient CreateClient(BenchNetwork network, BenchSite site, string lockRoot) => new(
+        MusicStores.DataStore(network, site),
+        ZooKeeperLockStore.Create(ZooKeeperSessions.Options(site.ZooKeeperConnectionString), new ZooKeeperLockStoreOptions { RootPath = lockRoot }));
 
     public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) => Task.CompletedTask;
 

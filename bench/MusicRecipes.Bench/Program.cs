@@ -1,12 +1,13 @@
 // Benchmarks (docs/performance.md explains the figures).
-// Usage: dotnet run -c Release --project bench/MusicRecipes.Bench -- [all|inmemory|real] [--quick]
-//        [--clients 4] [--case-ms 5000] [--wan-ms 10 (0: no WAN pass)] [--handoffs 20] [--latency-ms 20] [--iterations 40]
+// Usage: dotnet run -c Release --project bench/MusicRecipes.Bench -- [all|inmemory|real|sites] [--quick]
+//        [--clients 4] [--case-ms 5000] [--handoffs 20] [--latency-ms 20] [--iterations 40]
+//        sites: [--one-way-ms 20] [--cut-seconds 10] [--clients-per-site 2] (all = inmemory + real; sites runs alone)
 using MusicRecipes.Bench;
 
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
-if (mode is not ("all" or "inmemory" or "real"))
+if (mode is not ("all" or "inmemory" or "real" or "sites"))
 {
-    Console.Error.WriteLine($"Unknown mode '{mode}': use all (default), inmemory or real.");
+    Console.Error.WriteLine($"Unknown mode '{mode}': use all (default), inmemory, real or sites.");
     return 2;
 }
 
@@ -28,6 +29,11 @@ if (mode is "all" or "inmemory")
 if (mode is "all" or "real")
 {
     await RealBench.RunAsync(settings, stop.Token);
+}
+
+if (mode is "sites")
+{
+    await SitesBench.RunAsync(settings, stop.Token);
 }
 
 return 0;

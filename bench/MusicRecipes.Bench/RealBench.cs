@@ -4,8 +4,9 @@ using MusicRecipes.Cql;
 namespace MusicRecipes.Bench;
 
 /// <summary>
-/// The real-cluster benchmark: starts Cassandra and ZooKeeper, then runs every measurement on loopback and, unless
-/// disabled, again with the injected WAN delay, and prints the figures and the within-run ratios.
+/// The real-cluster benchmark on loopback: starts a 3-node Cassandra and a 3-node ZooKeeper, runs every measurement
+/// with no injected latency, and prints the figures and the within-run ratios. (Its former WAN pass, which delayed
+/// only client links, is superseded by the three-site emulation of <see cref="SitesBench"/>.)
 /// </summary>
 internal static class RealBench
 {
@@ -16,22 +17,14 @@ internal static class RealBench
         await using var clusters = await RealClusters.StartAsync(cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"  clusters up in {clock.Elapsed.TotalSeconds:F0} s");
         await using var direct = await CqlSession.ConnectAsync(clusters.Cassandra.CreateSessionOptions(), cancellationToken).ConfigureAwait(false);
-        var loopback = BenchNetwork.Loopback(clusters, direct);
-
-        // All DDL first, one statement at a time on the direct session: concurrent schema changes can diverge.
-        await MusicStores.CreateSchemaAsync(direct, cancellationToken).ConfigureAwait(false);
-        await LwtOnlyVariant.CreateSchemaAsync(direct, cancellationToken).ConfigureAwait(false);
-        await CassandraLockClients.CreateSchemaAsync(loopback, cancellationToken).ConfigureAwait(false);
+        await using var loopback = BenchNetwork.Loopback(clusters, direct);
+        await BenchSchema.CreateAsync(loopback, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"  schema ready at {clock.Elapsed.TotalSeconds:F0} s; {settings.Clients} clients per variant, {settings.CaseDuration.TotalSeconds:F1} s per case");
 
         var report = new RealBenchReport(settings);
-        report.Requests.AddRange(await ZooKeeperRequestsBench.RunAsync(clusters, loopback, settings, cancellationToken).ConfigureAwait(false));
+        var ports = Enumerable.Range(RealClusters.ZooKeeperClientPort, clusters.ZooKeeper.ServerCount).ToArray();
+        report.Requests.AddRange(await SectionRequestsBench.RunAsync(ports, clusters.Cassandra.EndPointOf(1), clusters.Cassandra.CreateSessionOptions(), loopback, settings, cancellationToken).ConfigureAwait(false));
         await RunPassAsync(loopback, settings, report, cancellationToken).ConfigureAwait(false);
-        if (settings.WanOneWay > TimeSpan.Zero)
-        {
-            await using var wan = await BenchNetwork.WanAsync(clusters, direct, settings.WanOneWay, cancellationToken).ConfigureAwait(false);
-            await RunPassAsync(wan, settings, report, cancellationToken).ConfigureAwait(false);
-        }
 
         Console.WriteLine($"  measurements done at {clock.Elapsed.TotalSeconds:F0} s; {MachineLoad.Describe()}");
         report.Print();
@@ -39,8 +32,8 @@ internal static class RealBench
 
     private static async Task RunPassAsync(BenchNetwork network, BenchSettings settings, RealBenchReport report, CancellationToken cancellationToken)
     {
-        Console.WriteLine($"### {network.Name}: {network.Describe()}");
-        report.Networks.Add(network.Name, network.Describe());
+        Console.WriteLine($"### {network.Name}: {network.Description}");
+        report.Networks.Add(network.Name, network.Description);
         var root = "/bench/" + network.Name;
         await using var music = MusicVariant.Create(network, settings.Clients, root + "/music");
         await using var zooKeeper = await ZooKeeperOnlyVariant.CreateAsync(network, settings.Clients, root + "/zk", cancellationToken).ConfigureAwait(false);
@@ -52,8 +45,8 @@ internal static class RealBench
 
         report.Operations.Add(await HandOffBench.RunAsync(network, "MUSIC/ZooKeeperLockStore", HandOffBench.Music(music.Clients[0]), HandOffBench.Music(music.Clients[1]), settings, cancellationToken).ConfigureAwait(false));
         report.Operations.Add(await HandOffBench.RunAsync(network, "plain ZooKeeper lock", HandOffBench.PlainZooKeeper(zooKeeper.Clients[0], zooKeeper.LockRoot), HandOffBench.PlainZooKeeper(zooKeeper.Clients[1], zooKeeper.LockRoot), settings, cancellationToken).ConfigureAwait(false));
-        await using var lwtLockA = CassandraLockClients.Create(network);
-        await using var lwtLockB = CassandraLockClients.Create(network);
+        await using var lwtLockA = CassandraLockClients.Create(network, network.SiteOf(0));
+        await using var lwtLockB = CassandraLockClients.Create(network, network.SiteOf(1));
         report.Operations.Add(await HandOffBench.RunAsync(network, "MUSIC/CassandraLockStore", HandOffBench.Music(lwtLockA), HandOffBench.Music(lwtLockB), settings, cancellationToken).ConfigureAwait(false));
     }
 }

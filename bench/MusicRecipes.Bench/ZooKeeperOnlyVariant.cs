@@ -4,8 +4,10 @@ using MusicRecipes.ZooKeeper;
 namespace MusicRecipes.Bench;
 
 /// <summary>
-/// "ZooKeeper only": the lock is <see cref="ZooKeeperPlainLock"/> and the counter lives in a znode, read with getData
-/// and written with a versioned setData (which never conflicts while the lock works; a conflict would be counted).
+/// "ZooKeeper only", a fair one: the lock is the standard recipe (<see cref="ZooKeeperPlainLock"/>) and the counter
+/// lives in a znode, read with getData from the client's own server (safe under the lock: that server has applied the
+/// predecessor's release, and so every write before it) and written with a versioned setData (which never conflicts
+/// while the lock works; a conflict would be counted).
 /// </summary>
 internal sealed class ZooKeeperOnlyVariant : ISectionVariant
 {
@@ -32,7 +34,7 @@ internal sealed class ZooKeeperOnlyVariant : ISectionVariant
         {
             for (var i = 0; i < clients; i++)
             {
-                connected.Add(await ZooKeeperClient.ConnectAsync(ZooKeeperSessions.Options(network.ZooKeeperConnectionString), cancellationToken).ConfigureAwait(false));
+                connected.Add(await ZooKeeperClient.ConnectAsync(ZooKeeperSessions.Options(network.SiteOf(i).ZooKeeperConnectionString), cancellationToken).ConfigureAwait(false));
             }
         }
         catch

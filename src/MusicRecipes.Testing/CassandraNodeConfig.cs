@@ -33,8 +33,9 @@ internal static class CassandraNodeConfig
             seed_provider:
                 - class_name: org.apache.cassandra.locator.SimpleSeedProvider
                   parameters:
-                      - seeds: "{CassandraTestCluster.AddressOf(1)}"
+                      - seeds: "{options.BroadcastAddressOf(1)}"
             listen_address: {address}
+            broadcast_address: {options.BroadcastAddressOf(node)}
             rpc_address: {address}
             start_native_transport: true
             native_transport_port: {Int(options.NativePort)}

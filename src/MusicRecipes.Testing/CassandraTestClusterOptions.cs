@@ -25,6 +25,15 @@ public sealed class CassandraTestClusterOptions
     /// </summary>
     public IReadOnlyList<string>? DataCenters { get; set; }
 
+    /// <summary>
+    /// The address each node advertises to the other nodes (broadcast_address; index 0 is node 1), and the seed list
+    /// names node 1 by it. Null: every node advertises its listen address 127.0.0.i. Put a
+    /// <see cref="Network.TcpFaultProxy"/> on each advertised address and the storage port, forwarding to the node's
+    /// listen address, and every link between nodes runs through a proxy that can delay or cut it
+    /// (<see cref="MultiSiteServers"/> does). Clients still connect to 127.0.0.i.
+    /// </summary>
+    public IReadOnlyList<string>? BroadcastAddresses { get; set; }
+
     /// <summary>The server's write timeout (write_request_timeout_in_ms). Low, so write-timeout paths are quick to test. Default 2000.</summary>
     public int WriteRequestTimeoutMs { get; set; } = 2000;
 
@@ -55,6 +64,8 @@ public sealed class CassandraTestClusterOptions
     /// <summary>How long to wait for the whole cluster to be up. Default 3 minutes (2 cores, 3 JVMs).</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
+    internal string BroadcastAddressOf(int node) => BroadcastAddresses is { } addresses ? addresses[node - 1] : CassandraTestCluster.AddressOf(node);
+
     internal string DataCenterOf(int node) => DataCenters is { } dcs ? dcs[node - 1] : "datacenter1";
 
     internal void Validate()
@@ -64,6 +75,11 @@ public sealed class CassandraTestClusterOptions
         if (DataCenters is not null && DataCenters.Count != NodeCount)
         {
             throw new ArgumentException("DataCenters needs one entry per node.", nameof(DataCenters));
+        }
+
+        if (BroadcastAddresses is not null && BroadcastAddresses.Count != NodeCount)
+        {
+            throw new ArgumentException("BroadcastAddresses needs one entry per node.", nameof(BroadcastAddresses));
         }
     }
 }

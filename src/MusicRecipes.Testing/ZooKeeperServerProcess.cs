@@ -200,7 +200,8 @@ internal sealed class ZooKeeperServerProcess
             File.WriteAllText(Path.Combine(data, "myid"), Id.ToString(CultureInfo.InvariantCulture));
             for (var server = 1; server <= _options.ServerCount; server++)
             {
-                config.AppendLine(CultureInfo.InvariantCulture, $"server.{server}=127.0.0.1:{_options.QuorumPort(server)}:{_options.ElectionPort(server)}");
+                var ports = _options.PeerPortsFor(Id, server);
+                config.AppendLine(CultureInfo.InvariantCulture, $"server.{server}=127.0.0.1:{ports.QuorumPort}:{ports.ElectionPort}");
             }
         }
 

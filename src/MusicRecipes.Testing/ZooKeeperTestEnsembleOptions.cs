@@ -44,8 +44,20 @@ public sealed class ZooKeeperTestEnsembleOptions
     /// <summary>The Java heap of each server. Default 256 MiB (machines running tests have few cores and share memory).</summary>
     public string JavaHeap { get; set; } = "256m";
 
+    /// <summary>
+    /// How server <c>from</c> reaches server <c>to</c> (1-based ids): the ports its zoo.cfg names for <c>to</c>'s quorum
+    /// and election, on 127.0.0.1. Null, or a server's own line: the real ports. Return the ports of a
+    /// <see cref="Network.TcpFaultProxy"/> in front of <c>to</c>'s ports to run that link through a proxy that can delay
+    /// or cut it; each server gets a zoo.cfg of its own, so every directed link can have a proxy of its own
+    /// (<see cref="MultiSiteServers"/> does).
+    /// </summary>
+    public Func<int, int, ZooKeeperPeerPorts>? PeerPorts { get; set; }
+
     /// <summary>The server classpath; by default found by <see cref="ZooKeeperClasspath.Find"/>.</summary>
     public string? Classpath { get; set; }
+
+    internal ZooKeeperPeerPorts PeerPortsFor(int from, int to) =>
+        from != to && PeerPorts is { } route ? route(from, to) : new ZooKeeperPeerPorts(QuorumPort(to), ElectionPort(to));
 
     internal int QuorumPort(int server) => (BaseQuorumPort == 0 ? BaseClientPort + 700 : BaseQuorumPort) + server - 1;
 

@@ -86,4 +86,35 @@ public sealed class TcpFaultProxyTests : IAsyncLifetime
         await again.ConnectAsync(IPAddress.Loopback, proxy.Port);
         Assert.Equal("back", await EchoAsync(again, "back"));
     }
+
+    [Fact]
+    public async Task Listens_on_a_given_address_and_cuts_one_source_only()
+    {
+        var advertised = IPAddress.Parse("127.0.1.7");
+        await using var proxy = TcpFaultProxy.Start(_echo.LocalEndpoint, new IPEndPoint(advertised, 0));
+        using var fromA = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        fromA.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+        await fromA.ConnectAsync(advertised, proxy.Port);
+        using var fromB = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        fromB.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.3"), 0));
+        await fromB.ConnectAsync(advertised, proxy.Port);
+        Assert.Equal("a", await EchoAsync(fromA, "a"));
+        Assert.Equal("b", await EchoAsync(fromB, "b"));
+
+        proxy.CutFrom(IPAddress.Parse("127.0.0.2"));
+        Assert.True(await IsClosedAsync(fromA));
+        Assert.Equal("b still", await EchoAsync(fromB, "b still"));
+        using (var refused = new Socket(SocketType.Stream, ProtocolType.Tcp))
+        {
+            refused.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+            await refused.ConnectAsync(advertised, proxy.Port);
+            Assert.True(await IsClosedAsync(refused));
+        }
+
+        proxy.Heal();
+        using var again = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        again.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+        await again.ConnectAsync(advertised, proxy.Port);
+        Assert.Equal("back", await EchoAsync(again, "back"));
+    }
 }
