@@ -13,8 +13,8 @@
  *   variants       HOLD_LEASE   MusicClientOptions.HoldLease set: waiters evict a head whose hold lease ran out
  *                  SPLIT_RELEASE  ZooKeeper/Cassandra release: per key a CAS "IF LastAcquired = own", THEN removal
  *                  CAS_LA       Cassandra's record condition IF last_acquired = read (not a full state version)
- *                  STRICT_ACK   every successful CriticalPutAsync return counts as acknowledged (finding F1)
- *                  FIX_F2       proposed fix for finding F2: the hold lease runs from the FIRST attempt's start
+ *                  MUTATION_J   every successful CriticalPutAsync return counts as acknowledged, even one that returns after the hold ended (finding F1, fixed: the put throws LockLostException)
+ *                  MUTATION_I   the hold lease restarts at every acquire attempt (finding F2, fixed: LockRef.LeaseStartOnce)
  *   mutations      MUTATION_A  head read without sync: a stale view that missed the predecessors' entries
  *                  MUTATION_B  sync write-back at the old holder's timestamp instead of the new holder's
  *                  MUTATION_C  the acquisition record is not conditional on the ticket being queued
@@ -393,8 +393,8 @@ inline outcome() {
 #endif
 
 /* an acknowledged critical write of value v by this ticket (ordinal o on key k) counts as acknowledged when the
-   writer still holds its leases as the call returns (STRICT_ACK: whenever the call returns success) */
-#ifdef STRICT_ACK
+   writer still holds its leases as the call returns (MUTATION_J: whenever the call returns success) */
+#ifdef MUTATION_J
 #define COUNTS (!exempt[t])
 #else
 #define COUNTS (leaseOk[t] && holdOk[t] && !exempt[t])
@@ -523,7 +523,7 @@ ATTEMPT:
             printf("@ c%d t%d: head check: at the head; key 0 state LastAcquired=%d LastCleanRelease=%d v%d\n", c, t, la[0], lcr[0], ver[0]);
 #ifdef HOLD_LEASE
             /* leaseStart: taken on every attempt, after the head check (the hold deadline is leaseStart + lease) */
-#ifdef FIX_F2
+#ifndef MUTATION_I
             if :: !hstarted[t] -> hstarted[t] = 1; holdOk[t] = 1; lsAfterRec[t] = recAny[t] :: else -> skip fi;
 #else
             hstarted[t] = 1; holdOk[t] = 1; lsAfterRec[t] = recAny[t];

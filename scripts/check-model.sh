@@ -3,12 +3,12 @@
 #
 #   * every property must HOLD on the model of the code as it is (several configurations);
 #   * every mutation (a known bug put back in, models/music.pml MUTATION_*) must VIOLATE its property;
-#   * every open finding (docs/model.md, F1 and F2) must still reproduce on the code as it is, and its proposed fix
-#     must make the property hold.
+#   * the model's two findings (docs/model.md, F1 and F2), fixed in the code, are mutations I and J: each must be
+#     caught.
 # Prints one line per check and a summary table; exits non-zero on any unexpected result.
 #
 # Usage: bash scripts/check-model.sh [--full]
-#   --full             also runs the larger configurations (two critical operations per hold; the F2 fix)
+#   --full             also runs the larger configurations (two critical operations per hold; the hold lease)
 #   MODEL_JOBS=n       verifiers built and run in parallel (default 2)
 #   MODEL_OUT=dir      keeps the narrated counterexamples there (default: a temporary directory, removed at the end)
 #   MODEL_TIMEOUT=s    wall-clock bound of one pan run (default 600); MODEL_MEMLIM=MB (default 2048)
@@ -190,13 +190,13 @@ add deadlock "mutation-f/non-atomic-enqueue"  "$DEAD -DMUTATION_F" deadlock viol
 add safety   "mutation-g/release-before-drain" "$SMALL -DMUTATION_G" entry violated
 add liveness "mutation-h/lost-wake-up"        "$LIVE -DMUTATION_H" progress violated
 
-# open findings (docs/model.md): reproduce on the code as it is; the proposed fix makes them hold
-add safety "finding-f1/put-acked-after-loss" "$SMALL -DSTRICT_ACK" noloss violated
+# the two findings of the model (docs/model.md), fixed in the code: each re-introduced must be caught
+add safety "mutation-j/put-acked-after-loss" "$SMALL -DMUTATION_J" noloss violated
 # (depth-first: a breadth-first search for the shortest trail outgrows 2 GB here)
-add safety "finding-f2/hold-lease-retry"     "$LOCK3 -DHOLD_LEASE" mutex violated dfs
-add safety "finding-f2/hold-lease-retry"     "$LOCK3 -DHOLD_LEASE" lossfirst violated dfs
+add safety "mutation-i/lease-restarts"       "$LOCK3 -DHOLD_LEASE -DMUTATION_I" mutex violated dfs
+add safety "mutation-i/lease-restarts"       "$LOCK3 -DHOLD_LEASE -DMUTATION_I" lossfirst violated dfs
 if [ "$FULL" -eq 1 ]; then
-  add safety "finding-f2/fixed"              "$LOCK3 -DHOLD_LEASE -DFIX_F2" locking holds
+  add safety "fixed/hold-lease"              "$LOCK3 -DHOLD_LEASE" locking holds
 fi
 
 # ---------------------------------------------------------------- build, then run

@@ -26,6 +26,8 @@ public sealed class LockRef
     private readonly int[] _synced;
     private readonly long[] _knownWrites;
     private int _state;
+    private readonly object _leaseStartGate = new();
+    private long? _leaseStart;
     private int _wasHeld;
     private long _sequence;
     private int _writesInFlight;
@@ -77,6 +79,19 @@ public sealed class LockRef
     internal object Owner { get; }
 
     internal LockTicket Ticket { get; }
+
+    /// <summary>
+    /// The hold lease's start: <paramref name="now"/> the first time an acquisition of this ticket reaches its record,
+    /// that first time's value ever after (see <c>MusicClient.AcquireLockAsync</c>).
+    /// </summary>
+    internal long LeaseStartOnce(long now)
+    {
+        lock (_leaseStartGate)
+        {
+            _leaseStart ??= now;
+            return _leaseStart.Value;
+        }
+    }
 
     /// <summary>How the ticket shares its keys: exclusive (a mutex or writer), shared (a reader) or one of N permits.</summary>
     public Locking.TicketMode Mode => Ticket.Mode;

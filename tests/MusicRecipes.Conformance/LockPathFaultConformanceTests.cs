@@ -145,6 +145,27 @@ public abstract class LockPathFaultConformanceTests : ConformanceTestBase
         Assert.True(xRef.IsReleased);
     }
 
+    [Fact]
+    public async Task A_holder_whose_record_reply_was_lost_keeps_the_hold_lease_of_its_first_attempt()
+    {
+        // The record went through, its reply did not: the client retries over a state that already names its ticket.
+        // Others date its hold from the record, so its own lease must too — restarted at the retry, it would still
+        // believe it holds after they evicted it (found by the model, docs/model.md).
+        var key = ConformanceKeys.New("lease-once");
+        var lease = new MusicClientOptions { HoldLease = TimeSpan.FromSeconds(2), ClockSkewAllowance = TimeSpan.FromMilliseconds(200) };
+        var (x, xLocks) = await PausableClientAsync(0, lease);
+        var xRef = await x.CreateLockRefAsync([key]);
+        var pause = xLocks.Arm(LockPathStep.AfterRecordReplyLost);
+        var waiting = x.WaitForLockAsync(xRef, Patience);
+        await pause.Reached.WaitAsync(Patience);
+        await Task.Delay(lease.HoldLease!.Value + TimeSpan.FromSeconds(1));
+        pause.Resume();
+
+        await Assert.ThrowsAsync<LockLostException>(() => waiting.WaitAsync(Patience));
+        Assert.False(xRef.IsHeld);
+        Assert.Equal(LockLossReason.LeaseExpired, xRef.LossReason);
+    }
+
     private static async Task AssertNeverHoldsAsync(Task<bool> acquiring, LockRef lockRef)
     {
         var error = await Assert.ThrowsAsync<LockLostException>(() => acquiring.WaitAsync(Patience));

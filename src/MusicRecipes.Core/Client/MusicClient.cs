@@ -161,8 +161,10 @@ public sealed class MusicClient : IMusicClient
         }
 
         // The lease clock starts before the acquisition is recorded, so the holder's own deadline is never later
-        // than the one other clients compute from the recorded time.
-        var leaseStart = _options.TimeProvider.GetTimestamp();
+        // than the one other clients compute from the recorded time (rule 6). It starts once per ticket: an attempt
+        // whose record went through but whose reply was lost is retried over a state that already names this ticket,
+        // and a clock restarted then would end the holder's hold after the others' view of it.
+        var leaseStart = lockRef.LeaseStartOnce(_options.TimeProvider.GetTimestamp());
         var positions = lockRef.Ticket.Positions;
         var states = head.KeyStates is { } read && read.Count == positions.Count ? read : null;
         if (!await PrepareKeysAsync(lockRef, states, cancellationToken).ConfigureAwait(false))
@@ -252,7 +254,11 @@ public sealed class MusicClient : IMusicClient
             await _options.Resilience.ExecuteAsync(
                 static async (state, ct) => await state.Data.WriteAsync(state.Key, state.Value, state.Timestamp, DataConsistency.Quorum, ct).ConfigureAwait(false),
                 (Data: _data, Key: key, Value: value, Timestamp: timestamp), cancellationToken).ConfigureAwait(false);
-            acknowledged = true;
+
+            // Rule 6: a write that returns after the hold ended (its lease ran out while the write was in flight) may
+            // have landed after a successor synced the key, and the successor's write-back then overrides it. It is
+            // not acknowledged: its outcome is unknown, as for a put that timed out (found by the model, docs/model.md).
+            acknowledged = lockRef.Ticket.LossReason is null;
         }
         finally
         {
@@ -268,6 +274,11 @@ public sealed class MusicClient : IMusicClient
 
             lockRef.EndWrite(acknowledged);
             MusicTelemetry.CriticalDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(MusicTelemetry.OperationTag, "put"));
+        }
+
+        if (!acknowledged)
+        {
+            throw LostException(lockRef);
         }
     }
 

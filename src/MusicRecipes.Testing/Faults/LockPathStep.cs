@@ -8,4 +8,10 @@ public enum LockPathStep
 
     /// <summary>The client asked the lock service to release (its last put is done); the request is not sent yet.</summary>
     BeforeRelease,
+
+    /// <summary>
+    /// After an acquisition was recorded, before the reply reaches the client — which, once resumed, is told the call
+    /// timed out (<see cref="MusicTimeoutException"/>): a reply lost in the network, so the client retries.
+    /// </summary>
+    AfterRecordReplyLost,
 }

@@ -88,8 +88,17 @@ public sealed class PausableLockStore(ILockStore inner) : ILockStore, ILockSessi
     public Task<VersionedKeyState> GetKeyStateAsync(string key, CancellationToken cancellationToken) => Inner.GetKeyStateAsync(key, cancellationToken);
 
     /// <inheritdoc />
-    public Task<RecordResult> TryRecordAcquiredAsync(LockTicket ticket, TicketPosition position, VersionedKeyState expected, CancellationToken cancellationToken) =>
-        Inner.TryRecordAcquiredAsync(ticket, position, expected, cancellationToken);
+    public async Task<RecordResult> TryRecordAcquiredAsync(LockTicket ticket, TicketPosition position, VersionedKeyState expected, CancellationToken cancellationToken)
+    {
+        var result = await Inner.TryRecordAcquiredAsync(ticket, position, expected, cancellationToken).ConfigureAwait(false);
+        if (result == RecordResult.Recorded && _armed.TryRemove(LockPathStep.AfterRecordReplyLost, out var pause))
+        {
+            await pause.HoldAsync().ConfigureAwait(false);
+            throw new MusicTimeoutException($"The reply to recording {ticket}'s acquisition of '{position.Key}' was lost (test fault).");
+        }
+
+        return result;
+    }
 
     /// <inheritdoc />
     public async Task ReleaseAsync(LockTicket ticket, CleanRelease? clean, CancellationToken cancellationToken)
