@@ -22,43 +22,22 @@ namespace MusicRecipes;
 /// }
 /// </code>
 /// </example>
-public sealed class MusicDistributedSemaphore : IDistributedSemaphore
+public sealed class MusicDistributedSemaphore : MusicDistributedPrimitive, IDistributedSemaphore
 {
-    private readonly DistributedHoldAcquirer _acquirer;
-
     internal MusicDistributedSemaphore(IMusicClient client, string name, int maxCount, ILogger logger, TimeProvider time)
+        : base(new DistributedHoldAcquirer(
+            client,
+            name ?? throw new ArgumentNullException(nameof(name)),
+            DistributedLockKeys.ForName(DistributedLockKeys.SemaphorePrefix, name),
+            TicketMode.Permits(maxCount),
+            logger,
+            time))
     {
-        ArgumentNullException.ThrowIfNull(name);
-        var mode = TicketMode.Permits(maxCount);
         MaxCount = maxCount;
-        _acquirer = new DistributedHoldAcquirer(client, name, DistributedLockKeys.ForName(DistributedLockKeys.SemaphorePrefix, name), mode, logger, time);
     }
 
     /// <inheritdoc />
-    public string Name => _acquirer.Name;
-
-    /// <inheritdoc />
     public int MaxCount { get; }
-
-    /// <summary>The MUSIC key whose queue holds the semaphore's tickets.</summary>
-    public string Key => _acquirer.Key;
-
-    /// <summary>Tries to take a permit within <paramref name="timeout"/> (default: one look); <c>null</c> when not taken.</summary>
-    public ValueTask<MusicDistributedLockHandle?> TryAcquireAsync(TimeSpan timeout = default, CancellationToken cancellationToken = default) =>
-        _acquirer.TryAcquireAsync(timeout, cancellationToken);
-
-    /// <summary>Takes a permit, waiting at most <paramref name="timeout"/> (default: forever).</summary>
-    /// <exception cref="LockTimeoutException">Not taken in time (a <see cref="TimeoutException"/>).</exception>
-    public ValueTask<MusicDistributedLockHandle> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        _acquirer.AcquireAsync(timeout, cancellationToken);
-
-    /// <summary>The synchronous form of <see cref="TryAcquireAsync"/>.</summary>
-    public MusicDistributedLockHandle? TryAcquire(TimeSpan timeout = default, CancellationToken cancellationToken = default) =>
-        _acquirer.TryAcquire(timeout, cancellationToken);
-
-    /// <summary>The synchronous form of <see cref="AcquireAsync"/>.</summary>
-    public MusicDistributedLockHandle Acquire(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        _acquirer.Acquire(timeout, cancellationToken);
 
     IDistributedSynchronizationHandle? IDistributedSemaphore.TryAcquire(TimeSpan timeout, CancellationToken cancellationToken) =>
         TryAcquire(timeout, cancellationToken);
@@ -67,10 +46,10 @@ public sealed class MusicDistributedSemaphore : IDistributedSemaphore
         Acquire(timeout, cancellationToken);
 
     ValueTask<IDistributedSynchronizationHandle?> IDistributedSemaphore.TryAcquireAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        _acquirer.TryAcquireAsInterfaceAsync(timeout, cancellationToken);
+        Acquirer.TryAcquireAsInterfaceAsync(timeout, cancellationToken);
 
     ValueTask<IDistributedSynchronizationHandle> IDistributedSemaphore.AcquireAsync(TimeSpan? timeout, CancellationToken cancellationToken) =>
-        _acquirer.AcquireAsInterfaceAsync(timeout, cancellationToken);
+        Acquirer.AcquireAsInterfaceAsync(timeout, cancellationToken);
 
     /// <inheritdoc />
     public override string ToString() => $"MusicDistributedSemaphore({Name}, {MaxCount} -> {Key})";
