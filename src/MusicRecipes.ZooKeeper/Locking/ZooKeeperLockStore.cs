@@ -848,6 +848,8 @@ public sealed class ZooKeeperLockStore : ILockStore
     /// <summary>
     /// The lease of <paramref name="sessionId"/>, started on first use from the send time of the session's latest
     /// acknowledged request; for any other session than the client's current one, a lease that has already expired.
+    /// A new session's lease is fresh: the client never adopts a session again once it expired or was abandoned (so an
+    /// expired lease is never found under a new session's id), and the id and its acknowledgement time are read together.
     /// </summary>
     private SessionLease LeaseOf(long sessionId)
     {
@@ -858,8 +860,9 @@ public sealed class ZooKeeperLockStore : ILockStore
                 return current.Lease;
             }
 
-            var lease = new SessionLease(SessionLease.TermFor(_client.SessionTimeout), TimeProvider.System, _client.LastAcknowledgedSend);
-            if (sessionId == 0 || sessionId != _client.SessionId)
+            var (clientSession, acknowledged) = _client.SessionAcknowledgement;
+            var lease = new SessionLease(SessionLease.TermFor(_client.SessionTimeout), TimeProvider.System, acknowledged);
+            if (sessionId == 0 || sessionId != clientSession)
             {
                 lease.Expire();
                 return lease;
