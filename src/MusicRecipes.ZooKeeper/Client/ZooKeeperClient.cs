@@ -20,6 +20,7 @@ namespace MusicRecipes.ZooKeeper;
 /// once). If the server answers that the session expired — or no server was reachable for a whole session
 /// timeout — it reports <see cref="ZooKeeperConnectionState.Lost"/>, tells every watcher
 /// (<see cref="WatchEventType.SessionExpired"/>), and opens a new session (<see cref="ZooKeeperConnectionState.Connected"/>).
+/// A session that expired or was given up is never adopted again, even if a server hands it back.
 /// </para>
 /// <para>
 /// Watch callbacks and <see cref="ConnectionStateChanged"/> handlers run one at a time on a dispatcher task, never on
