@@ -117,4 +117,27 @@ public sealed class TcpFaultProxyTests : IAsyncLifetime
         await again.ConnectAsync(advertised, proxy.Port);
         Assert.Equal("back", await EchoAsync(again, "back"));
     }
+
+    [Fact]
+    public async Task Reset_drops_open_connections_and_accepts_new_ones_held_by_a_stall()
+    {
+        await using var proxy = TcpFaultProxy.Start(_echo.LocalEndpoint);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, proxy.Port);
+        Assert.Equal("ping", await EchoAsync(socket, "ping"));
+
+        proxy.Stall();
+        proxy.Reset();
+        Assert.True(await IsClosedAsync(socket)); // closed by the reset
+
+        using var held = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await held.ConnectAsync(IPAddress.Loopback, proxy.Port);
+        await held.SendAsync(System.Text.Encoding.ASCII.GetBytes("held"));
+        var reply = held.ReceiveAsync(new byte[64]);
+        await Task.Delay(300);
+        Assert.False(reply.IsCompleted, "a stall holds the new connection's data");
+
+        proxy.Heal();
+        Assert.Equal(4, await reply.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
 }

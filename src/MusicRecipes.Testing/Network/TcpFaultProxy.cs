@@ -130,6 +130,19 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     }
 
     /// <summary>
+    /// Closes every open connection but keeps accepting new ones (as when a server drops its connections). With
+    /// <see cref="Stall"/> on, the clients' next connections are then accepted and held: a client sits mid-handshake,
+    /// between connections, for as long as the test likes.
+    /// </summary>
+    public void Reset()
+    {
+        foreach (var id in _connections.Keys)
+        {
+            CloseConnection(id);
+        }
+    }
+
+    /// <summary>
     /// Silent partition: open connections stay open but nothing is forwarded either way, and new connections are
     /// accepted but not connected through, until <see cref="Heal"/>. Neither end is told; each finds out only by its
     /// own timeouts, as across a real network partition.

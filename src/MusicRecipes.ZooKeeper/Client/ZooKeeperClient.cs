@@ -20,6 +20,7 @@ namespace MusicRecipes.ZooKeeper;
 /// once). If the server answers that the session expired — or no server was reachable for a whole session
 /// timeout — it reports <see cref="ZooKeeperConnectionState.Lost"/>, tells every watcher
 /// (<see cref="WatchEventType.SessionExpired"/>), and opens a new session (<see cref="ZooKeeperConnectionState.Connected"/>).
+/// A session that expired or was given up is never adopted again, even if a server hands it back.
 /// </para>
 /// <para>
 /// Watch callbacks and <see cref="ConnectionStateChanged"/> handlers run one at a time on a dispatcher task, never on
@@ -40,6 +41,18 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
 {
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How long closing a session we gave up on may take before the connection is dropped anyway: a link that cannot
+    /// carry one round trip in this time is usually why the session was given up, and the servers expire it then.
+    /// </summary>
+    private static readonly TimeSpan RetiredCloseTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many retired session ids are remembered. Only a connect attempt that started before a retirement can still
+    /// present the retired id, and the connect loop makes one attempt at a time, so a short memory is enough.
+    /// </summary>
+    private const int RetiredMemory = 64;
+
     private readonly ZooKeeperClientOptions _options;
     private readonly ZooKeeperConnectionString _connectionString;
     private readonly Chroot _chroot;
@@ -59,6 +72,10 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
     private ZooKeeperConnectionState _state = ZooKeeperConnectionState.Latent;
     private Task _connectLoop = Task.CompletedTask;
     private int _disposed;
+
+    // Sessions that expired or were abandoned (guarded by _gate): never adopted again, whatever a server answers.
+    private readonly HashSet<long> _retired = [];
+    private readonly Queue<long> _retiredOrder = new();
 
     private ZooKeeperClient(ZooKeeperClientOptions options)
     {
@@ -134,6 +151,21 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>The <see cref="Stopwatch"/> timestamp of the latest request of the current session the server answered.</summary>
     internal long LastAcknowledgedSend => Interlocked.Read(ref _lastAcknowledgedSend);
+
+    /// <summary>
+    /// The current session id (0: none) and the <see cref="Stopwatch"/> timestamp of its latest answered request, read
+    /// together: a lease started from them never pairs a new session with the previous session's acknowledgements.
+    /// </summary>
+    internal (long SessionId, long LastAcknowledgedSend) SessionAcknowledgement
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_sessionId, Interlocked.Read(ref _lastAcknowledgedSend));
+            }
+        }
+    }
 
     internal WatchRegistry Watches { get; } = new();
 
@@ -252,9 +284,11 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
 
     /// <summary>
     /// Gives up session <paramref name="sessionId"/> although no server said it expired — its client-side lease ran out,
-    /// so its holders were told it is lost (rule 6 of docs/design.md) — and opens a new one: the connection is dropped
-    /// and the next is made without the old session's id. Whatever the old session still holds on the servers (its
-    /// ephemeral nodes) goes when the servers expire it, which they do for want of pings; nothing of it is resumed.
+    /// so its holders were told it is lost (rule 6 of docs/design.md) — and opens a new one. The session is retired:
+    /// no later request is sent in it, its current connection (if any) is taken out of use at once, sends closeSession
+    /// so the servers delete its ephemeral nodes now rather than a session timeout later, and is dropped; the next
+    /// connection is made without the old session's id. A connect attempt already presenting the old id may still get
+    /// it back from a server that never expired it: <see cref="AdoptAsync"/> refuses that answer and closes the session.
     /// </summary>
     internal void AbandonSession(long sessionId, string why)
     {
@@ -266,11 +300,23 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
                 return;
             }
 
+            // Detached before the session is given up, so no request of a later session can be sent on it.
             connection = _connection;
+            if (connection is not null)
+            {
+                _connection = null;
+                if (_connected.Task.IsCompleted)
+                {
+                    _connected = NewSignal();
+                }
+            }
         }
 
         OnSessionExpired(sessionId, why);
-        connection?.Abort(new TimeoutException($"Session 0x{sessionId:x} abandoned: {why}."));
+        if (connection is not null)
+        {
+            _ = CloseRetiredAsync(connection, $"Session 0x{sessionId:x} abandoned: {why}.");
+        }
     }
 
     void IConnectionOwner.OnNotification(WatchEventType type, string serverPath)
@@ -340,9 +386,10 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             ExpireIfCutOffTooLong();
             var server = servers[next++ % servers.Length];
             ZooKeeperConnection connection;
+            long presented;
             try
             {
-                connection = await OpenAsync(server).ConfigureAwait(false);
+                (connection, presented) = await OpenAsync(server).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_closing.IsCancellationRequested)
             {
@@ -359,7 +406,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
                 continue;
             }
 
-            if (!Adopt(connection))
+            if (!await AdoptAsync(connection, presented).ConfigureAwait(false))
             {
                 continue;
             }
@@ -367,8 +414,17 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             await connection.Closed.ConfigureAwait(false);
             lock (_gate)
             {
-                _connection = null;
-                _connected = NewSignal();
+                // AbandonSession may have detached it already (and renewed the signal that waiters now wait on).
+                if (ReferenceEquals(_connection, connection))
+                {
+                    _connection = null;
+                }
+
+                if (_connected.Task.IsCompleted)
+                {
+                    _connected = NewSignal();
+                }
+
                 _disconnectedSince = Stopwatch.GetTimestamp();
             }
 
@@ -384,7 +440,8 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
         }
     }
 
-    private async Task<ZooKeeperConnection> OpenAsync(DnsEndPoint server)
+    /// <summary>Connects and handshakes, presenting the current session's id and password; returns the id presented.</summary>
+    private async Task<(ZooKeeperConnection Connection, long Presented)> OpenAsync(DnsEndPoint server)
     {
         long sessionId;
         byte[] password;
@@ -396,37 +453,72 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
 
         var request = ConnectHandshake.EncodeRequest(LastZxid, (int)_options.SessionTimeout.TotalMilliseconds, sessionId, password);
         var perServer = TimeSpan.FromMilliseconds(Math.Max(1000, _options.SessionTimeout.TotalMilliseconds / _connectionString.Servers.Count));
-        return await ZooKeeperConnection.OpenAsync(server, request, perServer, this, _options.MaxPacketSize + 65536, _logger, _closing.Token)
+        var connection = await ZooKeeperConnection.OpenAsync(server, request, perServer, this, _options.MaxPacketSize + 65536, _logger, _closing.Token)
             .ConfigureAwait(false);
+        return (connection, sessionId);
     }
 
-    /// <summary>Takes a handshaken connection into use, or handles the expiry it reported. Returns false if it was not adopted.</summary>
-    private bool Adopt(ZooKeeperConnection connection)
+    /// <summary>
+    /// Takes a handshaken connection into use, or handles the expiry it reported. Returns false if it was not adopted.
+    /// <paramref name="presented"/> is the session id the attempt presented (0: it asked for a new session).
+    /// </summary>
+    /// <remarks>
+    /// A session that expired or was abandoned is never adopted again (rule 6 of docs/design.md: an expired lease never
+    /// comes back). A connect attempt may have started with a session's credentials before the session was abandoned
+    /// (its client-side lease ran out while the client was between connections); the servers, which never expired it,
+    /// then hand it back. Adopting it as if it were new would tie every later ticket to a lease that has expired for
+    /// good — each lost at once — while the servers keep the session's nodes alive. Such an answer is refused: the
+    /// session is closed on the servers through this very connection, and the next attempt asks for a new session.
+    /// </remarks>
+    private async Task<bool> AdoptAsync(ZooKeeperConnection connection, long presented)
     {
         var handshake = connection.Handshake;
-        var previous = SessionId;
         if (handshake.TimeoutMs <= 0)
         {
             connection.Abort(null);
-            OnSessionExpired(previous, "the server reported the session expired");
+            OnSessionExpired(presented, "the server reported the session expired"); // no-op if it was given up meanwhile
             return false;
         }
 
-        if (previous != 0 && handshake.SessionId != previous)
+        if (IsRetired(handshake.SessionId))
         {
-            OnSessionExpired(previous, "the server gave a different session");
+            await RefuseRetiredAsync(connection).ConfigureAwait(false);
+            return false;
         }
 
-        var resumed = previous != 0 && handshake.SessionId == previous;
+        if (presented != 0 && handshake.SessionId != presented)
+        {
+            OnSessionExpired(presented, "the server gave a different session");
+        }
+
+        var resumed = false;
+        var refused = false;
         lock (_gate)
         {
-            _sessionId = handshake.SessionId;
-            _password = handshake.Password;
-            _negotiatedTimeoutMs = handshake.TimeoutMs;
-            if (!resumed)
+            // Checked again with the assignment, so a retirement racing with this adoption cannot be undone by it.
+            if (_retired.Contains(handshake.SessionId))
             {
-                Interlocked.Exchange(ref _lastAcknowledgedSend, 0);
+                refused = true;
             }
+            else
+            {
+                resumed = _sessionId != 0 && handshake.SessionId == _sessionId;
+                _sessionId = handshake.SessionId;
+                _password = handshake.Password;
+                _negotiatedTimeoutMs = handshake.TimeoutMs;
+                if (!resumed)
+                {
+                    // The server took the new session no earlier than the ConnectRequest was sent; set together with
+                    // the id, so a lease started for the new session never starts from the previous one's replies.
+                    Interlocked.Exchange(ref _lastAcknowledgedSend, connection.ConnectSentTimestamp);
+                }
+            }
+        }
+
+        if (refused)
+        {
+            await RefuseRetiredAsync(connection).ConfigureAwait(false);
+            return false;
         }
 
         // The server took the session (back) no earlier than the ConnectRequest was sent.
@@ -439,6 +531,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
         }
 
         connection.Start(TimeSpan.FromMilliseconds(handshake.TimeoutMs));
+        var retiredMeanwhile = false;
         lock (_gate)
         {
             if (_closing.IsCancellationRequested)
@@ -447,9 +540,23 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
                 return false;
             }
 
-            _connection = connection;
-            SetState(resumed ? ZooKeeperConnectionState.Reconnected : ZooKeeperConnectionState.Connected, handshake.SessionId);
-            _connected.TrySetResult();
+            if (_sessionId != handshake.SessionId)
+            {
+                // Abandoned since the assignment above (its lease ran out): it must not get a connection again.
+                retiredMeanwhile = true;
+            }
+            else
+            {
+                _connection = connection;
+                SetState(resumed ? ZooKeeperConnectionState.Reconnected : ZooKeeperConnectionState.Connected, handshake.SessionId);
+                _connected.TrySetResult();
+            }
+        }
+
+        if (retiredMeanwhile)
+        {
+            await CloseRetiredAsync(connection, $"Session 0x{handshake.SessionId:x} was given up while it was being adopted.").ConfigureAwait(false);
+            return false;
         }
 
         _logger.LogInformation(
@@ -460,6 +567,50 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             connection.Server.Port,
             handshake.TimeoutMs);
         return true;
+    }
+
+    private bool IsRetired(long sessionId)
+    {
+        lock (_gate)
+        {
+            return _retired.Contains(sessionId);
+        }
+    }
+
+    /// <summary>A server handed back a session we gave up: close it there (its nodes go at once) instead of adopting it.</summary>
+    private async Task RefuseRetiredAsync(ZooKeeperConnection connection)
+    {
+        var handshake = connection.Handshake;
+        _logger.LogWarning(
+            "ZooKeeper server {Host}:{Port} resumed session 0x{Session:x}, which was given up; closing it and opening a new session.",
+            connection.Server.Host,
+            connection.Server.Port,
+            handshake.SessionId);
+        connection.Start(TimeSpan.FromMilliseconds(handshake.TimeoutMs));
+        await CloseRetiredAsync(connection, $"Session 0x{handshake.SessionId:x} was given up; not resumed.").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends closeSession on a started connection of a retired session, so the servers delete the session's ephemeral
+    /// nodes (its tickets) now rather than a session timeout later, then drops the connection. Never throws.
+    /// </summary>
+    private async Task CloseRetiredAsync(ZooKeeperConnection connection, string why)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(RetiredCloseTimeout);
+            await connection.SendAsync(OpCode.CloseSession, [], null, null, timeout.Token).ConfigureAwait(false);
+            _logger.LogInformation("ZooKeeper closed session 0x{Session:x} on {Host}:{Port}.", connection.Handshake.SessionId, connection.Server.Host, connection.Server.Port);
+        }
+        catch (Exception e) when (e is KeeperException or OperationCanceledException)
+        {
+            // The servers expire it for want of pings instead.
+            _logger.LogDebug("closeSession of retired session 0x{Session:x} not acknowledged: {Reason}", connection.Handshake.SessionId, e.Message);
+        }
+        finally
+        {
+            connection.Abort(new TimeoutException(why));
+        }
     }
 
     /// <summary>
@@ -486,11 +637,12 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
     {
         lock (_gate)
         {
-            if (_sessionId != session)
+            if (_sessionId != session || session == 0)
             {
                 return;
             }
 
+            Retire(session);
             _sessionId = 0;
             _password = new byte[16];
             _disconnectedSince = 0;
@@ -503,6 +655,21 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
         foreach (var (path, watcher) in Watches.DrainAll())
         {
             _events.Post(() => watcher(new WatchedEvent(WatchEventType.SessionExpired, path)));
+        }
+    }
+
+    /// <summary>Remembers a session that expired or was given up, so no server's answer can bring it back. Under _gate.</summary>
+    private void Retire(long session)
+    {
+        if (!_retired.Add(session))
+        {
+            return;
+        }
+
+        _retiredOrder.Enqueue(session);
+        while (_retiredOrder.Count > RetiredMemory)
+        {
+            _retired.Remove(_retiredOrder.Dequeue());
         }
     }
 

@@ -33,7 +33,8 @@ namespace MusicRecipes.ZooKeeper;
 /// every ticket of the session (<see cref="LockLossReason.SessionExpired"/>); the client then opens a new session
 /// for later calls. <b>Loss is told first</b>: every ticket carries its session's <see cref="SessionLease"/>, renewed
 /// with the send time of each request (pings included) the servers answered; when it runs out the tickets read as lost
-/// and the store abandons the session, so no holder outlives its session on the servers. <b>An acquisition is recorded
+/// and the store abandons the session (the client closes it on the servers and never adopts it again), so no holder
+/// outlives its session on the servers. <b>An acquisition is recorded
 /// only while the ticket is queued (rule 6)</b>: one <c>multi</c> of <c>check</c> on the ticket's own node and
 /// <c>setData</c> of the key state at the version read. <b>Clean releases (rule 3)</b> are recorded with a
 /// compare-and-set (<c>setData</c> with the version read), and only when the key's last acquisition is the releasing
@@ -857,6 +858,8 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
     /// <summary>
     /// The lease of <paramref name="sessionId"/>, started on first use from the send time of the session's latest
     /// acknowledged request; for any other session than the client's current one, a lease that has already expired.
+    /// A new session's lease is fresh: the client never adopts a session again once it expired or was abandoned (so an
+    /// expired lease is never found under a new session's id), and the id and its acknowledgement time are read together.
     /// </summary>
     private SessionLease LeaseOf(long sessionId)
     {
@@ -867,8 +870,9 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
                 return current.Lease;
             }
 
-            var lease = new SessionLease(SessionLease.TermFor(_client.SessionTimeout), TimeProvider.System, _client.LastAcknowledgedSend);
-            if (sessionId == 0 || sessionId != _client.SessionId)
+            var (clientSession, acknowledged) = _client.SessionAcknowledgement;
+            var lease = new SessionLease(SessionLease.TermFor(_client.SessionTimeout), TimeProvider.System, acknowledged);
+            if (sessionId == 0 || sessionId != clientSession)
             {
                 lease.Expire();
                 return lease;
