@@ -38,7 +38,15 @@ if ! command -v spin >/dev/null 2>&1; then
     $SUDO apt-get install -y spin
   fi
 fi
-command -v gcc >/dev/null 2>&1 || { echo "gcc is required (apt-get install -y gcc)"; exit 2; }
+if ! command -v gcc >/dev/null 2>&1; then
+  echo "== installing gcc (Spin's verifiers are C programs)"
+  if [ "$(id -u)" -eq 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y gcc libc6-dev >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y gcc libc6-dev; }
+  else
+    echo "gcc is required (apt-get install -y gcc)"; exit 2
+  fi
+fi
 echo "== $(spin -V 2>&1 | head -1); $(gcc --version | head -1)"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/music-model.XXXXXX")

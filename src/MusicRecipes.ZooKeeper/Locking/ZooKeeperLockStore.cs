@@ -314,7 +314,7 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
     public Task ReleaseAsync(LockTicket ticket, CleanRelease? clean, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        return GuardAsync(async () =>
+        return GuardReleaseAsync(async () =>
         {
             var recorded = _tickets.TryGetValue(ticket.Id, out var tracked) ? tracked.Recorded : null;
             MarkRemovedByUs(ticket);
@@ -345,7 +345,7 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
 
             await RemoveOwnAsync(ticket, cancellationToken).ConfigureAwait(false);
             return true;
-        });
+        }, ticket);
     }
 
     /// <summary>The one-request clean release; false (nothing done) when a key's state moved past our record or a node is gone.</summary>
@@ -965,6 +965,24 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
         catch (KeeperException e)
         {
             throw new MusicException($"ZooKeeper refused a lock-store operation ({e.Code}): {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// A release whose request found the ticket's own session expired is done: the servers deleted the session's
+    /// ephemeral nodes with it, and the key is left unclean, so its next holder syncs (rule 3). Telling the caller
+    /// "unavailable" would only make it retry a release that cannot fail any more.
+    /// </summary>
+    private async Task GuardReleaseAsync(Func<Task<bool>> call, LockTicket ticket)
+    {
+        var sessionAtStart = FormatSessionId(_client.SessionId);
+        try
+        {
+            await GuardAsync(call).ConfigureAwait(false);
+        }
+        catch (MusicUnavailableException e) when (e.InnerException is KeeperException { Code: KeeperErrorCode.SessionExpired } && ticket.SessionId == sessionAtStart)
+        {
+            _tickets.TryRemove(ticket.Id, out _);
         }
     }
 
