@@ -12,13 +12,14 @@ public sealed class LostHoldWriteTests
     [Fact]
     public async Task A_put_in_flight_when_the_session_expires_is_reported_lost_not_acknowledged()
     {
-        await using var cluster = new InMemoryMusicCluster(sites: 3);
+        // Replicas wait long for a delayed write: the put must return (late), not time out.
+        await using var cluster = new InMemoryMusicCluster(sites: 3, new InMemoryClusterOptions { ReplicaTimeout = TimeSpan.FromSeconds(30) });
         await using var holder = cluster.CreateClient(0);
         var lockRef = await holder.CreateLockRefAsync(["account"]);
         await holder.WaitForLockAsync(lockRef, TimeSpan.FromSeconds(10));
         for (var site = 0; site < 3; site++)
         {
-            cluster.DelayWrites(site, TimeSpan.FromMilliseconds(600)); // the put is in flight for a while
+            cluster.DelayWrites(site, TimeSpan.FromSeconds(2)); // the put is in flight for a while
         }
 
         var put = holder.CriticalPutAsync(lockRef, "account", [42]);

@@ -76,6 +76,17 @@ public sealed class FailoverTests(ZooKeeperEnsembleFixture fixture)
         try
         {
             await fixture.Ensemble.KillAsync(victim);
+
+            // The kill returns before the client has read the closed socket; a request sent before that goes out on
+            // the dead connection and fails with ConnectionLoss (the other half of this test's name). Wait until the
+            // client has noticed, so the request below is issued while suspended (or already reconnected).
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (zk.ConnectionState == ZooKeeperConnectionState.Connected && zk.ConnectedServer is { } server && fixture.Ensemble.ServerIndexOf(server) == victim)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the client never noticed that its server died");
+                await Task.Delay(5);
+            }
+
             // Issued while suspended: waits for the reconnect, then succeeds.
             var stat = await zk.ExistsAsync(root);
             Assert.NotNull(stat);
