@@ -26,6 +26,7 @@ public sealed class LostHoldWriteTests
         cluster.ExpireSession(holder);
         var lost = await Assert.ThrowsAsync<LockLostException>(() => put.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal(LockLossReason.SessionExpired, lost.Reason);
+        Assert.True(lost.WriteMayHaveApplied, "the write was sent: its outcome is unknown, not 'not written'");
         Assert.False(lockRef.IsHeld);
     }
 }

@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using MusicRecipes.Reliability.Tests.Harness;
 using MusicRecipes.Reliability.Tests.Nemesis;
 using MusicRecipes.Reliability.Tests.Run;
@@ -11,6 +12,7 @@ namespace MusicRecipes.Reliability.Tests;
 /// (docs/reliability.md). Short by default (CI); <c>MUSIC_RELIABILITY_SECONDS=600</c> makes it a long run and
 /// <c>MUSIC_RELIABILITY_SEED</c> replays a schedule.
 /// </summary>
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class ReliabilityTests(ITestOutputHelper output)
 {
     [Fact]

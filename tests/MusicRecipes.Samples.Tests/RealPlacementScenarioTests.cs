@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using PlacementService;
 using Xunit.Abstractions;
 
@@ -8,6 +9,7 @@ namespace MusicRecipes.Samples.Tests;
 /// (about 10 s), on ports of this test's own (Cassandra 49043/47010, ZooKeeper 52183). The crash must hold the
 /// crashed worker's lock until its ZooKeeper session expires, and the cut-off must expire the site's sessions.
 /// </summary>
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class RealPlacementScenarioTests(ITestOutputHelper output)
 {
     private sealed class OutputWriter(ITestOutputHelper output) : StringWriter

@@ -278,7 +278,10 @@ public sealed class MusicClient : IMusicClient
 
         if (!acknowledged)
         {
-            throw LostException(lockRef);
+            throw new LockLostException(
+                $"Ticket {lockRef} was lost ({lockRef.LossReason}) while its write of '{key}' was in flight; the write's outcome is unknown and a later holder's sync may override it.",
+                lockRef.LossReason,
+                writeMayHaveApplied: true);
         }
     }
 

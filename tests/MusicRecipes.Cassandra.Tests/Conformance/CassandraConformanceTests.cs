@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
 using Xunit.Abstractions;
@@ -6,6 +7,7 @@ namespace MusicRecipes.Cassandra.Tests.Conformance;
 
 /// <summary>The MUSIC contract with Cassandra data and Cassandra (LWT) locks.</summary>
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraConformanceTests(CassandraClusterFixture fixture) : MusicConformanceTests
 {
     private readonly CassandraTestBackend _backend = new(fixture, cassandraLocks: true);
@@ -15,6 +17,7 @@ public sealed class CassandraConformanceTests(CassandraClusterFixture fixture) :
 
 /// <summary>The MUSIC contract with Cassandra data and the in-memory lock service.</summary>
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraDataInMemoryLocksConformanceTests(CassandraClusterFixture fixture) : MusicConformanceTests
 {
     private readonly CassandraTestBackend _backend = new(fixture, cassandraLocks: false);
@@ -24,6 +27,7 @@ public sealed class CassandraDataInMemoryLocksConformanceTests(CassandraClusterF
 
 /// <summary>Holders stopped inside the lock path, with Cassandra data and Cassandra (LWT) locks.</summary>
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraLockPathFaultTests(CassandraClusterFixture fixture) : LockPathFaultConformanceTests
 {
     private readonly CassandraTestBackend _backend = new(fixture, cassandraLocks: true);
@@ -33,6 +37,7 @@ public sealed class CassandraLockPathFaultTests(CassandraClusterFixture fixture)
 
 /// <summary>Loss told first with Cassandra (LWT) locks: each site's lock session goes through its own coordinator, which the test stalls.</summary>
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraLossFirstTests : LossFirstConformanceTests
 {
     private readonly SiteCoordinators _sites;
@@ -58,6 +63,7 @@ public sealed class CassandraLossFirstTests : LossFirstConformanceTests
 
 /// <summary>Reader-writer and semaphore tickets with Cassandra data and Cassandra (LWT) locks.</summary>
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraSharedTicketTests(CassandraClusterFixture fixture, ITestOutputHelper output) : SharedTicketConformanceTests(output)
 {
     private readonly CassandraTestBackend _backend = new(fixture, cassandraLocks: true);

@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
 
@@ -42,8 +43,10 @@ public abstract class CassandraPartialWriteSuite : PartialWriteConformanceTests
 
 /// <summary>Partial writes with Cassandra data and the in-memory lock service.</summary>
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraDataInMemoryLocksPartialWriteTests(CassandraClusterFixture fixture) : CassandraPartialWriteSuite(fixture, cassandraLocks: false);
 
 /// <summary>Partial writes with Cassandra data and Cassandra (LWT) locks.</summary>
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraPartialWriteTests(CassandraClusterFixture fixture) : CassandraPartialWriteSuite(fixture, cassandraLocks: true);

@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
 using Xunit.Abstractions;
@@ -10,6 +11,7 @@ namespace MusicRecipes.Cassandra.Tests.Conformance;
 /// checker must find nothing.
 /// </summary>
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraDataInMemoryLocksRandomizedConcurrencyTests : RandomizedConcurrencyTests
 {
     private readonly SiteCoordinators _sites;

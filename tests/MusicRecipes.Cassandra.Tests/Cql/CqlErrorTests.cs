@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using System.Diagnostics;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Cql;
@@ -5,6 +6,7 @@ using MusicRecipes.Cql;
 namespace MusicRecipes.Cassandra.Tests.Cql;
 
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CqlErrorTests(CassandraClusterFixture fixture)
 {
     [Fact]

@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using System.Diagnostics;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Cql;
@@ -6,6 +7,7 @@ namespace MusicRecipes.Cassandra.Tests.Cql;
 
 /// <summary>Tests that kill or freeze nodes; each brings the whole cluster back before it ends.</summary>
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CqlFaultTests(CassandraClusterFixture fixture)
 {
     [Fact]

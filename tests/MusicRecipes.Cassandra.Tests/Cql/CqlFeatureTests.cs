@@ -1,9 +1,11 @@
+using MusicRecipes.Testing;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Cql;
 
 namespace MusicRecipes.Cassandra.Tests.Cql;
 
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CqlFeatureTests(CassandraClusterFixture fixture)
 {
     [Fact]

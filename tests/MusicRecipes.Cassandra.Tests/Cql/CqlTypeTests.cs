@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using System.Net;
 using System.Numerics;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
@@ -6,6 +7,7 @@ using MusicRecipes.Cql;
 namespace MusicRecipes.Cassandra.Tests.Cql;
 
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CqlTypeTests(CassandraClusterFixture fixture)
 {
     private const string Columns =

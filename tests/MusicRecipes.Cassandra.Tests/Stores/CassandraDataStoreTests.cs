@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using System.Diagnostics;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Cql;
@@ -6,6 +7,7 @@ using MusicRecipes.Storage;
 namespace MusicRecipes.Cassandra.Tests.Stores;
 
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraDataStoreTests(CassandraClusterFixture fixture)
 {
     private static readonly CassandraDataStoreOptions Options = new() { Keyspace = "data_tests", Table = "values_v1" };

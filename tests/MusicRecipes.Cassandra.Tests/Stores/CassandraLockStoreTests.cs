@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using System.Diagnostics;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
@@ -8,6 +9,7 @@ namespace MusicRecipes.Cassandra.Tests.Stores;
 
 /// <summary>What only the Cassandra store does (lease rows, dead-session removal); the rest is <see cref="CassandraLockStoreConformanceTests"/>.</summary>
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : IAsyncLifetime
 {
     private readonly List<CassandraLockStore> _stores = new();
@@ -145,6 +147,7 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
 
 /// <summary>The lock-store obligations on Cassandra lightweight transactions: each store its own lease-row session.</summary>
 [Collection(CassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraLockStoreConformanceTests(CassandraClusterFixture fixture) : LockStoreConformanceTests, ILockStoreTestBackend
 {
     protected override ILockStoreTestBackend Backend => this;

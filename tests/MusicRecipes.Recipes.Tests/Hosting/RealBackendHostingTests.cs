@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,6 +10,7 @@ namespace MusicRecipes.Recipes.Tests.Hosting;
 
 /// <summary>AddMusic on real servers: UseCassandra + UseZooKeeperLocks / UseCassandraLocks, in code and from configuration.</summary>
 [Collection(RealBackendCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class RealBackendHostingTests(RealBackendServers servers)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

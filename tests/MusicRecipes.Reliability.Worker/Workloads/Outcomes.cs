@@ -14,6 +14,7 @@ internal static class Outcomes
     public static OperationOutcome OfFailedWrite(Exception error) => error switch
     {
         MusicUnavailableException => OperationOutcome.Failed,
+        LockLostException { WriteMayHaveApplied: true } => OperationOutcome.Indeterminate, // lost while in flight
         LockLostException or LockNotHeldException => OperationOutcome.Failed,
         _ => OperationOutcome.Indeterminate,
     };

@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using System.Text;
 using MusicRecipes.ZooKeeper;
 
@@ -8,6 +9,7 @@ namespace MusicRecipes.Testing.Tests.ZooKeeper;
 /// that "did not serve within 60 s"). Ports lie below the ephemeral range, as the test kit asks of fixtures that
 /// restart servers: ensemble 25181-25183 / 25281+ / 25381+, standalone servers 25481, 25581 and 25591.
 /// </summary>
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class ZooKeeperRestartTests
 {
     [Fact]

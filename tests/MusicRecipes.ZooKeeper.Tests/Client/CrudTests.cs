@@ -1,9 +1,11 @@
+using MusicRecipes.Testing;
 using System.Text;
 using MusicRecipes.ZooKeeper.Tests.Infrastructure;
 
 namespace MusicRecipes.ZooKeeper.Tests.Client;
 
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CrudTests(ZooKeeperEnsembleFixture fixture)
 {
     [Fact]

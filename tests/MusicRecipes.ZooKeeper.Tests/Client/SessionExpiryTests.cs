@@ -1,8 +1,10 @@
+using MusicRecipes.Testing;
 using MusicRecipes.ZooKeeper.Tests.Infrastructure;
 
 namespace MusicRecipes.ZooKeeper.Tests.Client;
 
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class SessionExpiryTests(ZooKeeperEnsembleFixture fixture)
 {
     [Fact]

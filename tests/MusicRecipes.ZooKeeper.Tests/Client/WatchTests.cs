@@ -1,9 +1,11 @@
+using MusicRecipes.Testing;
 using System.Collections.Concurrent;
 using MusicRecipes.ZooKeeper.Tests.Infrastructure;
 
 namespace MusicRecipes.ZooKeeper.Tests.Client;
 
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class WatchTests(ZooKeeperEnsembleFixture fixture)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);

@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using System.Diagnostics;
 using System.Net;
 using MusicRecipes.Locking;
@@ -11,6 +12,7 @@ namespace MusicRecipes.ZooKeeper.Tests.Locking;
 /// adopted again, even by a reconnect that was already presenting its credentials, and closed on the servers.
 /// </summary>
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class AbandonedSessionTests(ZooKeeperEnsembleFixture fixture) : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);

@@ -1,9 +1,11 @@
+using MusicRecipes.Testing;
 using MusicRecipes.Locking;
 using MusicRecipes.ZooKeeper.Tests.Infrastructure;
 
 namespace MusicRecipes.ZooKeeper.Tests.Locking;
 
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class LeaderFailoverTests(ZooKeeperEnsembleFixture fixture) : IAsyncLifetime
 {
     private readonly LockStoreHarness _harness = new(fixture);

@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using System.Net;
 using MusicRecipes.Conformance;
 using MusicRecipes.InMemory;
@@ -127,6 +128,7 @@ public sealed class ZooKeeperTestBackend(ZooKeeperEnsembleFixture fixture) : IMu
 }
 
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class ZooKeeperConformanceTests(ZooKeeperEnsembleFixture fixture) : MusicConformanceTests
 {
     private readonly ZooKeeperTestBackend _backend = new(fixture);
@@ -135,6 +137,7 @@ public sealed class ZooKeeperConformanceTests(ZooKeeperEnsembleFixture fixture) 
 }
 
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class ZooKeeperPartialWriteTests(ZooKeeperEnsembleFixture fixture) : PartialWriteConformanceTests
 {
     private readonly ZooKeeperTestBackend _backend = new(fixture);
@@ -145,6 +148,7 @@ public sealed class ZooKeeperPartialWriteTests(ZooKeeperEnsembleFixture fixture)
 }
 
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class ZooKeeperRandomizedConcurrencyTests(ZooKeeperEnsembleFixture fixture, ITestOutputHelper output) : RandomizedConcurrencyTests(output)
 {
     private readonly ZooKeeperTestBackend _backend = new(fixture);
@@ -155,6 +159,7 @@ public sealed class ZooKeeperRandomizedConcurrencyTests(ZooKeeperEnsembleFixture
 }
 
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class ZooKeeperGuaranteedReleaseTests(ZooKeeperEnsembleFixture fixture) : GuaranteedReleaseConformanceTests
 {
     private readonly ZooKeeperTestBackend _backend = new(fixture);
@@ -165,6 +170,7 @@ public sealed class ZooKeeperGuaranteedReleaseTests(ZooKeeperEnsembleFixture fix
 }
 
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class ZooKeeperLockPathFaultTests(ZooKeeperEnsembleFixture fixture) : LockPathFaultConformanceTests
 {
     private readonly ZooKeeperTestBackend _backend = new(fixture);
@@ -173,6 +179,7 @@ public sealed class ZooKeeperLockPathFaultTests(ZooKeeperEnsembleFixture fixture
 }
 
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class ZooKeeperLossFirstTests(ZooKeeperEnsembleFixture fixture, ITestOutputHelper output) : LossFirstConformanceTests(output)
 {
     private readonly ZooKeeperTestBackend _backend = new(fixture);
@@ -183,6 +190,7 @@ public sealed class ZooKeeperLossFirstTests(ZooKeeperEnsembleFixture fixture, IT
 }
 
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class ZooKeeperSharedTicketTests(ZooKeeperEnsembleFixture fixture, ITestOutputHelper output) : SharedTicketConformanceTests(output)
 {
     private readonly ZooKeeperTestBackend _backend = new(fixture);

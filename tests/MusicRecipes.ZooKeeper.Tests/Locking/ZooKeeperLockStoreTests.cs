@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using MusicRecipes.Conformance;
 using MusicRecipes.Locking;
 using MusicRecipes.ZooKeeper.Tests.Infrastructure;
@@ -6,6 +7,7 @@ namespace MusicRecipes.ZooKeeper.Tests.Locking;
 
 /// <summary>What only the ZooKeeper store does (watches, protected creates, node names); the rest is <see cref="ZooKeeperLockStoreConformanceTests"/>.</summary>
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
@@ -118,6 +120,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
 
 /// <summary>The lock-store obligations on ZooKeeper: each store its own session on the shared ensemble.</summary>
 [Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class ZooKeeperLockStoreConformanceTests(ZooKeeperEnsembleFixture fixture) : LockStoreConformanceTests, ILockStoreTestBackend
 {
     private readonly LockStoreHarness _harness = new(fixture);
