@@ -143,6 +143,10 @@ public abstract class RandomizedConcurrencyTests : ConformanceTestBase
                 {
                     outcome = HoldOutcome.Indeterminate;
                 }
+                catch (LockLostException ex) when (ex.WriteMayHaveApplied)
+                {
+                    outcome = HoldOutcome.Indeterminate; // the hold ended while the write was in flight
+                }
             }
             catch (Exception ex) when (ex is MusicException or LockLostException)
             {

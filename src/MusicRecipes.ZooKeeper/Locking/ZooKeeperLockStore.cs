@@ -153,7 +153,7 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
     public Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        return GuardAsync(async () =>
+        return GuardTicketAsync(ticket, HeadCheck.Gone, async () =>
         {
             if (IsGoneLocally(ticket))
             {
@@ -266,7 +266,7 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
             throw new ArgumentException($"Version {expected.Version} was not read by a ZooKeeper lock store.", nameof(expected));
         }
 
-        return GuardAsync(async () =>
+        return GuardTicketAsync(ticket, RecordResult.TicketGone, async () =>
         {
             if (IsGoneLocally(ticket))
             {
@@ -314,7 +314,7 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
     public Task ReleaseAsync(LockTicket ticket, CleanRelease? clean, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        return GuardReleaseAsync(async () =>
+        return GuardTicketAsync(ticket, true, async () =>
         {
             var recorded = _tickets.TryGetValue(ticket.Id, out var tracked) ? tracked.Recorded : null;
             MarkRemovedByUs(ticket);
@@ -345,7 +345,7 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
 
             await RemoveOwnAsync(ticket, cancellationToken).ConfigureAwait(false);
             return true;
-        }, ticket);
+        });
     }
 
     /// <summary>The one-request clean release; false (nothing done) when a key's state moved past our record or a node is gone.</summary>
@@ -969,20 +969,27 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
     }
 
     /// <summary>
-    /// A release whose request found the ticket's own session expired is done: the servers deleted the session's
-    /// ephemeral nodes with it, and the key is left unclean, so its next holder syncs (rule 3). Telling the caller
-    /// "unavailable" would only make it retry a release that cannot fail any more.
+    /// A call about one ticket whose request found the ticket's own session expired: the servers deleted the session's
+    /// nodes, so the ticket is gone — lost (rule 6: it is never told it holds), a head check says Gone, a record
+    /// records nothing, and a release is done (the key is left unclean, so its next holder syncs, rule 3). Telling the
+    /// caller "unavailable" would only make it retry what cannot succeed, or fail, any more.
     /// </summary>
-    private async Task GuardReleaseAsync(Func<Task<bool>> call, LockTicket ticket)
+    private async Task<T> GuardTicketAsync<T>(LockTicket ticket, T whenSessionEnded, Func<Task<T>> call)
     {
         var sessionAtStart = FormatSessionId(_client.SessionId);
         try
         {
-            await GuardAsync(call).ConfigureAwait(false);
+            return await GuardAsync(call).ConfigureAwait(false);
         }
         catch (MusicUnavailableException e) when (e.InnerException is KeeperException { Code: KeeperErrorCode.SessionExpired } && ticket.SessionId == sessionAtStart)
         {
+            if (!_removedByUs.Contains(ticket.Id))
+            {
+                ticket.SignalLost(LockLossReason.SessionExpired); // a release under way is not a loss
+            }
+
             _tickets.TryRemove(ticket.Id, out _);
+            return whenSessionEnded;
         }
     }
 
