@@ -216,7 +216,7 @@ public sealed class CqlSession : IAsyncDisposable
             }
             catch (Exception e) when (e is CqlException or IOException && !cancellationToken.IsCancellationRequested)
             {
-                errors[host.EndPoint] = e;
+                Remember(errors, host.EndPoint, e);
                 continue;
             }
 
@@ -226,16 +226,24 @@ public sealed class CqlSession : IAsyncDisposable
             }
             catch (CqlConnectionException e) when (!e.RequestMayHaveBeenSent || statement.MayRetryAfterSend)
             {
-                errors[host.EndPoint] = e;
+                Remember(errors, host.EndPoint, e);
             }
             catch (CqlRequestTimeoutException e) when (statement.MayRetryAfterSend)
             {
-                errors[host.EndPoint] = e;
+                Remember(errors, host.EndPoint, e);
             }
             catch (CqlNodeNotReadyException e)
             {
                 // Overloaded or bootstrapping: the node did not run the request, so any statement may move on.
-                errors[host.EndPoint] = e;
+                Remember(errors, host.EndPoint, e);
+            }
+            catch (CqlException e) when (errors.Values.Any(MayHaveRun))
+            {
+                // An earlier node may have run the request (it timed out or its connection dropped after sending), so
+                // a definite failure here (Unavailable, say) must not be reported as the outcome: the request as a
+                // whole may have been applied. Reported with every node's error, which callers read as ambiguous.
+                Remember(errors, host.EndPoint, e);
+                throw new CqlNoHostAvailableException("A node may have run the request before another one failed it", errors);
             }
 
             _logger.LogDebug(errors[host.EndPoint], "Request failed on {Host}; trying the next node", host.EndPoint);
@@ -243,6 +251,21 @@ public sealed class CqlSession : IAsyncDisposable
 
         throw new CqlNoHostAvailableException("No node could run the request", errors);
     }
+
+    /// <summary>
+    /// Records a failed attempt, never replacing one that may have run with one that did not: the errors decide whether
+    /// the request as a whole may have been applied (callers read any "may have run" as an unknown outcome).
+    /// </summary>
+    private static void Remember(Dictionary<IPEndPoint, Exception> errors, IPEndPoint endPoint, Exception error)
+    {
+        if (!(errors.TryGetValue(endPoint, out var earlier) && MayHaveRun(earlier)))
+        {
+            errors[endPoint] = error;
+        }
+    }
+
+    /// <summary>Whether a failed attempt may still have been run by its node: sent, then no answer.</summary>
+    private static bool MayHaveRun(Exception e) => e is CqlRequestTimeoutException or CqlConnectionException { RequestMayHaveBeenSent: true };
 
     private async Task<CqlRowSet> RunOnConnectionAsync(CqlConnection connection, CqlStatement statement, QueryParameters parameters, CancellationToken cancellationToken)
     {

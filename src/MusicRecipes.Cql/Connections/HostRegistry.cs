@@ -93,9 +93,14 @@ internal sealed class HostRegistry : IAsyncDisposable
         var start = Interlocked.Increment(ref _roundRobin) & int.MaxValue;
         var rotated = hosts.Length == 0 ? hosts : hosts.Skip(start % hosts.Length).Concat(hosts.Take(start % hosts.Length)).ToArray();
         var local = LocalDataCenter;
+
+        // Materialized now: evaluated lazily, a host that failed (and was marked down) during the plan's first part came
+        // again in its last part, and a second attempt on it ("connection is closed", not sent) replaced the first
+        // one's ambiguous error — a write that may have been applied was reported as not tried at all.
         return rotated.Where(h => !h.IsDown && (local is null || h.DataCenter is null || h.DataCenter == local))
             .Concat(rotated.Where(h => !h.IsDown && local is not null && h.DataCenter is not null && h.DataCenter != local))
-            .Concat(rotated.Where(h => h.IsDown));
+            .Concat(rotated.Where(h => h.IsDown))
+            .ToArray();
     }
 
     public CqlHost? Find(IPEndPoint endPoint) => _hosts.TryGetValue(endPoint, out var host) ? host : null;
