@@ -20,7 +20,7 @@ internal static class CassandraErrors
             $"{operation}: {e.Received} of {e.BlockFor} replicas answered at {e.Consistency}.", e),
         CqlRequestTimeoutException e => new MusicTimeoutException($"{operation}: {e.Message}", e),
         CqlConnectionException { RequestMayHaveBeenSent: true } e => new MusicTimeoutException($"{operation}: {e.Message}", e),
-        CqlNoHostAvailableException e when e.Errors.Values.Any(IsAmbiguous) => new MusicTimeoutException($"{operation}: {e.Message}", e),
+        CqlNoHostAvailableException { RequestMayHaveRun: true } e => new MusicTimeoutException($"{operation}: {e.Message}", e),
         CqlNoHostAvailableException e => new MusicUnavailableException($"{operation}: {e.Message}", e),
         CqlConnectionException e => new MusicUnavailableException($"{operation}: {e.Message}", e),
         CqlNodeNotReadyException e => new MusicUnavailableException($"{operation}: {e.Message}", e),
@@ -39,7 +39,4 @@ internal static class CassandraErrors
             throw mapped;
         }
     }
-
-    private static bool IsAmbiguous(Exception e) =>
-        e is CqlRequestTimeoutException or CqlConnectionException { RequestMayHaveBeenSent: true };
 }

@@ -55,12 +55,6 @@ internal sealed class LwtRunner
     public Task<CqlRowSet> ReadAsync(CqlStatement statement, string operation, CancellationToken cancellationToken) =>
         CassandraErrors.Guard(operation, () => _session.ExecuteAsync(statement, cancellationToken));
 
-    private static bool IsAmbiguous(CqlException e) => e switch
-    {
-        CqlWriteTimeoutException => true,
-        CqlRequestTimeoutException => true,
-        CqlConnectionException c => c.RequestMayHaveBeenSent,
-        CqlNoHostAvailableException n => n.Errors.Values.Any(x => x is CqlRequestTimeoutException or CqlConnectionException { RequestMayHaveBeenSent: true }),
-        _ => false,
-    };
+    private static bool IsAmbiguous(CqlException e) =>
+        e is CqlWriteTimeoutException or CqlNoHostAvailableException { RequestMayHaveRun: true } || CqlNoHostAvailableException.MayHaveRun(e);
 }

@@ -237,7 +237,7 @@ public sealed class CqlSession : IAsyncDisposable
                 // Overloaded or bootstrapping: the node did not run the request, so any statement may move on.
                 Remember(errors, host.EndPoint, e);
             }
-            catch (CqlException e) when (errors.Values.Any(MayHaveRun))
+            catch (CqlException e) when (errors.Values.Any(CqlNoHostAvailableException.MayHaveRun))
             {
                 // An earlier node may have run the request (it timed out or its connection dropped after sending), so
                 // a definite failure here (Unavailable, say) must not be reported as the outcome: the request as a
@@ -258,14 +258,11 @@ public sealed class CqlSession : IAsyncDisposable
     /// </summary>
     private static void Remember(Dictionary<IPEndPoint, Exception> errors, IPEndPoint endPoint, Exception error)
     {
-        if (!(errors.TryGetValue(endPoint, out var earlier) && MayHaveRun(earlier)))
+        if (!(errors.TryGetValue(endPoint, out var earlier) && CqlNoHostAvailableException.MayHaveRun(earlier)))
         {
             errors[endPoint] = error;
         }
     }
-
-    /// <summary>Whether a failed attempt may still have been run by its node: sent, then no answer.</summary>
-    private static bool MayHaveRun(Exception e) => e is CqlRequestTimeoutException or CqlConnectionException { RequestMayHaveBeenSent: true };
 
     private async Task<CqlRowSet> RunOnConnectionAsync(CqlConnection connection, CqlStatement statement, QueryParameters parameters, CancellationToken cancellationToken)
     {

@@ -30,9 +30,13 @@ public abstract class ConformanceTestBase : IAsyncLifetime
     }
 
     /// <summary>Creates a ticket on <paramref name="keys"/> and waits until it holds them.</summary>
-    protected static async Task<LockRef> HoldAsync(IMusicClient client, params string[] keys)
+    protected static Task<LockRef> HoldAsync(IMusicClient client, params string[] keys) =>
+        HoldAsync(client, Locking.TicketMode.Exclusive, keys);
+
+    /// <summary>Creates a ticket of <paramref name="mode"/> on <paramref name="keys"/> and waits until it holds them.</summary>
+    protected static async Task<LockRef> HoldAsync(IMusicClient client, Locking.TicketMode mode, params string[] keys)
     {
-        var lockRef = await client.CreateLockRefAsync(keys);
+        var lockRef = await client.CreateLockRefAsync(keys, mode);
         await client.WaitForLockAsync(lockRef, Patience);
         return lockRef;
     }

@@ -68,7 +68,8 @@ public abstract class RandomizedConcurrencyTests : ConformanceTestBase
             }
         });
 
-        var workers = clients.Select((c, i) => Task.Run(() => IncrementLoopAsync(c.Client, c.Name, counters, history, new Random(seed + i), stop.Token))).ToArray();
+        var failedPuts = new System.Collections.Concurrent.ConcurrentQueue<string>(); // for the failure report
+        var workers = clients.Select((c, i) => Task.Run(() => IncrementLoopAsync(c.Client, c.Name, counters, history, failedPuts, new Random(seed + i), stop.Token))).ToArray();
         await Task.WhenAll(workers);
         await nemesis;
         for (var site = 0; site < Backend.SiteCount; site++)
@@ -98,7 +99,7 @@ public abstract class RandomizedConcurrencyTests : ConformanceTestBase
         {
             // The holds of each key in fencing order, for whoever investigates (a rare invented update on Cassandra data
             // with in-memory locks is open: docs/conformance.md).
-            foreach (var failedPut in FailedPuts)
+            foreach (var failedPut in failedPuts)
             {
                 _output.WriteLine($"  failed put: {failedPut}");
             }
@@ -113,10 +114,7 @@ public abstract class RandomizedConcurrencyTests : ConformanceTestBase
         Assert.True(faults > 3, "the nemesis barely ran");
     }
 
-    /// <summary>Puts that failed with an error read as "nothing written", for the failure report.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentQueue<string> FailedPuts = new();
-
-    private static async Task IncrementLoopAsync(IMusicClient client, string name, string[] counters, CriticalSectionHistory history, Random random, CancellationToken stop)
+    private static async Task IncrementLoopAsync(IMusicClient client, string name, string[] counters, CriticalSectionHistory history, System.Collections.Concurrent.ConcurrentQueue<string> failedPuts, Random random, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
@@ -170,7 +168,7 @@ public abstract class RandomizedConcurrencyTests : ConformanceTestBase
                 // Unavailable or lost before the put was sent: nothing written.
                 if (written is not null)
                 {
-                    FailedPuts.Enqueue($"{key} #{lockRef.FencingToken.Value} {name} wrote {written}: {ex.GetType().Name}: {ex.Message} <- {ex.InnerException?.GetType().Name}: {ex.InnerException?.Message}");
+                    failedPuts.Enqueue($"{key} #{lockRef.FencingToken.Value} {name} wrote {written}: {ex.GetType().Name}: {ex.Message} <- {ex.InnerException?.GetType().Name}: {ex.InnerException?.Message}");
                 }
             }
 

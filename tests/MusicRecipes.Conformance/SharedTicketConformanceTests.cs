@@ -168,13 +168,6 @@ public abstract class SharedTicketConformanceTests(ITestOutputHelper output) : C
         await reader.ReleaseLockAsync(final);
     }
 
-    private static async Task<LockRef> HoldAsync(IMusicClient client, TicketMode mode, string key)
-    {
-        var lockRef = await client.CreateLockRefAsync([key], mode);
-        await client.WaitForLockAsync(lockRef, Patience);
-        return lockRef;
-    }
-
     /// <summary>
     /// Who holds between an acquire's return and the release call (loss first, rule 6, keeps a holder's own view inside
     /// its hold): a writer alone, readers only with readers, at most N permits.

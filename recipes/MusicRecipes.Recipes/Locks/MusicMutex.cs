@@ -108,7 +108,7 @@ public sealed class MusicMutex
 
         using var activity = RecipeTelemetry.Start("music.recipe.mutex.acquire", "mutex", _client);
         activity?.SetTag(MusicTelemetry.KeysTag, string.Join(",", Keys));
-        activity?.SetTag("music.mode", _mode.ToString());
+        activity?.SetTag(MusicTelemetry.ModeTag, _mode.ToString());
         var lockRef = await _client.CreateLockRefAsync(Keys, _mode, cancellationToken).ConfigureAwait(false);
         activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
         activity?.SetTag(MusicTelemetry.OrdinalTag, lockRef.FencingToken.Value);

@@ -122,7 +122,7 @@ public sealed class MusicClient : IMusicClient
         activity?.SetTag(MusicTelemetry.SiteTag, Site);
 
         // Not wrapped in the retry pipeline: an enqueue is not idempotent; backends protect their own ambiguous creates.
-        activity?.SetTag("music.mode", mode.ToString());
+        activity?.SetTag(MusicTelemetry.ModeTag, mode.ToString());
         var ticket = await _locks.EnqueueAsync(keySet, mode, cancellationToken).ConfigureAwait(false);
         var lockRef = new LockRef(this, ticket, keySet);
         _outstanding[ticket.Id] = lockRef;
@@ -488,9 +488,7 @@ public sealed class MusicClient : IMusicClient
             for (var i = 0; i < ticket.Positions.Count; i++)
             {
                 var position = ticket.Positions[i];
-                var state = (states?[i] ?? await _options.Resilience.ExecuteAsync(
-                    static (s, ct) => new ValueTask<VersionedKeyState>(s.Locks.GetKeyStateAsync(s.Key, ct)),
-                    (Locks: _locks, position.Key), cancellationToken).ConfigureAwait(false)).State;
+                var state = (states?[i] ?? await ReadKeyStateAsync(position.Key, cancellationToken).ConfigureAwait(false)).State;
                 if (state.NeedsSyncBefore(position.Ordinal) || state.IsAcquiredBy(position.Ordinal))
                 {
                     ticket.HoldAlone();
@@ -520,6 +518,12 @@ public sealed class MusicClient : IMusicClient
         return true;
     }
 
+    /// <summary>A key's lock state, strongly read (retried by the resilience pipeline: a read changes nothing).</summary>
+    private Task<VersionedKeyState> ReadKeyStateAsync(string key, CancellationToken cancellationToken) =>
+        _options.Resilience.ExecuteAsync(
+            static (s, ct) => new ValueTask<VersionedKeyState>(s.Locks.GetKeyStateAsync(s.Key, ct)),
+            (Locks: _locks, Key: key), cancellationToken).AsTask();
+
     /// <summary>
     /// Makes one key ready for a new holder (rule 3): record the acquisition first, with one compare-and-set that is
     /// conditional on the ticket still being queued (rule 6), then sync if the previous holder was unclean. Recording
@@ -531,9 +535,7 @@ public sealed class MusicClient : IMusicClient
         var position = lockRef.Ticket.Positions[index];
         while (true)
         {
-            var state = read ?? await _options.Resilience.ExecuteAsync(
-                static (s, ct) => new ValueTask<VersionedKeyState>(s.Locks.GetKeyStateAsync(s.Key, ct)),
-                (Locks: _locks, position.Key), cancellationToken).ConfigureAwait(false);
+            var state = read ?? await ReadKeyStateAsync(position.Key, cancellationToken).ConfigureAwait(false);
             read = null;
 
             bool sync;

@@ -36,6 +36,7 @@ public sealed class LockTicket
         }
 
         Id = id;
+        Mode = TicketMode.OfTicket(id);
         SessionId = sessionId;
         Positions = positions;
         _lease = lease;
@@ -55,7 +56,7 @@ public sealed class LockTicket
     public IReadOnlyList<TicketPosition> Positions { get; }
 
     /// <summary>How the ticket shares its keys (carried in its <see cref="Id"/>; see <see cref="TicketMode.IdPrefix"/>).</summary>
-    public TicketMode Mode => TicketMode.OfTicket(Id);
+    public TicketMode Mode { get; }
 
     /// <summary>
     /// The rule the ticket's own head checks and waits judge it by: its <see cref="Mode"/>, or exclusive while a reader

@@ -28,5 +28,6 @@ internal static class MusicTelemetry
     public const string ConsistencyTag = "music.consistency";
     public const string SiteTag = "music.site";
     public const string TicketTag = "music.ticket";
+    public const string ModeTag = "music.mode";
     public const string OperationTag = "music.operation";
 }

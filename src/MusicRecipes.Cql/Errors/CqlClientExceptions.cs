@@ -57,6 +57,16 @@ public sealed class CqlNoHostAvailableException : CqlException
     /// <summary>The error each tried node gave.</summary>
     public IReadOnlyDictionary<IPEndPoint, Exception> Errors { get; }
 
+    /// <summary>Whether a node may have run the request after all: one of the attempts was sent and got no answer.</summary>
+    public bool RequestMayHaveRun => Errors.Values.Any(MayHaveRun);
+
+    /// <summary>
+    /// Whether a failed attempt may still have been run by its node: sent, then no answer (the client timed out or the
+    /// connection dropped after sending). The outcome of such a request is unknown, not "failed".
+    /// </summary>
+    public static bool MayHaveRun(Exception attemptError) =>
+        attemptError is CqlRequestTimeoutException or CqlConnectionException { RequestMayHaveBeenSent: true };
+
     private static string Describe(string message, IReadOnlyDictionary<IPEndPoint, Exception> errors) =>
         errors.Count == 0 ? message : $"{message}: {string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value.Message}"))}";
 }

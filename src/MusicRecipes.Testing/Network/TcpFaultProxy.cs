@@ -105,10 +105,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     public void Cut()
     {
         _cut = true;
-        foreach (var id in _connections.Keys)
-        {
-            CloseConnection(id);
-        }
+        Reset();
     }
 
     /// <summary>

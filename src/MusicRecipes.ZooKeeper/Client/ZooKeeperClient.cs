@@ -480,12 +480,6 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             return false;
         }
 
-        if (IsRetired(handshake.SessionId))
-        {
-            await RefuseRetiredAsync(connection).ConfigureAwait(false);
-            return false;
-        }
-
         if (presented != 0 && handshake.SessionId != presented)
         {
             OnSessionExpired(presented, "the server gave a different session");
@@ -495,7 +489,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
         var refused = false;
         lock (_gate)
         {
-            // Checked again with the assignment, so a retirement racing with this adoption cannot be undone by it.
+            // Checked with the assignment, so a retirement racing with this adoption cannot be undone by it.
             if (_retired.Contains(handshake.SessionId))
             {
                 refused = true;
@@ -567,14 +561,6 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             connection.Server.Port,
             handshake.TimeoutMs);
         return true;
-    }
-
-    private bool IsRetired(long sessionId)
-    {
-        lock (_gate)
-        {
-            return _retired.Contains(sessionId);
-        }
     }
 
     /// <summary>A server handed back a session we gave up: close it there (its nodes go at once) instead of adopting it.</summary>

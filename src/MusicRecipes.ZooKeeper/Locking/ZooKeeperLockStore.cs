@@ -974,23 +974,26 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
     /// records nothing, and a release is done (the key is left unclean, so its next holder syncs, rule 3). Telling the
     /// caller "unavailable" would only make it retry what cannot succeed, or fail, any more.
     /// </summary>
-    private async Task<T> GuardTicketAsync<T>(LockTicket ticket, T whenSessionEnded, Func<Task<T>> call)
+    private Task<T> GuardTicketAsync<T>(LockTicket ticket, T whenSessionEnded, Func<Task<T>> call)
     {
-        var sessionAtStart = FormatSessionId(_client.SessionId);
-        try
+        var sessionAtStart = _client.SessionId; // formatted only when an expiry is met: head checks are a hot path
+        return GuardAsync(async () =>
         {
-            return await GuardAsync(call).ConfigureAwait(false);
-        }
-        catch (MusicUnavailableException e) when (e.InnerException is KeeperException { Code: KeeperErrorCode.SessionExpired } && ticket.SessionId == sessionAtStart)
-        {
-            if (!_removedByUs.Contains(ticket.Id))
+            try
             {
-                ticket.SignalLost(LockLossReason.SessionExpired); // a release under way is not a loss
+                return await call().ConfigureAwait(false);
             }
+            catch (KeeperException e) when (e.Code == KeeperErrorCode.SessionExpired && ticket.SessionId == FormatSessionId(sessionAtStart))
+            {
+                if (!_removedByUs.Contains(ticket.Id))
+                {
+                    ticket.SignalLost(LockLossReason.SessionExpired); // a release under way is not a loss
+                }
 
-            _tickets.TryRemove(ticket.Id, out _);
-            return whenSessionEnded;
-        }
+                _tickets.TryRemove(ticket.Id, out _);
+                return whenSessionEnded;
+            }
+        });
     }
 
     private Task GuardAsync(Func<Task> call) => GuardAsync(async () =>
