@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using MusicRecipes.Hosting;
 using MusicRecipes.InMemory;
 using MusicRecipes.Recipes.Failover;
@@ -140,18 +141,29 @@ public sealed class HostingTests : IAsyncLifetime
     [Fact]
     public async Task Health_follows_the_lock_session_healthy_degraded_unhealthy_and_back()
     {
+        // The cluster runs on a fake clock: the session moves only when the test advances time, so the Suspended
+        // window cannot be skipped by a starved heartbeat (on the real clock a beat queued behind the lease's expiry
+        // made Suspended last microseconds, and a health poll missed it on a loaded CI machine).
+        var clock = new FakeTimeProvider();
+        var sessionTimeout = TimeSpan.FromSeconds(2);
+        var beat = sessionTimeout / 6;
+        await using var cluster = new InMemoryMusicCluster(3, new InMemoryClusterOptions { SessionTimeout = sessionTimeout, TimeProvider = clock });
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddMusic(o => o.UseInMemory(_cluster, site: 2));
+        services.AddMusic(o => o.UseInMemory(cluster, site: 2));
         services.AddHealthChecks().AddMusicHealthChecks();
         await using var provider = services.BuildServiceProvider();
         var health = provider.GetRequiredService<HealthCheckService>();
         Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status);
 
-        _cluster.CutOff(2);
+        cluster.CutOff(2);
+        clock.Advance(beat);                                           // the next beat cannot reach the lock service
         await EventuallyStatusAsync(health, HealthStatus.Degraded);   // Suspended
+        Assert.Equal(HealthStatus.Degraded, (await health.CheckHealthAsync()).Status); // and it stays so while time stands
+        clock.Advance(sessionTimeout);                                 // the lease runs out
         await EventuallyStatusAsync(health, HealthStatus.Unhealthy);  // Lost
-        _cluster.Heal(2);
+        cluster.Heal(2);
+        clock.Advance(beat);                                           // the next beat opens a new session
         await EventuallyStatusAsync(health, HealthStatus.Healthy);
 
         await provider.GetRequiredService<IMusicClient>().DisposeAsync();
