@@ -63,7 +63,7 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, byte> _removedBySelf = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _aliveUntil = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<Orphan> _orphans = new();
+    private readonly OrphanRowSweeper _orphans;
     private readonly AsyncInitializer<LockStatements> _statements;
 
     /// <summary>Creates the store; the schema is created (if allowed) and the session opened on first use.</summary>
@@ -94,7 +94,8 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _lwt = new LwtRunner(session, _options.SerialConsistency);
         _statements = new AsyncInitializer<LockStatements>(CreateSchemaAndPrepareAsync);
-        _session = new LockSession(session, _statements.GetAsync, _lwt, _options, _logger) { VerifyTickets = VerifyTicketsAsync };
+        _orphans = new OrphanRowSweeper(RemoveOrphanAsync, _options.Heartbeat, _logger);
+        _session = new LockSession(session, _statements.GetAsync, _lwt, _options, _logger) { VerifyTickets = VerifyTicketsAsync, TicketsLost = _orphans.AddLost };
     }
 
     /// <summary>The current lock-service session id, or null before the first ticket.</summary>
@@ -154,10 +155,11 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
                 // for good. Take it out now, or leave it to the heartbeat.
                 foreach (var key in keys)
                 {
-                    _orphans.Enqueue(new Orphan(key, ordinal, ticketId));
+                    _orphans.Add(key, ordinal, ticketId);
                 }
 
-                await RemoveOrphansAsync(statements, CancellationToken.None).ConfigureAwait(false);
+                await _orphans.SweepAsync(CancellationToken.None).ConfigureAwait(false);
+                _orphans.SweepInBackground();
                 throw;
             }
 
@@ -387,6 +389,7 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
     public async ValueTask DisposeAsync()
     {
         await _session.DisposeAsync().ConfigureAwait(false);
+        await _orphans.DisposeAsync().ConfigureAwait(false);
         _statements.Dispose();
     }
 
@@ -394,7 +397,7 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
     private async Task VerifyTicketsAsync(IReadOnlyCollection<LockTicket> tickets, CancellationToken cancellationToken)
     {
         var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
-        await RemoveOrphansAsync(statements, cancellationToken).ConfigureAwait(false);
+        await _orphans.SweepAsync(cancellationToken).ConfigureAwait(false);
         foreach (var ticket in tickets)
         {
             if (ticket.LossReason is not null || _removedBySelf.ContainsKey(ticket.Id))
@@ -414,23 +417,6 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
                     _session.Untrack(ticket);
                     break;
                 }
-            }
-        }
-    }
-
-    /// <summary>Removes rows of enqueue attempts that failed half-way; those that still fail wait for the next heartbeat.</summary>
-    private async Task RemoveOrphansAsync(LockStatements statements, CancellationToken cancellationToken)
-    {
-        var count = _orphans.Count;
-        for (var i = 0; i < count && _orphans.TryDequeue(out var orphan); i++)
-        {
-            try
-            {
-                await RemoveEntryAsync(statements, orphan.Key, orphan.Ordinal, orphan.TicketId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is MusicException or OperationCanceledException)
-            {
-                _orphans.Enqueue(orphan);
             }
         }
     }
@@ -472,7 +458,7 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
 
             // Not there now, but a later Paxos round may still complete it: the heartbeat removes it if it shows up
             // (and the ticket's own head checks do, see RemoveLeftoversAsync).
-            _orphans.Enqueue(new Orphan(key, ordinal, ticketId));
+            _orphans.Add(key, ordinal, ticketId);
         }
 
         return new EnterOutcome(false, await ReadMaxAsync(statements, key, cancellationToken).ConfigureAwait(false));
@@ -484,6 +470,12 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
     /// settled by a SERIAL read and tried again while the row is still there: the delete is conditional on the ticket's
     /// id, so repeating it can never remove anything else.
     /// </remarks>
+    private async Task RemoveOrphanAsync(OrphanRow row, CancellationToken cancellationToken)
+    {
+        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
+        await RemoveEntryAsync(statements, row.Key, row.Ordinal, row.TicketId, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<bool> RemoveEntryAsync(LockStatements statements, string key, long ordinal, string ticketId, CancellationToken cancellationToken)
     {
         const int attempts = 4;
@@ -693,5 +685,4 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
 
     private readonly record struct QueueLook(IReadOnlyList<QueueEntry>? Blockers, IReadOnlyList<VersionedKeyState> States);
 
-    private readonly record struct Orphan(string Key, long Ordinal, string TicketId);
 }

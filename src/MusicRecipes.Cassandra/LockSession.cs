@@ -36,6 +36,9 @@ internal sealed class LockSession : IAsyncDisposable
     /// </summary>
     public Func<IReadOnlyCollection<LockTicket>, CancellationToken, Task>? VerifyTickets { get; set; }
 
+    /// <summary>Told which tickets were lost with the session (after each was signalled lost), so their rows can go.</summary>
+    public Action<IReadOnlyCollection<LockTicket>>? TicketsLost { get; set; }
+
     public LockSession(CqlSession cql, Func<CancellationToken, Task<LockStatements>> statements, LwtRunner lwt, CassandraLockStoreOptions options, ILogger logger)
     {
         _cql = cql;
@@ -250,10 +253,13 @@ internal sealed class LockSession : IAsyncDisposable
         Events.StateMayHaveChanged();
         _lease?.Expire();
         _logger.LogWarning("Lock session {Session} lost: {Why}", id, why);
-        foreach (var ticket in _tickets.Values.Where(t => t.SessionId == id))
+        var lost = _tickets.Values.Where(t => t.SessionId == id).ToList();
+        foreach (var ticket in lost)
         {
             ticket.SignalLost(LockLossReason.SessionExpired);
             _tickets.TryRemove(ticket.Id, out _);
         }
+
+        TicketsLost?.Invoke(lost);
     }
 }

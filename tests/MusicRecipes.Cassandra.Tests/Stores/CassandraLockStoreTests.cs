@@ -1,5 +1,7 @@
 using MusicRecipes.Testing;
 using System.Diagnostics;
+using System.Net;
+using MusicRecipes.Testing.Network;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
 using MusicRecipes.Cql;
@@ -99,15 +101,24 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
     [Fact]
     public async Task A_session_that_stops_heartbeating_is_detected_by_waiters_after_its_lease()
     {
+        // A crashed client: its one link is cut after it queued, so it renews nothing and removes nothing.
         var key = Key();
-        var crashed = new CassandraLockStore(fixture.Session, new CassandraLockStoreOptions
+        await using var link = TcpFaultProxy.Start(fixture.Cluster.EndPointOf(1));
+        await using var crashedSession = await fixture.NewSessionAsync(o =>
+        {
+            o.ContactPoints.Clear();
+            o.ContactPoints.Add(IPAddress.Loopback.ToString());
+            o.Port = link.Port;
+            o.DiscoverPeers = false;
+        });
+        var crashed = new CassandraLockStore(crashedSession, new CassandraLockStoreOptions
         {
             Keyspace = "lock_tests",
             SessionTimeout = TimeSpan.FromSeconds(2),
             HeartbeatInterval = TimeSpan.FromHours(1),
         });
-        _stores.Add(crashed);
         await crashed.EnqueueAsync(new[] { key }, TicketMode.Exclusive, default);
+        link.Cut();
         var waiterStore = NewStore();
         var waiter = await waiterStore.EnqueueAsync(new[] { key }, TicketMode.Exclusive, default);
 
@@ -119,6 +130,31 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
         }
 
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
+        await crashed.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_client_that_lost_its_session_takes_its_tickets_out_of_the_queues_itself()
+    {
+        // The lease ends (no renewal is sent) while the client is alive; nobody waits on the key, so nobody would evict
+        // the ticket: the client removes its own rows once it has told the ticket it is lost (OrphanRowSweeper).
+        var key = Key();
+        var store = new CassandraLockStore(fixture.Session, new CassandraLockStoreOptions
+        {
+            Keyspace = "lock_tests",
+            SessionTimeout = TimeSpan.FromSeconds(2),
+            HeartbeatInterval = TimeSpan.FromHours(1),
+        });
+        _stores.Add(store);
+        var ticket = await store.EnqueueAsync(new[] { key }, TicketMode.Exclusive, default);
+        await Task.Delay(Timeout.Infinite, ticket.LostToken).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(20));
+        var observer = NewStore();
+        var watch = Stopwatch.StartNew();
+        while ((await observer.ReadQueueAsync(key, default)).Count != 0)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the lost ticket's row is still queued");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]
