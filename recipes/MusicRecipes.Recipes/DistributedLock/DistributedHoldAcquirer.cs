@@ -13,10 +13,15 @@ namespace MusicRecipes.Recipes.DistributedLock;
 /// <remarks>
 /// A wait whose lock session expires (the lock service dropped its ticket) joins the queue again with a new session and
 /// keeps waiting for what is left of its timeout, as a wait on DistributedLock's own providers survives a reconnect.
+/// Likewise a wait that cannot reach the lock service for a while (<see cref="MusicUnavailableException"/>,
+/// <see cref="MusicTimeoutException"/>: a partition, a restarting server) tries again, backing off up to a second, while
+/// its timeout lasts; a try-lock with no time left reports the failure. An infinite wait keeps trying until cancelled.
+/// The mutex withdraws the failed attempt's ticket itself, so nothing of it blocks the queue.
 /// </remarks>
 internal sealed class DistributedHoldAcquirer
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly MusicMutex _queue;
     private readonly IMusicClient _client;
@@ -75,6 +80,7 @@ internal sealed class DistributedHoldAcquirer
     {
         cancellationToken.ThrowIfCancellationRequested();
         var started = _time.GetTimestamp();
+        var unreachable = 0;
         for (var attempt = 0; ; attempt++)
         {
             var remaining = Remaining(timeout, started);
@@ -91,6 +97,13 @@ internal sealed class DistributedHoldAcquirer
                 // (once even for a try-lock, whose one look should not fail for a session that ended just before it).
                 _logger.Requeueing(ex, Name);
                 await Task.Delay(RetryDelay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MusicException ex) when (ex is MusicUnavailableException or MusicTimeoutException && Remaining(timeout, started) != TimeSpan.Zero)
+            {
+                unreachable++;
+                _logger.RetryingUnreachable(ex, Name, unreachable);
+                var delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, RetryDelay.Ticks << Math.Min(unreachable, 10)));
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }

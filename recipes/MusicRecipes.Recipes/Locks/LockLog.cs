@@ -25,4 +25,7 @@ internal static partial class LockLog
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "The wait for lock {Name} lost its ticket; queueing again")]
     public static partial void Requeueing(this ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "The wait for lock {Name} could not reach the lock service (attempt {Attempt}); trying again")]
+    public static partial void RetryingUnreachable(this ILogger logger, Exception exception, string name, int attempt);
 }

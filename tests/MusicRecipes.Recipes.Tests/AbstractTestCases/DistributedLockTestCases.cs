@@ -294,6 +294,28 @@ public abstract class DistributedLockTestCases : RecipeTestBase
     }
 
     [Fact]
+    public async Task A_wait_cut_off_from_the_lock_service_keeps_trying_and_gets_the_lock_after_the_heal()
+    {
+        var name = UniqueName("cut");
+        var held = await (await ProviderAsync(0)).AcquireLockAsync(name, Patience);
+        var waiterClient = await ClientAsync(1);
+        var key = MusicDistributedSynchronizationProvider.GetKey(name);
+        var waiting = new MusicDistributedSynchronizationProvider(waiterClient).CreateLock(name).AcquireAsync().AsTask();
+        await EventuallyAsync(async () => (await waiterClient.GetLockQueueAsync(key)).Count == 2, "the waiter is queued");
+
+        // Cut off, the waiter's session ends and its attempts to queue again fail: an infinite wait must not give up.
+        await Backend.CutOffAsync(1);
+        await EventuallyAsync(() => waiterClient.SessionState == LockSessionState.Lost, "the waiter's lock session is lost");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(waiting.IsCompleted, waiting.Exception?.ToString());
+
+        await Backend.HealAsync(1);
+        await held.DisposeAsync();
+        await using var handle = await WithinPatience(waiting, "the waiter gets the lock after the heal and the release");
+        Assert.True(handle.IsHeld);
+    }
+
+    [Fact]
     public async Task The_holder_reads_the_latest_value_under_the_lock_and_fencing_increases()
     {
         var name = UniqueName("value");
