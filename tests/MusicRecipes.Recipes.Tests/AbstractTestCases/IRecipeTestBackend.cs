@@ -2,7 +2,7 @@ namespace MusicRecipes.Recipes.Tests.AbstractTestCases;
 
 /// <summary>
 /// What the recipe suites need from a backend: clients at each site and the faults of docs/design.md §2 (session expiry,
-/// a crashed client, a site cut off). One implementation per backend (in-memory here; ZooKeeper + Cassandra later),
+/// a crashed client, a site cut off). One implementation per backend (in-memory; Cassandra data with ZooKeeper locks; Cassandra data and locks),
 /// each suite is an abstract class whose one-line subclass names the backend.
 /// </summary>
 public interface IRecipeTestBackend : IAsyncDisposable

@@ -32,7 +32,32 @@ public sealed class RealBackendServers : IAsyncLifetime
             new ZooKeeperTestEnsembleOptions { ServerCount = 1, BaseClientPort = ZooKeeperPort, BaseQuorumPort = 52888, BaseElectionPort = 53888 });
         await using var session = await CqlSession.ConnectAsync(_servers.Cassandra.CreateSessionOptions());
         await CassandraDataStore.CreateAsync(session, RecipeDataOptions(site: null));
+
+        // The Cassandra lock tables too, once: every client's store then only prepares its statements.
+        await using var bootstrap = new CassandraLockStore(session, RecipeLockOptions(TimeSpan.FromSeconds(4), createSchema: true));
+        await bootstrap.ReadQueueAsync("schema-bootstrap", CancellationToken.None);
     }
+
+    /// <summary>Options of a CQL session to the Cassandra node through <paramref name="port"/> (a client's proxy).</summary>
+    public CqlSessionOptions SessionOptionsThrough(int port)
+    {
+        var options = Servers.Cassandra.CreateSessionOptions();
+        options.ContactPoints.Clear();
+        options.ContactPoints.Add("127.0.0.1");
+        options.Port = port;
+        return options;
+    }
+
+    /// <summary>The lock-store options of a recipe-suite client with Cassandra locks (one replica: one node).</summary>
+    public static CassandraLockStoreOptions RecipeLockOptions(TimeSpan sessionTimeout, bool createSchema) => new()
+    {
+        Keyspace = RecipeKeyspace,
+        TablePrefix = "recipe_lock",
+        Replication = CassandraReplication.Simple(1),
+        CreateSchema = createSchema,
+        SessionTimeout = sessionTimeout,
+        PollMaxDelay = TimeSpan.FromMilliseconds(100),
+    };
 
     /// <summary>The data-store options of a recipe-suite client at <paramref name="site"/> (one replica: one node).</summary>
     public static CassandraDataStoreOptions RecipeDataOptions(string? site) => new()

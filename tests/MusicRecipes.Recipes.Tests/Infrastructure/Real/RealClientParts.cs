@@ -1,17 +1,19 @@
-using MusicRecipes.Cql;
+using MusicRecipes.Locking;
 using MusicRecipes.Testing.Network;
-using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Recipes.Tests.Infrastructure.Real;
 
-/// <summary>One client of <see cref="ZooKeeperCassandraRecipeBackend"/> and the links it reaches the servers through.</summary>
-internal sealed class RealClientParts(IMusicClient client, int site, ZooKeeperLockStore locks, CqlSession session, TcpFaultProxy lockProxy, TcpFaultProxy dataProxy) : IAsyncDisposable
+/// <summary>
+/// One client of a <see cref="RealRecipeBackend"/>, its lock store, the links it reaches the servers through, and what
+/// else it owns (its sessions to the servers), disposed after the client.
+/// </summary>
+public sealed class RealClientParts(IMusicClient client, int site, ILockStore locks, IReadOnlyList<IAsyncDisposable> owned, TcpFaultProxy lockProxy, TcpFaultProxy dataProxy) : IAsyncDisposable
 {
     public IMusicClient Client { get; } = client;
 
-    public int Site { get; } = site;
+    public ILockStore Locks { get; } = locks;
 
-    public ZooKeeperLockStore Locks { get; } = locks;
+    public int Site { get; } = site;
 
     public TcpFaultProxy LockProxy { get; } = lockProxy;
 
@@ -22,7 +24,11 @@ internal sealed class RealClientParts(IMusicClient client, int site, ZooKeeperLo
     public async ValueTask DisposeAsync()
     {
         await Client.DisposeAsync();
-        await session.DisposeAsync();
+        foreach (var resource in owned)
+        {
+            await resource.DisposeAsync();
+        }
+
         await LockProxy.DisposeAsync();
         await DataProxy.DisposeAsync();
     }

@@ -4,52 +4,62 @@ using MusicRecipes.Cassandra;
 using MusicRecipes.Cql;
 using MusicRecipes.Recipes.Tests.AbstractTestCases;
 using MusicRecipes.Testing.Network;
-using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Recipes.Tests.Infrastructure.Real;
 
 /// <summary>
-/// The recipe suites on real servers: state in Cassandra, locks in ZooKeeper (<see cref="RealBackendServers"/>).
-/// Every client has a ZooKeeper session and a CQL session of its own, each through a TCP proxy of its own, so the
-/// faults are real network faults: a crash cuts both of the client's links for good without closing anything (its
+/// The recipe suites on real servers (<see cref="RealBackendServers"/>): state in Cassandra, locks in the lock service a
+/// subclass chooses. Every client has its data session and its lock session, each through a TCP proxy of its own, so
+/// the faults are real network faults: a crash cuts both of the client's links for good without closing anything (its
 /// session expires on the server after the timeout, as a dead process's would); a cut-off cuts the lock-service links
-/// of every client of the site (it keeps its local data, as a partitioned site keeps its local replica); an expiry is
-/// ZooKeeper's own, forced with the session's credentials.
+/// of every client of the site (it keeps its local data, as a partitioned site keeps its local replica).
 /// </summary>
-public sealed class ZooKeeperCassandraRecipeBackend(RealBackendServers servers) : IRecipeTestBackend
+public abstract class RealRecipeBackend(RealBackendServers servers) : IRecipeTestBackend
 {
     /// <summary>
-    /// The ZooKeeper session timeout of the suites' clients (the server's tick is 200 ms). A client counts on its session
-    /// for 80 % of it after its last answered ping (rule 6): 4 s leaves room for a loaded 2-core machine's stalls.
+    /// The lock-session timeout of the suites' clients. A client counts on its session for 80 % of it after its last
+    /// answered renewal (rule 6 of docs/design.md): 4 s leaves room for a loaded 2-core machine's stalls.
     /// </summary>
     public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(4);
 
     private readonly List<RealClientParts> _clients = [];
     private readonly HashSet<int> _cutSites = [];
-    private readonly string _lockRoot = "/recipe-suites-" + Guid.NewGuid().ToString("N")[..10];
 
     public int SiteCount => 3;
 
+    /// <summary>The servers the backend runs on.</summary>
+    protected RealBackendServers Servers => servers;
+
+    /// <summary>The port of the lock service a client's lock proxy forwards to.</summary>
+    protected abstract int LockServicePort { get; }
+
+    /// <summary>Opens the lock store of a client through <paramref name="lockProxyPort"/>.</summary>
+    protected abstract Task<RealLockStore> CreateLockStoreAsync(int lockProxyPort);
+
+    /// <summary>Expires the lock session of a client as the lock service would.</summary>
+    protected abstract Task ExpireSessionAsync(RealClientParts parts);
+
+    /// <summary>Heals a client's lock link, unless the client crashed or its site is cut off.</summary>
+    protected void HealLockLink(RealClientParts parts)
+    {
+        lock (_clients)
+        {
+            if (!parts.Crashed && !_cutSites.Contains(parts.Site))
+            {
+                parts.LockProxy.Heal();
+            }
+        }
+    }
+
     public async Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null)
     {
-        var lockProxy = TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, RealBackendServers.ZooKeeperPort));
+        var lockProxy = TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, LockServicePort));
         var dataProxy = TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, RealBackendServers.CassandraPort));
-        var sessionOptions = servers.Servers.Cassandra.CreateSessionOptions();
-        sessionOptions.ContactPoints.Clear();
-        sessionOptions.ContactPoints.Add("127.0.0.1");
-        sessionOptions.Port = dataProxy.Port;
-        var session = await CqlSession.ConnectAsync(sessionOptions);
-        var locks = ZooKeeperLockStore.Create(
-            new ZooKeeperClientOptions
-            {
-                ConnectionString = "127.0.0.1:" + lockProxy.Port.ToString(CultureInfo.InvariantCulture),
-                SessionTimeout = SessionTimeout,
-            },
-            new ZooKeeperLockStoreOptions { RootPath = _lockRoot });
-        await locks.Client.WaitUntilConnectedAsync();
+        var session = await CqlSession.ConnectAsync(servers.SessionOptionsThrough(dataProxy.Port));
+        var locks = await CreateLockStoreAsync(lockProxy.Port);
         var data = new CassandraDataStore(session, RealBackendServers.RecipeDataOptions("site-" + site.ToString(CultureInfo.InvariantCulture)));
-        var client = new MusicClient(data, locks, options);
-        var parts = new RealClientParts(client, site, locks, session, lockProxy, dataProxy);
+        var client = new MusicClient(data, locks.Store, options);
+        var parts = new RealClientParts(client, site, locks.Store, [.. locks.Owned, session], lockProxy, dataProxy);
         lock (_clients)
         {
             _clients.Add(parts);
@@ -62,7 +72,7 @@ public sealed class ZooKeeperCassandraRecipeBackend(RealBackendServers servers) 
         return client;
     }
 
-    public Task ExpireSessionAsync(IMusicClient client) => servers.Servers.ZooKeeper.ExpireSessionAsync(PartsOf(client).Locks.Client);
+    public Task ExpireSessionAsync(IMusicClient client) => ExpireSessionAsync(PartsOf(client));
 
     public Task CrashAsync(IMusicClient client)
     {

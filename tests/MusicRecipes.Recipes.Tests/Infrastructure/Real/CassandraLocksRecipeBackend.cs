@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using MusicRecipes.Cassandra;
+using MusicRecipes.Cql;
+
+namespace MusicRecipes.Recipes.Tests.Infrastructure.Real;
+
+/// <summary>
+/// The recipe suites with state and locks both in Cassandra (the lock store of lightweight transactions, for a
+/// deployment without ZooKeeper). Each client's lock store has a CQL session of its own, through the client's lock
+/// proxy, so a cut-off ends its lock session and leaves its data.
+/// </summary>
+public sealed class CassandraLocksRecipeBackend(RealBackendServers servers) : RealRecipeBackend(servers)
+{
+    private static readonly TimeSpan ExpiryPatience = TimeSpan.FromSeconds(30);
+
+    protected override int LockServicePort => RealBackendServers.CassandraPort;
+
+    protected override async Task<RealLockStore> CreateLockStoreAsync(int lockProxyPort)
+    {
+        var session = await CqlSession.ConnectAsync(Servers.SessionOptionsThrough(lockProxyPort));
+        var locks = new CassandraLockStore(session, RealBackendServers.RecipeLockOptions(SessionTimeout, createSchema: false));
+        return new RealLockStore(locks, [session]);
+    }
+
+    /// <summary>
+    /// As the service expires a session: its renewals stop arriving (the client's lock link is cut) until the session
+    /// row's TTL has run out, then the link heals and the client hears that its session is gone. Deleting the row by
+    /// hand instead would end the session before the client's lease (rule 6 of docs/design.md): others could evict its
+    /// tickets while it still counts on them, which no real expiry does (docs/cassandra.md, "Session rows").
+    /// </summary>
+    protected override async Task ExpireSessionAsync(RealClientParts parts)
+    {
+        var locks = (CassandraLockStore)parts.Locks;
+        if (locks.SessionId is not { } id)
+        {
+            return; // no session opened yet: nothing to expire
+        }
+
+        parts.LockProxy.Cut();
+        await using (var admin = await CqlSession.ConnectAsync(Servers.Servers.Cassandra.CreateSessionOptions()))
+        {
+            var started = Stopwatch.GetTimestamp();
+            while ((await admin.ExecuteAsync(new CqlQuery($"SELECT session_id FROM {locks.SessionTable} WHERE session_id = ?", id) { Consistency = CqlConsistency.Quorum })).Rows.Count > 0)
+            {
+                if (Stopwatch.GetElapsedTime(started) > ExpiryPatience)
+                {
+                    throw new TimeoutException($"Lock session {id} did not expire within {ExpiryPatience}.");
+                }
+
+                await Task.Delay(100);
+            }
+        }
+
+        HealLockLink(parts);
+    }
+}
