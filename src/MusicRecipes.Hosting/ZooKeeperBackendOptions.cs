@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MusicRecipes.ZooKeeper;
 namespace MusicRecipes.Hosting;
 
 /// <summary>Settings of the ZooKeeper lock store (section <c>Music:ZooKeeper</c>), used by <see cref="MusicOptionsZooKeeperExtensions.UseZooKeeperLocks(MusicOptions, string, Action{ZooKeeperBackendOptions}?)"/>.</summary>
@@ -30,4 +31,24 @@ public sealed class ZooKeeperBackendOptions
     [Required(ErrorMessage = "Music:ZooKeeper:RootPath is required.")]
     [RegularExpression("^/.*", ErrorMessage = "Music:ZooKeeper:RootPath must start with '/'.")]
     public string RootPath { get; set; } = "/musicrecipes/locks";
+
+    /// <summary>
+    /// Digest user the client authenticates as on every connection (<c>addauth digest user:password</c>), or null for
+    /// none. With a user, every node the lock store creates carries the creator-only ACL: a client without the same
+    /// credentials can neither read, change nor delete the locks. Bind it from a secret store; it is never logged.
+    /// </summary>
+    [RegularExpression("^[^:]+$", ErrorMessage = "Music:ZooKeeper:Username may not contain ':'.")]
+    public string? Username { get; set; }
+
+    /// <summary>The digest password of <see cref="Username"/>. Never logged, traced or reported by health checks.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>The credentials to present, if a user is configured.</summary>
+    internal void AddAuthTo(ZooKeeperClientOptions options)
+    {
+        if (!string.IsNullOrEmpty(Username))
+        {
+            options.AuthInfo.Add(ZooKeeperAuthInfo.Digest(Username, Password ?? string.Empty));
+        }
+    }
 }

@@ -31,6 +31,7 @@ internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILo
             ConnectionTimeout = settings.ConnectionTimeout,
             Logger = loggerFactory?.CreateLogger<ZooKeeperClient>(),
         };
+        settings.AddAuthTo(clientOptions);
         var store = await BackendConnect.RunAsync(
             async ct =>
             {
@@ -79,9 +80,9 @@ internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILo
     private static async Task EnsureChrootAsync(string connect, string chroot, ZooKeeperBackendOptions settings, CancellationToken cancellationToken)
     {
         var servers = connect[..connect.IndexOf('/', StringComparison.Ordinal)];
-        await using var root = await ZooKeeperClient.ConnectAsync(
-            new ZooKeeperClientOptions { ConnectionString = servers, SessionTimeout = settings.SessionTimeout, ConnectionTimeout = settings.ConnectionTimeout },
-            cancellationToken).ConfigureAwait(false);
+        var rootOptions = new ZooKeeperClientOptions { ConnectionString = servers, SessionTimeout = settings.SessionTimeout, ConnectionTimeout = settings.ConnectionTimeout };
+        settings.AddAuthTo(rootOptions);
+        await using var root = await ZooKeeperClient.ConnectAsync(rootOptions, cancellationToken).ConfigureAwait(false);
         await root.EnsurePathAsync(chroot, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -16,6 +16,9 @@ internal interface IConnectionOwner
     /// </summary>
     void OnAcknowledged(long sessionId, long sentTimestamp);
 
+    /// <summary>The server answered an auth packet with <paramref name="error"/> (it closes the connection next).</summary>
+    void OnAuthFailed(KeeperErrorCode error);
+
     /// <summary>A watch notification arrived, with the server's path.</summary>
     void OnNotification(WatchEventType type, string serverPath);
 }

@@ -22,7 +22,7 @@ public sealed partial class ZooKeeperClient
     {
         ZooKeeperPath.Validate(path, allowTrailingSlash: ZooKeeperOp.IsSequential(mode));
         var writer = new JuteWriter(path.Length + data.Length + 64);
-        Requests.WriteCreate(writer, _chroot.ToServer(path), data.Span, mode);
+        Requests.WriteCreate(writer, _chroot.ToServer(path), data.Span, mode, _options.EffectiveAcl);
         var opCode = mode == CreateMode.Container ? OpCode.CreateContainer : OpCode.Create2;
         var reply = await ExecuteAsync(opCode, writer.ToArray(), path, null, cancellationToken).ConfigureAwait(false);
         var body = reply.Body();
@@ -223,7 +223,7 @@ public sealed partial class ZooKeeperClient
             writer.WriteInt(op.OpCode);
             writer.WriteBool(false);
             writer.WriteInt(-1);
-            op.WriteBody(writer, _chroot.ToServer(op.Path));
+            op.WriteBody(writer, _chroot.ToServer(op.Path), _options.EffectiveAcl);
         }
 
         writer.WriteInt(-1);

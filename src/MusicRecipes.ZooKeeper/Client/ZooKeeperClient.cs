@@ -54,6 +54,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
     private const int RetiredMemory = 64;
 
     private readonly ZooKeeperClientOptions _options;
+    private AuthFailedException? _authFailure;
     private readonly ZooKeeperConnectionString _connectionString;
     private readonly Chroot _chroot;
     private readonly ILogger _logger;
@@ -346,6 +347,11 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
     private async ValueTask<ZooKeeperConnection> ConnectionAsync(string? path, bool failOnSessionLoss, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Volatile.Read(ref _authFailure) is { } refused)
+        {
+            throw new AuthFailedException(path, refused.Message, refused);
+        }
+
         while (true)
         {
             Task signal;
@@ -524,6 +530,13 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
             SetWatchesRequest.Send(connection, Watches, _chroot, LastZxid, _options.MaxPacketSize);
         }
 
+        // Authentication belongs to the connection, not the session: every connection presents the credentials again,
+        // queued (as ZooKeeper's own client does, after SetWatches) before any request the loops will send.
+        foreach (var auth in _options.AuthInfo)
+        {
+            connection.SendSpecial(SpecialXid.Auth, OpCode.Auth, Requests.Auth(auth));
+        }
+
         connection.Start(TimeSpan.FromMilliseconds(handshake.TimeoutMs));
         var retiredMeanwhile = false;
         lock (_gate)
@@ -657,6 +670,30 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
         {
             _retired.Remove(_retiredOrder.Dequeue());
         }
+    }
+
+    /// <summary>
+    /// The servers refused our credentials: nothing this client does can succeed, and reconnecting would only be refused
+    /// again (a retry storm against the ensemble). The client stops connecting and every call fails with the reason.
+    /// </summary>
+    void IConnectionOwner.OnAuthFailed(KeeperErrorCode error)
+    {
+        var schemes = string.Join(", ", _options.AuthInfo.Select(a => a.Scheme));
+        var failure = new AuthFailedException(null, $"The ZooKeeper servers refused this client's credentials (scheme {schemes}: {error}); the client stopped connecting.");
+        if (Interlocked.CompareExchange(ref _authFailure, failure, null) is not null)
+        {
+            return;
+        }
+
+        _logger.LogError("{Reason}", failure.Message);
+        _closing.Cancel();
+        lock (_gate)
+        {
+            _connected.TrySetException(failure);
+            _connection?.Abort(failure);
+        }
+
+        SetState(ZooKeeperConnectionState.Lost, SessionId);
     }
 
     private void SetState(ZooKeeperConnectionState state, long session)

@@ -39,6 +39,23 @@ public sealed class ZooKeeperClientOptions
     /// <summary>Resume this session instead of creating one (for tools and tests; see <see cref="ZooKeeperSessionCredentials"/>).</summary>
     public ZooKeeperSessionCredentials? ResumeSession { get; set; }
 
+    /// <summary>
+    /// Credentials presented on every connection, before any request (see <see cref="ZooKeeperAuthInfo"/>). A scheme the
+    /// servers reject ends the client for good (<see cref="AuthFailedException"/> from every call, no reconnect storm).
+    /// Never logged.
+    /// </summary>
+    public IList<ZooKeeperAuthInfo> AuthInfo { get; } = [];
+
+    /// <summary>
+    /// The access control list of every node the client creates. Default: <see cref="ZooKeeperAcl.CreatorAll"/> when
+    /// <see cref="AuthInfo"/> has credentials (a client without them can then neither read, write nor delete what this
+    /// one created), else <see cref="ZooKeeperAcl.OpenUnsafe"/>.
+    /// </summary>
+    public IReadOnlyList<ZooKeeperAcl>? Acl { get; set; }
+
+    /// <summary>The list the client's creates carry (see <see cref="Acl"/>).</summary>
+    internal IReadOnlyList<ZooKeeperAcl> EffectiveAcl => Acl ?? (AuthInfo.Count > 0 ? ZooKeeperAcl.CreatorAll : ZooKeeperAcl.OpenUnsafe);
+
     /// <summary>Where the client logs connection changes. Default: nowhere.</summary>
     public ILogger? Logger { get; set; }
 }

@@ -265,6 +265,11 @@ internal sealed class ZooKeeperConnection
 
                 return;
             case SpecialXid.Auth:
+                if (error != 0)
+                {
+                    _owner.OnAuthFailed((KeeperErrorCode)error);
+                }
+
                 return;
             case SpecialXid.SetWatches:
                 if (error != 0)

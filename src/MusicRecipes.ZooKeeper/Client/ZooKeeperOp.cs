@@ -54,13 +54,13 @@ public sealed class ZooKeeperOp
     internal static bool IsSequential(CreateMode mode) => mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential;
 
     /// <summary>Writes the operation's request record (not its MultiHeader) with the server path.</summary>
-    internal void WriteBody(JuteWriter writer, string serverPath)
+    internal void WriteBody(JuteWriter writer, string serverPath, IReadOnlyList<ZooKeeperAcl> acl)
     {
         switch (OpCode)
         {
             case Protocol.OpCode.Create2:
             case Protocol.OpCode.CreateContainer:
-                Requests.WriteCreate(writer, serverPath, Data, Mode);
+                Requests.WriteCreate(writer, serverPath, Data, Mode, acl);
                 break;
             case Protocol.OpCode.Delete:
             case Protocol.OpCode.Check:

@@ -43,6 +43,7 @@ public class KeeperException : Exception
         KeeperErrorCode.OperationTimeout => new OperationTimeoutException(path, message),
         KeeperErrorCode.SessionMoved => new SessionMovedException(path),
         KeeperErrorCode.NoAuth => new NoAuthException(path),
+        KeeperErrorCode.AuthFailed => new AuthFailedException(path, message),
         KeeperErrorCode.BadArguments => new BadArgumentsException(path, message),
         _ => new KeeperException(code, path, message, innerException),
     };

@@ -64,15 +64,6 @@ internal sealed class JuteWriter
         }
     }
 
-    /// <summary>Writes the ACL "world:anyone, all permissions" (OPEN_ACL_UNSAFE), the only ACL this client sets.</summary>
-    public void WriteOpenAcl()
-    {
-        WriteInt(1);
-        WriteInt(31);
-        WriteString("world");
-        WriteString("anyone");
-    }
-
     /// <summary>Overwrites a big-endian int at <paramref name="offset"/> (used for the frame length).</summary>
     public void PatchInt(int offset, int value)
     {

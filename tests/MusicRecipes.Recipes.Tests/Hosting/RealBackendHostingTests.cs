@@ -3,6 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using MusicRecipes.ZooKeeper;
 using MusicRecipes.Hosting;
 using MusicRecipes.Recipes.Tests.Infrastructure.Real;
 
@@ -46,6 +49,51 @@ public sealed class RealBackendHostingTests(RealBackendServers servers)
         Assert.Equal("1/1", entry.Data["cassandra.nodesUp"]);
         Assert.StartsWith("0x", (string)entry.Data["zookeeper.session"], StringComparison.Ordinal);
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task ZooKeeper_credentials_from_configuration_guard_the_locks_and_never_show_in_logs_or_health_data()
+    {
+        const string secret = "pa55-never-logged";
+        var root = "/auth-tests-" + Guid.NewGuid().ToString("N")[..8]; // top level: its creator-only ACL must not close a path other tests share
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddFakeLogging();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Music:Backend"] = "Cassandra+ZooKeeper",
+            ["Music:Cassandra:ContactPoints:0"] = "127.0.0.1",
+            ["Music:Cassandra:Port"] = RealBackendServers.CassandraPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Music:Cassandra:Keyspace"] = NewKeyspace(),
+            ["Music:Cassandra:ReplicationFactor"] = "1",
+            ["Music:ZooKeeper:ConnectionString"] = servers.ZooKeeperConnectionString,
+            ["Music:ZooKeeper:RootPath"] = root,
+            ["Music:ZooKeeper:Username"] = "orders",
+            ["Music:ZooKeeper:Password"] = secret,
+        });
+        builder.Services.AddMusic();
+        builder.Services.AddHealthChecks().AddMusicHealthChecks();
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var client = host.Services.GetRequiredService<IMusicClient>();
+        Assert.Equal(1, await IncrementAsync(client, "auth:counter"));
+
+        // A client without the credentials cannot even list the lock queues.
+        await using (var stranger = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectionString = servers.ZooKeeperConnectionString }))
+        {
+            await Assert.ThrowsAsync<NoAuthException>(() => stranger.GetChildrenAsync(root));
+        }
+
+        var health = (await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["music"];
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.DoesNotContain(secret, health.Description ?? string.Empty);
+        Assert.DoesNotContain(health.Data.Values, v => v.ToString()!.Contains(secret, StringComparison.Ordinal));
+        await host.StopAsync();
+
+        var logs = host.Services.GetFakeLogCollector().GetSnapshot();
+        Assert.NotEmpty(logs);
+        Assert.DoesNotContain(logs, r => r.Message.Contains(secret, StringComparison.Ordinal) || (r.Exception?.ToString().Contains(secret, StringComparison.Ordinal) ?? false));
     }
 
     [Theory]
