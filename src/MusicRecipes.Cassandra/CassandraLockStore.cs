@@ -64,6 +64,7 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
     private readonly ConcurrentDictionary<string, byte> _removedBySelf = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _aliveUntil = new(StringComparer.Ordinal);
     private readonly OrphanRowSweeper _orphans;
+    private int _disposed;
     private readonly AsyncInitializer<LockStatements> _statements;
 
     /// <summary>Creates the store; the schema is created (if allowed) and the session opened on first use.</summary>
@@ -388,6 +389,11 @@ public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // a client that owns the store disposes it, and so may an `await using` of the caller's
+        }
+
         await _session.DisposeAsync().ConfigureAwait(false);
         await _orphans.DisposeAsync().ConfigureAwait(false);
         _statements.Dispose();

@@ -1,8 +1,12 @@
+using System.Security.Authentication;
+using MusicRecipes.Cql;
+
 namespace MusicRecipes.Hosting;
 
 /// <summary>
 /// Runs a backend's asynchronous connect with a bound, so a host whose servers are unreachable fails at start-up (or at
-/// its first MUSIC call) with a message naming them, instead of hanging. Nothing here blocks a thread.
+/// its first MUSIC call) with a message naming them, instead of hanging. Credentials the servers refuse are an
+/// <see cref="AuthenticationException"/>, not "unavailable": nothing retries them. Nothing here blocks a thread.
 /// </summary>
 internal static class BackendConnect
 {
@@ -14,9 +18,17 @@ internal static class BackendConnect
         {
             return await connect(bound.Token).WaitAsync(timeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception ex) when (IsRefusedCredentials(ex))
+        {
+            // Not "unavailable": retrying would only be refused again (and hammer the servers); the configuration is wrong.
+            throw new AuthenticationException(describeFailure(ex), ex);
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException and not MusicUnavailableException && !cancellationToken.IsCancellationRequested)
         {
             throw new MusicUnavailableException(describeFailure(ex), ex);
         }
     }
+
+    private static bool IsRefusedCredentials(Exception ex) =>
+        ex is CqlAuthenticationException or ZooKeeper.AuthFailedException || (ex.InnerException is { } inner && IsRefusedCredentials(inner));
 }

@@ -70,6 +70,7 @@ internal static class CassandraNodeConfig
             dynamic_snitch_badness_threshold: 0.1
             tombstone_warn_threshold: 100000
             tombstone_failure_threshold: 1000000
+            authenticator: {(options.PasswordAuthentication ? "PasswordAuthenticator" : "AllowAllAuthenticator")}
             """;
         File.WriteAllText(Path.Combine(conf, "cassandra.yaml"), yaml + "\n");
         File.WriteAllText(Path.Combine(conf, "cassandra-rackdc.properties"), $"dc={options.DataCenterOf(node)}\nrack=rack1\n");

@@ -100,7 +100,10 @@ public sealed class CassandraTestCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Session options pointing at every node, with a request timeout above the servers' own timeouts.</summary>
+    /// <summary>
+    /// Session options pointing at every node, with a request timeout above the servers' own timeouts (and the
+    /// superuser's login where the nodes require one).
+    /// </summary>
     public CqlSessionOptions CreateSessionOptions()
     {
         var options = new CqlSessionOptions
@@ -117,6 +120,7 @@ public sealed class CassandraTestCluster : IAsyncDisposable
             options.ContactPoints.Add(contact);
         }
 
+        LogInAsSuperuser(options);
         return options;
     }
 
@@ -246,7 +250,18 @@ public sealed class CassandraTestCluster : IAsyncDisposable
             HeartbeatInterval = TimeSpan.Zero,
         };
         options.ContactPoints.Add(AddressOf(node));
+        LogInAsSuperuser(options);
         return options;
+    }
+
+    /// <summary>A kit session logs in where the nodes require it (<see cref="CassandraTestClusterOptions.PasswordAuthentication"/>).</summary>
+    private void LogInAsSuperuser(CqlSessionOptions options)
+    {
+        if (Options.PasswordAuthentication)
+        {
+            options.Username = CassandraTestClusterOptions.SuperuserName;
+            options.Password = CassandraTestClusterOptions.SuperuserName;
+        }
     }
 
     /// <summary>Polls until the node accepts a CQL connection and answers a query on system.local.</summary>

@@ -61,6 +61,16 @@ public sealed class CassandraTestClusterOptions
     /// <summary>Where node directories go; a fresh temporary folder by default. Deleted on dispose.</summary>
     public string? BaseDirectory { get; set; }
 
+    /// <summary>
+    /// Whether the nodes require a login (<c>authenticator: PasswordAuthenticator</c>, as production clusters do). The
+    /// kit's own sessions log in as Cassandra's default superuser (<see cref="SuperuserName"/>), which the node creates
+    /// about 10 s after it starts serving; the cluster counts as up once that login works. Default false.
+    /// </summary>
+    public bool PasswordAuthentication { get; set; }
+
+    /// <summary>The default superuser of a node with <see cref="PasswordAuthentication"/> ("cassandra", password the same).</summary>
+    public const string SuperuserName = "cassandra";
+
     /// <summary>How long to wait for the whole cluster to be up. Default 3 minutes (2 cores, 3 JVMs).</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromMinutes(3);
 

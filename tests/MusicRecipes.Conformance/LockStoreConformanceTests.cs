@@ -121,6 +121,19 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Disposing_a_store_twice_is_harmless_and_ends_its_tickets()
+    {
+        // A store handed to a MusicClient is disposed by the client, and often again by an `await using` of its own.
+        var key = ConformanceKeys.New("dispose");
+        var store = await Backend.CreateStoreAsync();
+        var ticket = await store.EnqueueAsync([key], TicketMode.Exclusive, default);
+        await store.DisposeAsync();
+        await store.DisposeAsync();
+        var lost = Task.Delay(Timeout.Infinite, ticket.LostToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        await lost.WaitAsync(Patience); // a closed store's tickets are lost
+    }
+
+    [Fact]
     public async Task A_waiter_is_woken_when_its_predecessor_leaves()
     {
         var key = ConformanceKeys.New("wake");

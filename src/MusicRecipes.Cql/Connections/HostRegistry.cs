@@ -74,6 +74,12 @@ internal sealed class HostRegistry : IAsyncDisposable
                 await BecomeControlAsync(host, cancellationToken).ConfigureAwait(false);
                 return;
             }
+            catch (CqlAuthenticationException)
+            {
+                // Credentials are the cluster's, not one node's: every other node would refuse them too. Said at once,
+                // as itself, not buried in a "no host available" (and not tried on every node, then again and again).
+                throw;
+            }
             catch (Exception e) when (e is CqlException or IOException)
             {
                 errors[host.EndPoint] = e;
