@@ -12,7 +12,7 @@ namespace MusicRecipes.InMemory;
 /// Expiry and forced removal signal the owner's ticket at once, as a ZooKeeper watch on the owner's node would
 /// (rule 6), and record nothing, so the keys stay unsynced (rule 3).
 /// </remarks>
-internal sealed class InMemoryLockService : IDisposable
+internal sealed partial class InMemoryLockService : IDisposable
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, KeyQueue> _queues = new(StringComparer.Ordinal);
@@ -229,86 +229,7 @@ internal sealed class InMemoryLockService : IDisposable
         }
     }
 
-    public LockTicket[] TicketsOf(LockSession session)
-    {
-        lock (_gate)
-        {
-            return session.Tickets.Values.ToArray();
-        }
-    }
-
-    public bool IsExpired(LockSession session)
-    {
-        lock (_gate)
-        {
-            return session.Expired;
-        }
-    }
-
-    /// <summary>Expires a session now: its tickets leave every queue and are signalled lost.</summary>
-    public void Expire(LockSession session)
-    {
-        lock (_gate)
-        {
-            if (session.Expired)
-            {
-                return;
-            }
-
-            session.Expired = true;
-            _sessions.Remove(session.Id);
-            foreach (var ticket in session.Tickets.Values.ToArray())
-            {
-                RemoveTicket(ticket);
-                session.NotifyOwner(ticket, LockLossReason.SessionExpired);
-            }
-        }
-    }
-
     public void Dispose() => _sweeper.Dispose();
-
-    private void ExpireSilentSessions()
-    {
-        lock (_gate)
-        {
-            foreach (var session in _sessions.Values.ToArray())
-            {
-                if (_options.TimeProvider.GetElapsedTime(session.LastHeartbeat) > _options.SessionTimeout)
-                {
-                    Expire(session);
-                }
-            }
-        }
-    }
-
-    private void RemoveTicket(LockTicket ticket)
-    {
-        foreach (var position in ticket.Positions)
-        {
-            var entries = QueueOf(position.Key).Entries;
-            if (entries.TryGetValue(position.Ordinal, out var slot) && slot.Ticket == ticket)
-            {
-                entries.Remove(position.Ordinal);
-                foreach (var watcher in slot.Watchers)
-                {
-                    watcher.TrySetResult();
-                }
-            }
-        }
-
-        if (_sessions.TryGetValue(ticket.SessionId, out var session))
-        {
-            session.Tickets.Remove(ticket.Id);
-        }
-    }
-
-    private void NotifyOwner(LockTicket ticket, LockLossReason reason)
-    {
-        if (_sessions.TryGetValue(ticket.SessionId, out var session))
-        {
-            session.NotifyOwner(ticket, reason);
-        }
-    }
 
     private static void RecordCleanReleaseLocked(KeyQueue queue, long ordinal, long? lastWrite)
     {

@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MusicRecipes.Recipes.Internal;
+using MusicRecipes.Recipes.Locks;
+
+namespace MusicRecipes.Recipes.Queue;
+
+// Claiming: each item is a key of its own, claimed under the item's lock (rule 1) and settled at the claim's fencing
+// timestamp; a claim whose hold was lost is put back, and orphans of crashed workers are adopted.
+public sealed partial class MusicWorkQueue
+{
+    /// <summary>
+    /// One discovery round: claims the first claimable item and returns the claim (holding the item's lock), or
+    /// <c>null</c> when nothing is claimable right now.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// await using var claim = await queue.TryClaimNextAsync(ct);
+    /// if (claim is not null) { await ProcessAsync(claim.Item, ct); await claim.CompleteAsync(ct); }
+    /// </code>
+    /// </example>
+    public async Task<WorkItemClaim?> TryClaimNextAsync(CancellationToken cancellationToken = default)
+    {
+        await _discoveryGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RetryOrphansAsync().ConfigureAwait(false);
+            var producers = await ReadProducersAsync(_client.GetAsync, cancellationToken).ConfigureAwait(false);
+
+            // Start at a random producer so workers of many sites spread over the producers instead of all
+            // contending for the same first item.
+            var offset = producers.Length == 0 ? 0 : Random.Shared.Next(producers.Length);
+            for (var i = 0; i < producers.Length; i++)
+            {
+                var producer = producers[(i + offset) % producers.Length];
+                var claim = await TryClaimFromAsync(producer, cancellationToken).ConfigureAwait(false);
+                if (claim is not null)
+                {
+                    return claim;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            _discoveryGate.Release();
+        }
+    }
+
+    /// <summary>Waits (polling with backoff: MUSIC has no watch on data) until an item can be claimed, and claims it.</summary>
+    /// <example>
+    /// <code>
+    /// await using var claim = await queue.ClaimNextAsync(stoppingToken);
+    /// </code>
+    /// </example>
+    public async Task<WorkItemClaim> ClaimNextAsync(CancellationToken cancellationToken = default)
+    {
+        var backoff = new Backoff(_options.PollInterval, _options.MaxPollInterval, _options.TimeProvider);
+        while (true)
+        {
+            var claim = await TryClaimNextAsync(cancellationToken).ConfigureAwait(false);
+            if (claim is not null)
+            {
+                return claim;
+            }
+
+            await backoff.DelayAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal void Settle(WorkItemId id)
+    {
+        if (_cursors.TryGetValue(id.Producer, out var cursor))
+        {
+            lock (cursor)
+            {
+                cursor.Settle(id.Sequence);
+            }
+        }
+    }
+
+    internal void EndClaim(WorkItemId id) => _inFlight.TryRemove(id, out _);
+
+    /// <summary>Remembers a claim whose clean-up failed (for example while this site was cut off), to retry it.</summary>
+    internal void AdoptOrphan(WorkItemClaim claim) => _orphans.TryAdd(claim, 0);
+
+    internal void ForgetOrphan(WorkItemClaim claim) => _orphans.TryRemove(claim, out _);
+
+    private async Task RetryOrphansAsync()
+    {
+        foreach (var claim in _orphans.Keys)
+        {
+            try
+            {
+                await claim.CleanUpAsync().ConfigureAwait(false);
+                _orphans.TryRemove(claim, out _);
+            }
+            catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
+            {
+                _logger.CleanupFails(ex, claim.Item.Id);
+            }
+        }
+    }
+
+    private async Task<WorkItemClaim?> TryClaimFromAsync(string producer, CancellationToken cancellationToken)
+    {
+        var cursor = _cursors.GetOrAdd(producer, static _ => new ProducerCursor());
+        var mark = DecodeMark(await _client.GetAsync(RecipeKeys.QueueHighWaterMark(Name, producer), cancellationToken).ConfigureAwait(false));
+        long from;
+        lock (cursor)
+        {
+            from = cursor.LowWater + 1;
+        }
+
+        for (var sequence = from; sequence <= mark; sequence++)
+        {
+            var id = new WorkItemId(producer, sequence);
+            bool settled;
+            lock (cursor)
+            {
+                settled = cursor.IsSettled(sequence);
+            }
+
+            if (settled || _inFlight.ContainsKey(id))
+            {
+                continue;
+            }
+
+            // The payload is immutable and eventual-only; missing here means it has not reached this site yet.
+            var payload = await _client.GetAsync(RecipeKeys.QueuePayload(Name, producer, sequence), cancellationToken).ConfigureAwait(false);
+            if (payload is null)
+            {
+                continue;
+            }
+
+            var claim = await TryClaimAsync(new WorkItem(Name, id, payload), cancellationToken).ConfigureAwait(false);
+            if (claim is not null)
+            {
+                return claim;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<WorkItemClaim?> TryClaimAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        var stateKey = RecipeKeys.QueueState(Name, item.Id.Producer, item.Id.Sequence);
+        MusicCriticalSection? section;
+        try
+        {
+            section = await new MusicMutex(_client, new[] { stateKey }, _logger).TryAcquireAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LockLostException ex)
+        {
+            // Our session ended under the attempt; the next round uses a fresh session.
+            _logger.SessionLostWhileTrying(ex, WorkerId, item.Id);
+            return null;
+        }
+
+        if (section is null)
+        {
+            return null; // a live worker holds it
+        }
+
+        using var activity = RecipeTelemetry.Start("music.recipe.queue.claim", "work-queue", _client);
+        activity?.SetTag(RecipeTelemetry.QueueTag, Name);
+        activity?.SetTag(RecipeTelemetry.ItemTag, item.Id.ToString());
+        activity?.SetTag(RecipeTelemetry.FencingTag, section.FencingToken.Value);
+        try
+        {
+            var status = await section.GetJsonAsync<WorkItemStatus>(stateKey, cancellationToken: cancellationToken).ConfigureAwait(false) ?? WorkItemStatus.Submitted;
+            if (status.State == WorkItemState.Done || status.DeclinedBy.Contains(WorkerId, StringComparer.Ordinal))
+            {
+                activity?.SetTag(RecipeTelemetry.OutcomeTag, status.State == WorkItemState.Done ? "done" : "declined");
+                await section.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+                Settle(item.Id);
+                return null;
+            }
+
+            // Claimed by someone else, yet we hold the lock: that worker lost its lock (crashed or expired) mid-item.
+            var recoveredFrom = status.State == WorkItemState.Claimed ? status.Worker : null;
+            var claimed = new WorkItemStatus(WorkItemState.Claimed, WorkerId, section.FencingToken.Value, status.Attempt + 1, status.DeclinedBy);
+            await section.PutJsonAsync(stateKey, claimed, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _inFlight[item.Id] = 0;
+            var outcome = recoveredFrom is null ? "claimed" : "recovered";
+            activity?.SetTag(RecipeTelemetry.OutcomeTag, outcome);
+            RecipeTelemetry.QueueItems.Add(1, new KeyValuePair<string, object?>(RecipeTelemetry.OutcomeTag, outcome));
+            if (recoveredFrom is not null)
+            {
+                _logger.Recovers(WorkerId, item.Id, recoveredFrom, claimed.Attempt);
+            }
+
+            return new WorkItemClaim(this, item, section, stateKey, claimed, recoveredFrom);
+        }
+        catch (Exception ex)
+        {
+            RecipeTelemetry.Fail(activity, ex);
+            await ReleaseQuietlyAsync(section).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task ReleaseQuietlyAsync(MusicCriticalSection section)
+    {
+        try
+        {
+            await section.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
+        {
+            // The ticket stays until the session ends; the item is then recovered by whoever locks it next.
+            _logger.CouldNotRelease(ex, Name);
+        }
+    }
+}

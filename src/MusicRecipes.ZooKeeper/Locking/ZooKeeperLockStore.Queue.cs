@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using MusicRecipes.Locking;
+
+namespace MusicRecipes.ZooKeeper;
+
+// Reading the queues: strong head checks (sync first, rule 1), event-driven waits on the predecessor (rule 5), and
+// the paths and names of key and ticket nodes.
+public sealed partial class ZooKeeperLockStore
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// A <c>sync</c> (rule 1) and, pipelined behind it on the same connection, the children of each key node and each
+    /// key node's data and version — one round trip. The client records its acquisition over exactly that version.
+    /// </remarks>
+    public Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return GuardTicketAsync(ticket, HeadCheck.Gone, async () =>
+        {
+            if (IsGoneLocally(ticket))
+            {
+                return HeadCheck.Gone;
+            }
+
+            // One round trip: the sync and, behind it on the same connection, every queue and every key state.
+            var keyPaths = ticket.Positions.Select(p => KeyPath(p.Key)).ToArray();
+            var (children, nodes) = await _client.ReadAfterSyncAsync(_root, keyPaths, keyPaths, cancellationToken).ConfigureAwait(false);
+            var status = HeadStatus.Head;
+            for (var i = 0; i < ticket.Positions.Count; i++)
+            {
+                var position = ticket.Positions[i];
+                var queue = children[i] is { } listed ? ToQueue(listed.Children) : [];
+                if (!queue.Any(e => e.Ordinal == position.Ordinal && e.TicketId == ticket.Id))
+                {
+                    await NoticeGoneAsync(ticket).ConfigureAwait(false);
+                    return HeadCheck.Gone;
+                }
+
+                if (!ticket.HoldRule.CanHoldBehind(queue.TakeWhile(e => e.Ordinal < position.Ordinal).Select(e => e.TicketId).ToArray()))
+                {
+                    status = HeadStatus.Waiting;
+                }
+            }
+
+            if (status == HeadStatus.Waiting)
+            {
+                return HeadCheck.Waiting;
+            }
+
+            // Read after the queues on the same server, so they include the previous holder's last record.
+            var states = nodes.Select(n => n is null ? new VersionedKeyState(KeyLockState.Empty, -1) : new VersionedKeyState(KeyStateRecord.Decode(n.Data), n.Stat.Version)).ToArray();
+            return new HeadCheck(HeadStatus.Head, states);
+        });
+    }
+
+    /// <inheritdoc />
+    public Task WaitForChangeAsync(LockTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return GuardAsync(async () =>
+        {
+            if (IsGoneLocally(ticket) || !_tickets.TryGetValue(ticket.Id, out var tracked))
+            {
+                return true;
+            }
+
+            // Armed before reading, so a departure between the read and the watch still wakes us.
+            var change = tracked.ArmChange();
+            var watching = false;
+            foreach (var position in ticket.Positions)
+            {
+                var queue = await QueueOfAsync(position.Key, cancellationToken).ConfigureAwait(false);
+                if (!queue.Any(e => e.Ordinal == position.Ordinal))
+                {
+                    await NoticeGoneAsync(ticket).ConfigureAwait(false);
+                    return true;
+                }
+
+                // Watch only the tickets whose departure can let ours hold: no herd.
+                var ahead = queue.TakeWhile(e => e.Ordinal < position.Ordinal).ToArray();
+                var blockers = ticket.HoldRule.BlockersAmong(ahead.Select(e => e.TicketId).ToArray());
+                foreach (var blocker in ahead.Where(e => blockers.Contains(e.TicketId)))
+                {
+                    var path = ZooKeeperPath.Combine(KeyPath(position.Key), blocker.Name);
+                    if (await _client.ExistsAsync(path, tracked.PredecessorWatcher, cancellationToken).ConfigureAwait(false) is null)
+                    {
+                        return true; // left between our read and the watch
+                    }
+
+                    watching = true;
+                }
+            }
+
+            if (!watching)
+            {
+                return true; // first everywhere by now: the caller's next head check will say so
+            }
+
+            var lost = Task.Delay(Timeout.Infinite, ticket.LostToken);
+            await Task.WhenAny(change, lost).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<QueueEntry>> ReadQueueAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return GuardAsync<IReadOnlyList<QueueEntry>>(async () =>
+        {
+            await _client.SyncAsync(_root, cancellationToken).ConfigureAwait(false);
+            var queue = await QueueOfAsync(key, cancellationToken).ConfigureAwait(false);
+            var reads = queue.Select(async entry =>
+            {
+                try
+                {
+                    var node = await _client.GetDataAsync(ZooKeeperPath.Combine(KeyPath(key), entry.Name), null, cancellationToken).ConfigureAwait(false);
+                    var record = TicketRecord.TryDecode(node.Data);
+                    return new QueueEntry(entry.TicketId, FormatSessionId(node.Stat.EphemeralOwner), new TicketPosition(key, entry.Ordinal), record?.Keys ?? [key]);
+                }
+                catch (NoNodeException)
+                {
+                    return null; // left while we read
+                }
+            });
+            return (await Task.WhenAll(reads).ConfigureAwait(false)).OfType<QueueEntry>().ToArray();
+        });
+    }
+
+    /// <summary>The queue of a key, first entry first (not synced: callers sync when they need a strong read).</summary>
+    private async Task<IReadOnlyList<QueueNode>> QueueOfAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ToQueue((await _client.GetChildrenAsync(KeyPath(key), null, cancellationToken).ConfigureAwait(false)).Children);
+        }
+        catch (NoNodeException)
+        {
+            return [];
+        }
+    }
+
+    private static List<QueueNode> ToQueue(IReadOnlyList<string> children)
+    {
+        var queue = new List<QueueNode>(children.Count);
+        foreach (var name in children)
+        {
+            if (TicketNodeName.TryParse(name, out var ticketId, out var ordinal))
+            {
+                queue.Add(new QueueNode(name, ticketId, ordinal));
+            }
+        }
+
+        queue.Sort((a, b) => a.Ordinal.CompareTo(b.Ordinal));
+        return queue;
+    }
+
+    private string KeyPath(string key) => ZooKeeperPath.Combine(_root, KeyNodeName.Encode(key));
+
+    private string NodePath(string ticketId, TicketPosition position) =>
+        ZooKeeperPath.Combine(KeyPath(position.Key), TicketNodeName.NameOf(ticketId, position.Ordinal));
+
+    /// <summary>One queue entry as listed: node name, ticket id, ordinal.</summary>
+    private readonly record struct QueueNode(string Name, string TicketId, long Ordinal);
+}
