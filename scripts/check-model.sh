@@ -25,27 +25,15 @@ TIMEOUT=${MODEL_TIMEOUT:-600}
 MEMLIM=${MODEL_MEMLIM:-2048}
 
 # ---------------------------------------------------------------- tools
+# shellcheck source=debian-package.sh
+. scripts/debian-package.sh # the script runs from the repository root (above)
 if ! command -v spin >/dev/null 2>&1; then
   echo "== installing spin (Debian package)"
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || { echo "spin is missing and this is not root: apt-get install -y spin"; exit 2; }
-    SUDO="sudo"
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  if ! $SUDO apt-get install -y spin >/dev/null 2>&1; then
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y spin
-  fi
+  debian_package spin
 fi
 if ! command -v gcc >/dev/null 2>&1; then
   echo "== installing gcc (Spin's verifiers are C programs)"
-  if [ "$(id -u)" -eq 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y gcc libc6-dev >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y gcc libc6-dev; }
-  else
-    echo "gcc is required (apt-get install -y gcc)"; exit 2
-  fi
+  debian_package gcc libc6-dev
 fi
 echo "== $(spin -V 2>&1 | head -1); $(gcc --version | head -1)"
 

@@ -8,14 +8,7 @@ if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null
 fi
 
 echo "== installing chromium (Debian package)"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || { echo "chromium is missing and this is not root: apt-get install -y chromium"; exit 2; }
-  SUDO="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; then
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y --no-install-recommends chromium
-fi
+# shellcheck source=debian-package.sh
+. "$(dirname "$0")/debian-package.sh"
+debian_package chromium
 chromium --version

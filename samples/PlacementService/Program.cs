@@ -1,3 +1,4 @@
+using PlacementService;
 // The multi-site placement service of the MUSIC talk.
 //   dotnet run --project samples/PlacementService                 runs the whole scenario on the embedded default
 //   dotnet run --project samples/PlacementService -- --serve      keeps the three sites serving HTTP until Ctrl+C or SIGTERM
@@ -5,11 +6,6 @@
 //   dotnet run --project samples/PlacementService -- --start-servers     starts a local 3-node Cassandra + 3-node ZooKeeper
 //   dotnet run --project samples/PlacementService -- --cassandra 127.0.0.1,127.0.0.2,127.0.0.3 --zookeeper 127.0.0.1:2181,127.0.0.1:2182,127.0.0.1:2183
 //   or the same in appsettings.json: { "Placement": { "Cassandra": "…", "ZooKeeper": "…" } }
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using PlacementService;
 
 var options = new ScenarioOptions();
 var appSettings = new ConfigurationBuilder().SetBasePath(Directory.GetCurrentDirectory()).AddJsonFile("appsettings.json", optional: true).Build();

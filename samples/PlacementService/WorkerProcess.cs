@@ -1,9 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using MusicRecipes;
 using MusicRecipes.Hosting;
-using MusicRecipes.Recipes.Queue;
 
 namespace PlacementService;
 

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using MusicRecipes.Cql;
-using MusicRecipes.Locking;
 
 namespace MusicRecipes.Cassandra;
 

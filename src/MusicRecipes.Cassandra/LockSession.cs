@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using MusicRecipes.Cql;
 using MusicRecipes.Locking;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using MusicRecipes.Cql.Connections;
 using MusicRecipes.Cql.Protocol;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using MusicRecipes.Locking;
-using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Hosting;
 

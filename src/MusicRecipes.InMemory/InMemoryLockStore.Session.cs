@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MusicRecipes.Locking;
 
 namespace MusicRecipes.InMemory;

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using MusicRecipes.Cql;
 
 namespace MusicRecipes.Testing;

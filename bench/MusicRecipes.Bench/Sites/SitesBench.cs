@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MusicRecipes.Testing;
 
 namespace MusicRecipes.Bench;
 

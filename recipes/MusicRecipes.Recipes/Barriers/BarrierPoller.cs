@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using MusicRecipes.Recipes.Internal;
 using MusicRecipes.Recipes.Locks;
 
 namespace MusicRecipes.Recipes.Barriers;

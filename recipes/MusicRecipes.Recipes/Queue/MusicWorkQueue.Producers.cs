@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using MusicRecipes.Recipes.Internal;
 using MusicRecipes.Recipes.Locks;
 

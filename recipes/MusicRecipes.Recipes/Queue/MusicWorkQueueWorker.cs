@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using MusicRecipes.Recipes.Internal;
 
 namespace MusicRecipes.Recipes.Queue;
 

@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using MusicRecipes.Locking;
 using MusicRecipes.Storage;
 
 namespace MusicRecipes;

@@ -1,8 +1,4 @@
 using System.Buffers.Binary;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MusicRecipes.Cql.Protocol;
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using MusicRecipes.Cql.Protocol;

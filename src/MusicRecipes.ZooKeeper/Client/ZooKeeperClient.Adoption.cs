@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Net;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using MusicRecipes.ZooKeeper.Protocol;
 
 namespace MusicRecipes.ZooKeeper;

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using MusicRecipes.Locking;
 
 namespace MusicRecipes.ZooKeeper;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MusicRecipes.Cql;
-using MusicRecipes.Locking;
 using MusicRecipes.Testing;
 
 namespace MusicRecipes.Cassandra.Tests.Security;

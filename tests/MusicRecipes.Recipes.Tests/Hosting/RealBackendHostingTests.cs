@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 using MusicRecipes.ZooKeeper;
 using MusicRecipes.Hosting;
 using MusicRecipes.Recipes.Tests.Infrastructure.Real;

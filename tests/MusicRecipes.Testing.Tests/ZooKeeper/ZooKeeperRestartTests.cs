@@ -1,4 +1,3 @@
-using MusicRecipes.Testing;
 using System.Text;
 using MusicRecipes.ZooKeeper;
 
