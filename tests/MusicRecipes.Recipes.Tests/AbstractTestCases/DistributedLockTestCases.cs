@@ -274,12 +274,7 @@ public abstract class DistributedLockTestCases : RecipeTestBase
     [Fact]
     public async Task A_wait_whose_session_expires_queues_again_and_still_gets_the_lock()
     {
-        var name = UniqueName("requeue");
-        var held = await (await ProviderAsync(0)).AcquireLockAsync(name, Patience);
-        var waiterClient = await ClientAsync(1);
-        var key = MusicDistributedSynchronizationProvider.GetKey(name);
-        var waiting = new MusicDistributedSynchronizationProvider(waiterClient).CreateLock(name).AcquireAsync().AsTask();
-        await EventuallyAsync(async () => (await waiterClient.GetLockQueueAsync(key)).Count == 2, "the waiter is queued");
+        var (held, waiterClient, key, waiting) = await HoldAndQueueAWaiterAsync("requeue");
         var firstTicket = (await waiterClient.GetLockQueueAsync(key))[1].TicketId;
 
         await Backend.ExpireSessionAsync(waiterClient);
@@ -296,12 +291,7 @@ public abstract class DistributedLockTestCases : RecipeTestBase
     [Fact]
     public async Task A_wait_cut_off_from_the_lock_service_keeps_trying_and_gets_the_lock_after_the_heal()
     {
-        var name = UniqueName("cut");
-        var held = await (await ProviderAsync(0)).AcquireLockAsync(name, Patience);
-        var waiterClient = await ClientAsync(1);
-        var key = MusicDistributedSynchronizationProvider.GetKey(name);
-        var waiting = new MusicDistributedSynchronizationProvider(waiterClient).CreateLock(name).AcquireAsync().AsTask();
-        await EventuallyAsync(async () => (await waiterClient.GetLockQueueAsync(key)).Count == 2, "the waiter is queued");
+        var (held, waiterClient, _, waiting) = await HoldAndQueueAWaiterAsync("cut");
 
         // Cut off, the waiter's session ends and its attempts to queue again fail: an infinite wait must not give up.
         await Backend.CutOffAsync(1);
@@ -331,6 +321,18 @@ public abstract class DistributedLockTestCases : RecipeTestBase
         await second.PutStringAsync("next");
         Assert.Equal("next", await second.GetStringAsync());
         await Assert.ThrowsAsync<LockLostException>(() => first.PutStringAsync("too late"));
+    }
+
+    /// <summary>A lock held at site 0 and an infinite wait for it at site 1, once the waiter's ticket is queued.</summary>
+    private async Task<(IDistributedSynchronizationHandle Held, IMusicClient WaiterClient, string Key, Task<MusicDistributedLockHandle> Waiting)> HoldAndQueueAWaiterAsync(string prefix)
+    {
+        var name = UniqueName(prefix);
+        var held = await (await ProviderAsync(0)).AcquireLockAsync(name, Patience);
+        var waiterClient = await ClientAsync(1);
+        var key = MusicDistributedSynchronizationProvider.GetKey(name);
+        var waiting = new MusicDistributedSynchronizationProvider(waiterClient).CreateLock(name).AcquireAsync().AsTask();
+        await EventuallyAsync(async () => (await waiterClient.GetLockQueueAsync(key)).Count == 2, "the waiter is queued");
+        return (held, waiterClient, key, waiting);
     }
 
     /// <summary>The name locks: a second provider cannot take it while held, and can once released.</summary>

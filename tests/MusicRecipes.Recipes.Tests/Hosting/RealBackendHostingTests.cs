@@ -58,15 +58,9 @@ public sealed class RealBackendHostingTests(RealBackendServers servers)
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddFakeLogging();
+        builder.Configuration.AddInMemoryCollection(ServerSettings("Cassandra+ZooKeeper", root));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Music:Backend"] = "Cassandra+ZooKeeper",
-            ["Music:Cassandra:ContactPoints:0"] = "127.0.0.1",
-            ["Music:Cassandra:Port"] = RealBackendServers.CassandraPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Music:Cassandra:Keyspace"] = NewKeyspace(),
-            ["Music:Cassandra:ReplicationFactor"] = "1",
-            ["Music:ZooKeeper:ConnectionString"] = servers.ZooKeeperConnectionString,
-            ["Music:ZooKeeper:RootPath"] = root,
             ["Music:ZooKeeper:Username"] = "orders",
             ["Music:ZooKeeper:Password"] = secret,
         });
@@ -101,17 +95,8 @@ public sealed class RealBackendHostingTests(RealBackendServers servers)
     public async Task Configuration_selects_the_backend(string backend)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Music:Backend"] = backend,
-            ["Music:Cassandra:ContactPoints:0"] = "127.0.0.1",
-            ["Music:Cassandra:Port"] = RealBackendServers.CassandraPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Music:Cassandra:Keyspace"] = NewKeyspace(),
-            ["Music:Cassandra:ReplicationFactor"] = "1",
-            ["Music:Cassandra:LockSessionTimeout"] = "00:00:05",
-            ["Music:ZooKeeper:ConnectionString"] = servers.ZooKeeperConnectionString,
-            ["Music:ZooKeeper:RootPath"] = "/hosting-tests/config",
-        });
+        builder.Configuration.AddInMemoryCollection(ServerSettings(backend, "/hosting-tests/config"));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Music:Cassandra:LockSessionTimeout"] = "00:00:05" });
         builder.Services.AddMusic();
         builder.Services.AddHealthChecks().AddMusicHealthChecks();
         using var host = builder.Build();
@@ -137,6 +122,18 @@ public sealed class RealBackendHostingTests(RealBackendServers servers)
     }
 
     /// <summary>One critical section: read the counter at QUORUM, write it back incremented, release.</summary>
+    /// <summary>Configuration of <paramref name="backend"/> on the suite's servers, a keyspace of its own and <paramref name="lockRoot"/>.</summary>
+    private Dictionary<string, string?> ServerSettings(string backend, string lockRoot) => new()
+    {
+        ["Music:Backend"] = backend,
+        ["Music:Cassandra:ContactPoints:0"] = "127.0.0.1",
+        ["Music:Cassandra:Port"] = RealBackendServers.CassandraPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Music:Cassandra:Keyspace"] = NewKeyspace(),
+        ["Music:Cassandra:ReplicationFactor"] = "1",
+        ["Music:ZooKeeper:ConnectionString"] = servers.ZooKeeperConnectionString,
+        ["Music:ZooKeeper:RootPath"] = lockRoot,
+    };
+
     private static async Task<int> IncrementAsync(IMusicClient client, string key)
     {
         var lockRef = await client.CreateLockRefAsync([key]);
