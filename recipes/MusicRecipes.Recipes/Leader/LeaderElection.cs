@@ -164,7 +164,8 @@ public sealed class LeaderElection
     /// <summary>
     /// Runs <paramref name="leaderWork"/> each time this participant leads, until <paramref name="cancellationToken"/>
     /// is cancelled. The work's token is cancelled the moment leadership is lost; when the work returns (or throws),
-    /// the participant steps down and re-enters the election. Backend failures are retried with backoff.
+    /// the participant steps down and re-enters the election after <see cref="LeaderElectionOptions.RetryDelay"/>
+    /// (work that returns at once never makes back-to-back election rounds). Backend failures are retried with backoff.
     /// </summary>
     /// <example>
     /// <code>
@@ -209,7 +210,14 @@ public sealed class LeaderElection
             }
             else
             {
+                // One retry delay between terms even when the work returned at once: a lone participant is elected
+                // again straight away, and without a pause a work that returns immediately would run election rounds
+                // back to back against the lock service.
                 backoff.Reset();
+                if (!await PauseAsync(_options.RetryDelay, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
         }
     }
@@ -311,6 +319,20 @@ public sealed class LeaderElection
         catch (Exception ex)
         {
             _logger.HandlerFailed(ex, name, ParticipantId, Group);
+        }
+    }
+
+    /// <summary>Waits <paramref name="delay"/> on the recipe's clock; false when cancelled meanwhile.</summary>
+    private async Task<bool> PauseAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using MusicRecipes.Recipes.Leader;
 
 namespace MusicRecipes.Recipes.Tests.AbstractTestCases;
@@ -11,6 +12,29 @@ public abstract class LeaderElectionTestCases : RecipeTestBase
         RetryDelay = TimeSpan.FromMilliseconds(20),
         MaxRetryDelay = TimeSpan.FromMilliseconds(200),
     };
+
+    [Fact]
+    public async Task Work_that_returns_at_once_is_not_re_elected_back_to_back()
+    {
+        // The election's delays run on a fake clock: a second term may start only once it has moved a retry delay.
+        var clock = new FakeTimeProvider();
+        var options = FastOptions("lone");
+        options.TimeProvider = clock;
+        var election = new LeaderElection(await ClientAsync(0), UniqueName("group"), options);
+        var terms = 0;
+        using var stop = new CancellationTokenSource();
+        var run = election.RunAsync((_, _) => { Interlocked.Increment(ref terms); return Task.CompletedTask; }, stop.Token);
+
+        await EventuallyAsync(() => Volatile.Read(ref terms) >= 1, "the lone participant leads");
+        await Task.Delay(500); // without the pause, dozens of terms in this time
+        Assert.Equal(1, Volatile.Read(ref terms));
+        clock.Advance(options.RetryDelay);
+        await EventuallyAsync(() => Volatile.Read(ref terms) >= 2, "it leads again once the delay has passed");
+
+        stop.Cancel();
+        clock.Advance(options.RetryDelay);
+        await WithinPatience(run, "the election stops");
+    }
 
     [Fact]
     public async Task Never_two_valid_leaders_and_fencing_increases_under_expiry_cutoff_and_crash()
