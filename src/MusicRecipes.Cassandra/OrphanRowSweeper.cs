@@ -21,8 +21,6 @@ internal sealed class OrphanRowSweeper(Func<OrphanRow, CancellationToken, Task> 
     private Task _background = Task.CompletedTask;
     private bool _sweeping;
 
-    public bool IsEmpty => _rows.IsEmpty;
-
     public void Add(string key, long ordinal, string ticketId) => _rows.Enqueue(new OrphanRow(key, ordinal, ticketId));
 
     /// <summary>Queues every row of tickets that were lost with their session, and sweeps them in the background.</summary>

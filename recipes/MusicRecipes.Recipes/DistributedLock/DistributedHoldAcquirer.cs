@@ -81,6 +81,7 @@ internal sealed class DistributedHoldAcquirer
         cancellationToken.ThrowIfCancellationRequested();
         var started = _time.GetTimestamp();
         var unreachable = 0;
+        var unreachableBackoff = new Backoff(RetryDelay, MaxRetryDelay, _time);
         for (var attempt = 0; ; attempt++)
         {
             var remaining = Remaining(timeout, started);
@@ -100,10 +101,8 @@ internal sealed class DistributedHoldAcquirer
             }
             catch (MusicException ex) when (ex is MusicUnavailableException or MusicTimeoutException && Remaining(timeout, started) != TimeSpan.Zero)
             {
-                unreachable++;
-                _logger.RetryingUnreachable(ex, Name, unreachable);
-                var delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, RetryDelay.Ticks << Math.Min(unreachable, 10)));
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                _logger.RetryingUnreachable(ex, Name, ++unreachable);
+                await unreachableBackoff.DelayAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -176,6 +176,7 @@ public sealed class LeaderElection
     {
         ArgumentNullException.ThrowIfNull(leaderWork);
         var backoff = new Backoff(_options.RetryDelay, _options.MaxRetryDelay, _options.TimeProvider);
+        var betweenTerms = new Backoff(_options.RetryDelay, _options.RetryDelay, _options.TimeProvider);
         while (!cancellationToken.IsCancellationRequested)
         {
             LeadershipTerm term;
@@ -214,7 +215,7 @@ public sealed class LeaderElection
                 // again straight away, and without a pause a work that returns immediately would run election rounds
                 // back to back against the lock service.
                 backoff.Reset();
-                if (!await PauseAsync(_options.RetryDelay, cancellationToken).ConfigureAwait(false))
+                if (!await DelayAsync(betweenTerms, cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -319,20 +320,6 @@ public sealed class LeaderElection
         catch (Exception ex)
         {
             _logger.HandlerFailed(ex, name, ParticipantId, Group);
-        }
-    }
-
-    /// <summary>Waits <paramref name="delay"/> on the recipe's clock; false when cancelled meanwhile.</summary>
-    private async Task<bool> PauseAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return false;
         }
     }
 

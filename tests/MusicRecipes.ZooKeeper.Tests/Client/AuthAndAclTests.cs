@@ -22,12 +22,12 @@ public sealed class AuthAndAclTests(ZooKeeperEnsembleFixture fixture)
     public async Task Nodes_created_with_credentials_are_closed_to_clients_without_them_or_with_a_wrong_password()
     {
         var root = ZooKeeperEnsembleFixture.UniqueRoot();
-        await using var owner = await ConnectAsync(ZooKeeperAuthInfo.Digest(User, Secret));
+        await using var owner = await fixture.ConnectAsync(auth: ZooKeeperAuthInfo.Digest(User, Secret));
         await owner.CreateAsync(root, "state"u8.ToArray(), CreateMode.Persistent);
         await owner.CreateAsync(root + "/ticket", default, CreateMode.Ephemeral);
 
         await using var anonymous = await fixture.ConnectAsync();
-        await using var impostor = await ConnectAsync(ZooKeeperAuthInfo.Digest(User, "guessed"));
+        await using var impostor = await fixture.ConnectAsync(auth: ZooKeeperAuthInfo.Digest(User, "guessed"));
         foreach (var stranger in new[] { anonymous, impostor })
         {
             await Assert.ThrowsAsync<NoAuthException>(() => stranger.GetDataAsync(root));
@@ -36,7 +36,7 @@ public sealed class AuthAndAclTests(ZooKeeperEnsembleFixture fixture)
             await Assert.ThrowsAsync<NoAuthException>(() => stranger.CreateAsync(root + "/intruder", default, CreateMode.Persistent));
         }
 
-        await using var colleague = await ConnectAsync(ZooKeeperAuthInfo.Digest(User, Secret));
+        await using var colleague = await fixture.ConnectAsync(auth: ZooKeeperAuthInfo.Digest(User, Secret));
         Assert.Equal("state"u8.ToArray(), (await colleague.GetDataAsync(root)).Data.ToArray());
         await colleague.DeleteAsync(root + "/ticket");
     }
@@ -46,7 +46,7 @@ public sealed class AuthAndAclTests(ZooKeeperEnsembleFixture fixture)
     {
         var root = ZooKeeperEnsembleFixture.UniqueRoot();
         await using var link = TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, Port(fixture.Ensemble.ConnectionStringFor(0))));
-        await using var owner = await ConnectAsync(ZooKeeperAuthInfo.Digest(User, Secret), "127.0.0.1:" + link.Port.ToString(CultureInfo.InvariantCulture));
+        await using var owner = await fixture.ConnectAsync("127.0.0.1:" + link.Port.ToString(CultureInfo.InvariantCulture), auth: ZooKeeperAuthInfo.Digest(User, Secret));
         await owner.CreateAsync(root, "v1"u8.ToArray(), CreateMode.Persistent);
         var session = owner.SessionId;
         var states = new StateRecorder(owner);
@@ -61,13 +61,7 @@ public sealed class AuthAndAclTests(ZooKeeperEnsembleFixture fixture)
     [Fact]
     public async Task A_scheme_the_servers_refuse_ends_the_client_with_a_clear_error_and_no_reconnects()
     {
-        await using var refused = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
-        {
-            ConnectionString = fixture.ConnectionString,
-            SessionTimeout = TimeSpan.FromSeconds(6),
-            ConnectionTimeout = TimeSpan.FromSeconds(20),
-            AuthInfo = { new ZooKeeperAuthInfo("no-such-scheme", "orders:topsecret"u8.ToArray()) },
-        });
+        await using var refused = await fixture.ConnectAsync(auth: new ZooKeeperAuthInfo("no-such-scheme", "orders:topsecret"u8.ToArray()));
         var states = new StateRecorder(refused);
 
         var error = await Eventually.Within(RetryUntilAuthFailedAsync(refused), TimeSpan.FromSeconds(20), "the refusal reaches the caller");
@@ -83,13 +77,13 @@ public sealed class AuthAndAclTests(ZooKeeperEnsembleFixture fixture)
     public async Task A_lock_store_with_credentials_keeps_its_tickets_and_key_states_from_a_store_without_them()
     {
         var root = ZooKeeperEnsembleFixture.UniqueRoot();
-        await using var owner = ZooKeeperLockStore.Create(Options(ZooKeeperAuthInfo.Digest(User, Secret)), new ZooKeeperLockStoreOptions { RootPath = root });
+        await using var owner = ZooKeeperLockStore.Create(fixture.ClientOptions(auth: ZooKeeperAuthInfo.Digest(User, Secret)), new ZooKeeperLockStoreOptions { RootPath = root });
         var ticket = await owner.EnqueueAsync(["stock"], TicketMode.Exclusive, default);
         var head = await owner.CheckHeadAsync(ticket, default);
         Assert.Equal(HeadStatus.Head, head.Status);
         Assert.Equal(RecordResult.Recorded, await owner.TryRecordAcquiredAsync(ticket, ticket.Positions[0], head.KeyStates![0], default));
 
-        await using var stranger = ZooKeeperLockStore.Create(Options(), new ZooKeeperLockStoreOptions { RootPath = root });
+        await using var stranger = ZooKeeperLockStore.Create(fixture.ClientOptions(), new ZooKeeperLockStoreOptions { RootPath = root });
         var entry = Assert.Single(await owner.ReadQueueAsync("stock", default));
         var refusedRead = await Assert.ThrowsAsync<MusicException>(() => stranger.ReadQueueAsync("stock", default));
         Assert.IsType<NoAuthException>(refusedRead.InnerException);
@@ -100,25 +94,6 @@ public sealed class AuthAndAclTests(ZooKeeperEnsembleFixture fixture)
         Assert.False(ticket.LostToken.IsCancellationRequested, "the stranger's attempts took nothing away");
         Assert.Equal(HeadStatus.Head, (await owner.CheckHeadAsync(ticket, default)).Status);
         await owner.ReleaseAsync(ticket, null, default);
-    }
-
-    private Task<ZooKeeperClient> ConnectAsync(ZooKeeperAuthInfo auth, string? connectionString = null) =>
-        ZooKeeperClient.ConnectAsync(Options(auth, connectionString));
-
-    private ZooKeeperClientOptions Options(ZooKeeperAuthInfo? auth = null, string? connectionString = null)
-    {
-        var options = new ZooKeeperClientOptions
-        {
-            ConnectionString = connectionString ?? fixture.ConnectionString,
-            SessionTimeout = TimeSpan.FromSeconds(6),
-            ConnectionTimeout = TimeSpan.FromSeconds(20),
-        };
-        if (auth is not null)
-        {
-            options.AuthInfo.Add(auth);
-        }
-
-        return options;
     }
 
     private static int Port(string hostAndPort) => int.Parse(hostAndPort[(hostAndPort.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);

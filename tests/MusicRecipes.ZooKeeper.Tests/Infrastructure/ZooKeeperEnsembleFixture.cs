@@ -27,13 +27,25 @@ public sealed class ZooKeeperEnsembleFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Ensemble.DisposeAsync();
 
     /// <summary>A connected client on the whole ensemble (or <paramref name="connectionString"/>).</summary>
-    public Task<ZooKeeperClient> ConnectAsync(string? connectionString = null, TimeSpan? sessionTimeout = null) =>
-        ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
+    public Task<ZooKeeperClient> ConnectAsync(string? connectionString = null, TimeSpan? sessionTimeout = null, ZooKeeperAuthInfo? auth = null) =>
+        ZooKeeperClient.ConnectAsync(ClientOptions(connectionString, sessionTimeout, auth));
+
+    /// <summary>The suites' client options: the whole ensemble (or <paramref name="connectionString"/>), with <paramref name="auth"/> if given.</summary>
+    public ZooKeeperClientOptions ClientOptions(string? connectionString = null, TimeSpan? sessionTimeout = null, ZooKeeperAuthInfo? auth = null)
+    {
+        var options = new ZooKeeperClientOptions
         {
             ConnectionString = connectionString ?? ConnectionString,
             SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(6),
             ConnectionTimeout = TimeSpan.FromSeconds(20),
-        });
+        };
+        if (auth is not null)
+        {
+            options.AuthInfo.Add(auth);
+        }
+
+        return options;
+    }
 
     /// <summary>Brings every killed server back (tests that kill one call this in <c>finally</c>).</summary>
     public async Task RestoreAsync()

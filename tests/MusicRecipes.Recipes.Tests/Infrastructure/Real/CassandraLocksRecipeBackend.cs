@@ -37,18 +37,16 @@ public sealed class CassandraLocksRecipeBackend(RealBackendServers servers) : Re
         }
 
         parts.LockProxy.Cut();
-        await using (var admin = await CqlSession.ConnectAsync(Servers.Servers.Cassandra.CreateSessionOptions()))
+        var started = Stopwatch.GetTimestamp();
+        var readSession = new CqlQuery($"SELECT session_id FROM {locks.SessionTable} WHERE session_id = ?", id) { Consistency = CqlConsistency.Quorum };
+        while ((await Servers.AdminSession.ExecuteAsync(readSession)).Rows.Count > 0)
         {
-            var started = Stopwatch.GetTimestamp();
-            while ((await admin.ExecuteAsync(new CqlQuery($"SELECT session_id FROM {locks.SessionTable} WHERE session_id = ?", id) { Consistency = CqlConsistency.Quorum })).Rows.Count > 0)
+            if (Stopwatch.GetElapsedTime(started) > ExpiryPatience)
             {
-                if (Stopwatch.GetElapsedTime(started) > ExpiryPatience)
-                {
-                    throw new TimeoutException($"Lock session {id} did not expire within {ExpiryPatience}.");
-                }
-
-                await Task.Delay(100);
+                throw new TimeoutException($"Lock session {id} did not expire within {ExpiryPatience}.");
             }
+
+            await Task.Delay(100);
         }
 
         HealLockLink(parts);

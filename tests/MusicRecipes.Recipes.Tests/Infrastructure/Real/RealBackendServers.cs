@@ -19,6 +19,10 @@ public sealed class RealBackendServers : IAsyncLifetime
     public const string RecipeKeyspace = "recipe_suites";
 
     private MusicTestServers? _servers;
+    private CqlSession? _admin;
+
+    /// <summary>A session of the fixture's own, straight to the node (no client proxy): schema, and reading what clients wrote.</summary>
+    public CqlSession AdminSession => _admin ?? throw new InvalidOperationException("Not started.");
 
     public string ZooKeeperConnectionString => $"127.0.0.1:{ZooKeeperPort}";
 
@@ -30,11 +34,11 @@ public sealed class RealBackendServers : IAsyncLifetime
         _servers = await MusicTestServers.StartAsync(
             new CassandraTestClusterOptions { NodeCount = 1, NativePort = CassandraPort, StoragePort = 47000 },
             new ZooKeeperTestEnsembleOptions { ServerCount = 1, BaseClientPort = ZooKeeperPort, BaseQuorumPort = 52888, BaseElectionPort = 53888 });
-        await using var session = await CqlSession.ConnectAsync(_servers.Cassandra.CreateSessionOptions());
-        await CassandraDataStore.CreateAsync(session, RecipeDataOptions(site: null));
+        _admin = await CqlSession.ConnectAsync(_servers.Cassandra.CreateSessionOptions());
+        await CassandraDataStore.CreateAsync(_admin, RecipeDataOptions(site: null));
 
         // The Cassandra lock tables too, once: every client's store then only prepares its statements.
-        await using var bootstrap = new CassandraLockStore(session, RecipeLockOptions(TimeSpan.FromSeconds(4), createSchema: true));
+        await using var bootstrap = new CassandraLockStore(_admin, RecipeLockOptions(TimeSpan.FromSeconds(4), createSchema: true));
         await bootstrap.ReadQueueAsync("schema-bootstrap", CancellationToken.None);
     }
 
@@ -70,6 +74,11 @@ public sealed class RealBackendServers : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync();
+        }
+
         if (_servers is not null)
         {
             await _servers.DisposeAsync();
