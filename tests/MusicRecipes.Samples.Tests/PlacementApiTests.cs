@@ -33,8 +33,7 @@ public sealed class PlacementApiTests : IAsyncLifetime
     [Fact]
     public async Task A_submitted_template_is_placed_and_reported_done()
     {
-        var accepted = await _http.PostAsJsonAsync("/templates", new Template("web", 2));
-        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        using var accepted = await _http.SubmitAcceptedAsync(new Template("web", 2));
         var id = (await accepted.Content.ReadFromJsonAsync<Dictionary<string, string>>())!["id"];
         Assert.Equal($"/templates/{id}", accepted.Headers.Location?.OriginalString);
 
@@ -125,8 +124,7 @@ public sealed class PlacementApiTests : IAsyncLifetime
     [Fact]
     public async Task The_dashboard_reports_the_site_its_workers_and_the_submissions()
     {
-        var accepted = await _http.PostAsJsonAsync("/templates", new Template("web", 1));
-        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        (await _http.SubmitAcceptedAsync(new Template("web", 1))).Dispose();
 
         var dashboard = await _http.GetFromJsonAsync<JsonElement>("/api/dashboard");
 
