@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MusicRecipes.Recipes.Internal;
@@ -30,10 +31,21 @@ public sealed partial class MusicWorkQueue
             // Start at a random producer so workers of many sites spread over the producers instead of all
             // contending for the same first item.
             var offset = producers.Length == 0 ? 0 : Random.Shared.Next(producers.Length);
+            var deferred = new List<WorkItem>();
             for (var i = 0; i < producers.Length; i++)
             {
                 var producer = producers[(i + offset) % producers.Length];
-                var claim = await TryClaimFromAsync(producer, cancellationToken).ConfigureAwait(false);
+                var claim = await TryClaimFromAsync(producer, deferred, cancellationToken).ConfigureAwait(false);
+                if (claim is not null)
+                {
+                    return claim;
+                }
+            }
+
+            // Nothing else to do: check the items other workers seem to hold, in case one of them died.
+            foreach (var item in deferred)
+            {
+                var claim = await TryClaimAsync(item, cancellationToken).ConfigureAwait(false);
                 if (claim is not null)
                 {
                     return claim;
@@ -71,6 +83,7 @@ public sealed partial class MusicWorkQueue
 
     internal void Settle(WorkItemId id)
     {
+        _foreignClaims.Forget(id);
         if (_cursors.TryGetValue(id.Producer, out var cursor))
         {
             lock (cursor)
@@ -103,7 +116,7 @@ public sealed partial class MusicWorkQueue
         }
     }
 
-    private async Task<WorkItemClaim?> TryClaimFromAsync(string producer, CancellationToken cancellationToken)
+    private async Task<WorkItemClaim?> TryClaimFromAsync(string producer, List<WorkItem> deferred, CancellationToken cancellationToken)
     {
         var cursor = _cursors.GetOrAdd(producer, static _ => new ProducerCursor());
         var mark = DecodeMark(await _client.GetAsync(RecipeKeys.QueueHighWaterMark(Name, producer), cancellationToken).ConfigureAwait(false));
@@ -127,6 +140,12 @@ public sealed partial class MusicWorkQueue
                 continue;
             }
 
+            if (await IsMarkedDoneAsync(id, cancellationToken).ConfigureAwait(false))
+            {
+                Settle(id);
+                continue;
+            }
+
             // The payload is immutable and eventual-only; missing here means it has not reached this site yet.
             var payload = await _client.GetAsync(RecipeKeys.QueuePayload(Name, producer, sequence), cancellationToken).ConfigureAwait(false);
             if (payload is null)
@@ -134,7 +153,14 @@ public sealed partial class MusicWorkQueue
                 continue;
             }
 
-            var claim = await TryClaimAsync(new WorkItem(Name, id, payload), cancellationToken).ConfigureAwait(false);
+            var item = new WorkItem(Name, id, payload);
+            if (await LooksClaimedElsewhereAsync(id, cancellationToken).ConfigureAwait(false) && _foreignClaims.Defer(id))
+            {
+                deferred.Add(item);
+                continue;
+            }
+
+            var claim = await TryClaimAsync(item, cancellationToken).ConfigureAwait(false);
             if (claim is not null)
             {
                 return claim;
@@ -142,6 +168,40 @@ public sealed partial class MusicWorkQueue
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Writes the done marker of an item whose Done was acknowledged under its lock (best effort: without it, other
+    /// workers learn the item is done under its lock, as they would anyway).
+    /// </summary>
+    internal async Task MarkDoneAsync(WorkItemId id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.PutAsync(RecipeKeys.QueueDoneMarker(Name, id.Producer, id.Sequence), [1], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is OperationCanceledException)
+        {
+            _logger.LogDebug(ex, "Could not write the done marker of {Item}; other workers will learn it under its lock", id);
+        }
+    }
+
+    /// <summary>
+    /// Reads the done marker at the local replica. Settling on it is safe, unlike settling on a replica's state: it is
+    /// written only after Done was acknowledged under the item's lock, and no holder ever changes a Done item (each
+    /// later holder reads Done critically and releases), whereas a replica's Done may be the partial write of a
+    /// completion that failed and is then overwritten by a recovery.
+    /// </summary>
+    private async Task<bool> IsMarkedDoneAsync(WorkItemId id, CancellationToken cancellationToken) =>
+        await _client.GetAsync(RecipeKeys.QueueDoneMarker(Name, id.Producer, id.Sequence), cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>Whether the local replica says another worker has the item claimed (a hint, see <see cref="ForeignClaims"/>).</summary>
+    private async Task<bool> LooksClaimedElsewhereAsync(WorkItemId id, CancellationToken cancellationToken)
+    {
+        var state = await _client.GetAsync(RecipeKeys.QueueState(Name, id.Producer, id.Sequence), cancellationToken).ConfigureAwait(false);
+        return state is not null
+            && JsonSerializer.Deserialize<WorkItemStatus>(state) is { State: WorkItemState.Claimed } status
+            && !string.Equals(status.Worker, WorkerId, StringComparison.Ordinal);
     }
 
     private async Task<WorkItemClaim?> TryClaimAsync(WorkItem item, CancellationToken cancellationToken)
@@ -184,6 +244,7 @@ public sealed partial class MusicWorkQueue
             var claimed = new WorkItemStatus(WorkItemState.Claimed, WorkerId, section.FencingToken.Value, status.Attempt + 1, status.DeclinedBy);
             await section.PutJsonAsync(stateKey, claimed, cancellationToken: cancellationToken).ConfigureAwait(false);
             _inFlight[item.Id] = 0;
+            _foreignClaims.Forget(item.Id);
             var outcome = recoveredFrom is null ? "claimed" : "recovered";
             activity?.SetTag(RecipeTelemetry.OutcomeTag, outcome);
             RecipeTelemetry.QueueItems.Add(1, new KeyValuePair<string, object?>(RecipeTelemetry.OutcomeTag, outcome));

@@ -36,6 +36,13 @@ namespace MusicRecipes.Recipes.Queue;
 /// is completed or released, so completion happens under the lock: an item is completed at most once, and an item whose
 /// worker dies is never lost. Processing is at-least-once (a recovered item runs again): fence side effects with
 /// <see cref="WorkItemClaim.FencingToken"/>.</para>
+/// <para><b>Claims cost lock-service writes, so a worker avoids the useless ones</b> using only its local replica (no
+/// WAN round trip): a completed item gets a <i>done marker</i>, an eventual put written after its Done was acknowledged
+/// under its lock — Done is final, so a marker on any replica proves the item done and every other worker settles it
+/// without locking it; and an item the replica shows claimed by another worker is not tried for
+/// <see cref="MusicWorkQueueOptions.ForeignClaimTrust"/> (then checked under its lock, which recovers it if that worker
+/// died), unless a round finds nothing else to claim. Neither hint is ever needed for safety: a missing marker or a
+/// stale state only costs a lock attempt.</para>
 /// <example>
 /// <code>
 /// // producer, at its nearest site
@@ -59,6 +66,7 @@ public sealed partial class MusicWorkQueue
     private readonly ConcurrentDictionary<string, ProducerCursor> _cursors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<WorkItemId, byte> _inFlight = new();
     private readonly ConcurrentDictionary<WorkItemClaim, byte> _orphans = new();
+    private readonly ForeignClaims _foreignClaims;
     private long _sequence;
     private string? _stream;
     private bool _registered;
@@ -76,6 +84,7 @@ public sealed partial class MusicWorkQueue
         ProducerId = RecipeKeys.ValidateName(_options.ProducerId ?? $"{client.Site}-{Guid.NewGuid():N}"[..(client.Site.Length + 9)], nameof(options));
         WorkerId = _options.WorkerId ?? ProducerId;
         TimeProvider = _options.TimeProvider;
+        _foreignClaims = new ForeignClaims(TimeProvider, _options.ForeignClaimTrust);
     }
 
     /// <summary>The queue name.</summary>

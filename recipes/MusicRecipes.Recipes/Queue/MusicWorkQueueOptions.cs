@@ -25,6 +25,14 @@ public sealed class MusicWorkQueueOptions
     /// <summary>Largest delay between idle discovery rounds. Default 1 s.</summary>
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a worker trusts its local replica saying another worker claimed an item before it checks that claim
+    /// under the item's lock (recovering the item if that worker died). Until then it does not try the item's lock,
+    /// which would cost lock-service writes only to find it held. A discovery round that finds nothing else to claim
+    /// checks such items at once. Default 10 s.
+    /// </summary>
+    public TimeSpan ForeignClaimTrust { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a producer registration or a status read may wait for a lock. Default 30 s.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -37,5 +45,6 @@ public sealed class MusicWorkQueueOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPollInterval, PollInterval, nameof(MaxPollInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LockTimeout, TimeSpan.Zero, nameof(LockTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ForeignClaimTrust, TimeSpan.Zero, nameof(ForeignClaimTrust));
     }
 }

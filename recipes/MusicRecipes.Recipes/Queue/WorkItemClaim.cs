@@ -64,6 +64,9 @@ public sealed class WorkItemClaim : IAsyncDisposable
     {
         await FinishAsync("music.recipe.queue.complete", _claimed with { State = WorkItemState.Done }, "completed", cancellationToken).ConfigureAwait(false);
         _queue.Settle(Item.Id);
+
+        // Only now (Done acknowledged under the lock) may other workers settle the item on its marker.
+        await _queue.MarkDoneAsync(Item.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MusicRecipes.Recipes.Internal;
 using MusicRecipes.Recipes.Queue;
 using MusicRecipes.Recipes.Tests.Infrastructure;
 
@@ -285,6 +286,74 @@ public abstract class WorkQueueTestCases : RecipeTestBase
         }
 
         Assert.Equal(submitted.OrderBy(p => p.Value), processed.OrderBy(p => p.Value));
+    }
+
+    [Fact]
+    public async Task A_completed_item_is_settled_by_other_workers_from_its_done_marker_without_taking_its_lock()
+    {
+        var queueName = UniqueName("queue");
+        var producer = new MusicWorkQueue(await ClientAsync(0), queueName, Options("producer"));
+        var a = await producer.SubmitStringAsync("A");
+        await using (var claim = await WithinPatience(new MusicWorkQueue(await ClientAsync(0), queueName, Options("first")).ClaimNextAsync(), "A is claimed at site 0"))
+        {
+            await claim.CompleteAsync();
+        }
+
+        // Once site 1's replica has A's marker, its worker has no reason to lock A: the marker proves A done.
+        var otherClient = new FaultyClient(await ClientAsync(1));
+        var other = new MusicWorkQueue(otherClient, queueName, Options("other"));
+        await EventuallyAsync(
+            async () => await otherClient.GetAsync(RecipeKeys.QueueDoneMarker(queueName, a.Producer, a.Sequence)) is not null
+                && await other.PeekStatusAsync(a) is not null,
+            "A's done marker and payload reach site 1");
+        var b = await producer.SubmitStringAsync("B");
+        await EventuallyAsync(async () => await other.PeekStatusAsync(b) is not null, "B reaches site 1");
+
+        await using var claimB = await WithinPatience(other.ClaimNextAsync(), "B is claimed at site 1");
+        Assert.Equal(b, claimB.Item.Id);
+        Assert.Equal([RecipeKeys.QueueState(queueName, b.Producer, b.Sequence)], otherClient.LockedKeys);
+        await claimB.CompleteAsync();
+    }
+
+    [Fact]
+    public async Task An_item_whose_worker_died_is_recovered_while_new_items_keep_every_round_busy()
+    {
+        var queueName = UniqueName("queue");
+        var producer = new MusicWorkQueue(await ClientAsync(0), queueName, Options("producer"));
+        var stuck = await producer.SubmitStringAsync("stuck");
+        var victimClient = await ClientAsync(1);
+        var victimClaim = await WithinPatience(new MusicWorkQueue(victimClient, queueName, Options("victim")).ClaimNextAsync(), "the victim claims the item");
+        Assert.Equal(stuck, victimClaim.Item.Id);
+        await Backend.CrashAsync(victimClient);
+
+        // The worker's replica says the victim has the item, and each round finds a fresh item to claim first; the
+        // trust in that hint runs out, so the item is checked under its lock and recovered all the same.
+        var options = Options("worker");
+        options.ForeignClaimTrust = TimeSpan.FromMilliseconds(200);
+        var worker = new MusicWorkQueue(await ClientAsync(2), queueName, options);
+        await EventuallyAsync(async () => (await worker.PeekStatusAsync(stuck))?.State == WorkItemState.Claimed, "the victim's claim reaches site 2");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        WorkItemClaim? recovered = null;
+        for (var round = 0; recovered is null; round++)
+        {
+            Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(started) < Patience, $"the dead worker's item was not recovered in {round} rounds");
+            var fresh = await producer.SubmitStringAsync($"fresh {round}");
+            await EventuallyAsync(async () => await worker.PeekStatusAsync(fresh) is not null, $"fresh item {round} reaches site 2");
+            var claim = await WithinPatience(worker.ClaimNextAsync(), $"round {round} claims an item");
+            if (claim.Item.Id == stuck)
+            {
+                recovered = claim;
+            }
+            else
+            {
+                await claim.CompleteAsync();
+                await claim.DisposeAsync();
+            }
+        }
+
+        Assert.Equal("victim", recovered.RecoveredFrom);
+        await recovered.CompleteAsync();
+        await recovered.DisposeAsync();
     }
 
     private static async Task WorkAsync(

@@ -15,6 +15,7 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
     private int _failingReads;
     private int _failedReads;
     private EventHandler<LockSessionStateChangedEventArgs>? _injectedStates;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lockedKeys = new();
 
     /// <summary>The wrapped client.</summary>
     public IMusicClient Inner { get; } = inner;
@@ -75,9 +76,22 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
         }
     }
 
-    public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) => Inner.CreateLockRefAsync(keys, cancellationToken);
+    /// <summary>The keys of every ticket this client created, in order (to see which items a worker tried to lock).</summary>
+    public IReadOnlyCollection<string> LockedKeys => _lockedKeys;
 
-    public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, MusicRecipes.Locking.TicketMode mode, CancellationToken cancellationToken = default) => Inner.CreateLockRefAsync(keys, mode, cancellationToken);
+    public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) =>
+        CreateLockRefAsync(keys, MusicRecipes.Locking.TicketMode.Exclusive, cancellationToken);
+
+    public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, MusicRecipes.Locking.TicketMode mode, CancellationToken cancellationToken = default)
+    {
+        var list = keys.ToList();
+        foreach (var key in list)
+        {
+            _lockedKeys.Enqueue(key);
+        }
+
+        return Inner.CreateLockRefAsync(list, mode, cancellationToken);
+    }
 
     public Task<bool> AcquireLockAsync(LockRef lockRef, CancellationToken cancellationToken = default) => Inner.AcquireLockAsync(lockRef, cancellationToken);
 
