@@ -29,6 +29,9 @@ internal sealed record BenchSettings
     /// <summary>Sites mode: how long one site is cut off during the placement workload.</summary>
     public required TimeSpan CutOff { get; init; }
 
+    /// <summary>Sites mode: run the emulation check and the placement workload only (to iterate on the work queue).</summary>
+    public required bool PlacementOnly { get; init; }
+
     /// <summary>Hand-offs measured per lock kind.</summary>
     public required int HandOffs { get; init; }
 
@@ -50,6 +53,7 @@ internal sealed record BenchSettings
             OneWay = TimeSpan.FromMilliseconds(Arg(args, "--one-way-ms", 20)),
             ClientsPerSite = Math.Max(1, Arg(args, "--clients-per-site", quick ? 1 : 2)),
             CutOff = TimeSpan.FromSeconds(Arg(args, "--cut-seconds", 10)),
+            PlacementOnly = args.Contains("--placement-only"),
             HandOffs = Arg(args, "--handoffs", quick ? 2 : 20),
             InMemoryLatency = TimeSpan.FromMilliseconds(Arg(args, "--latency-ms", 20)),
             InMemoryIterations = Arg(args, "--iterations", quick ? 2 : 40),

@@ -1,7 +1,8 @@
 // Benchmarks (docs/performance.md explains the figures).
 // Usage: dotnet run -c Release --project bench/MusicRecipes.Bench -- [all|inmemory|real|sites] [--quick]
 //        [--clients 4] [--case-ms 5000] [--handoffs 20] [--latency-ms 20] [--iterations 40]
-//        sites: [--one-way-ms 20] [--cut-seconds 10] [--clients-per-site 2] (all = inmemory + real; sites runs alone)
+//        sites: [--one-way-ms 20] [--cut-seconds 10] [--clients-per-site 2] [--placement-only]
+//        (all = inmemory + real; sites runs alone; --placement-only skips the request counts, sections and hand-offs)
 using MusicRecipes.Bench;
 
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";

@@ -28,13 +28,16 @@ internal static class SitesBench
         report.Check.AddRange(await EmulationCheck.RunAsync(servers, network, settings.Quick ? 10 : 30, cancellationToken).ConfigureAwait(false));
         report.Loads.Add(("after the check", MachineLoad.Describe()));
 
-        report.Requests.AddRange(await SectionRequestsBench.RunAsync(
-            SiteServers.ZooKeeperClientPorts, servers.Cassandra.EndPointOf(1), servers.CreateSessionOptions(0), network, settings, cancellationToken).ConfigureAwait(false));
-        report.Loads.Add(("after the request counts", MachineLoad.Describe()));
+        if (!settings.PlacementOnly)
+        {
+            report.Requests.AddRange(await SectionRequestsBench.RunAsync(
+                SiteServers.ZooKeeperClientPorts, servers.Cassandra.EndPointOf(1), servers.CreateSessionOptions(0), network, settings, cancellationToken).ConfigureAwait(false));
+            report.Loads.Add(("after the request counts", MachineLoad.Describe()));
 
-        var clients = settings with { Clients = settings.ClientsPerSite * servers.SiteCount };
-        await RunSectionsAsync(network, clients, report, cancellationToken).ConfigureAwait(false);
-        report.Loads.Add(("after the sections and hand-offs", MachineLoad.Describe()));
+            var clients = settings with { Clients = settings.ClientsPerSite * servers.SiteCount };
+            await RunSectionsAsync(network, clients, report, cancellationToken).ConfigureAwait(false);
+            report.Loads.Add(("after the sections and hand-offs", MachineLoad.Describe()));
+        }
 
         // Cut a follower's site: the usual case, and the leader's site would add an election to every variant's figures.
         var cutSite = Enumerable.Range(0, servers.SiteCount).First(s => s != leader);
