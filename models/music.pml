@@ -15,7 +15,8 @@
  *                  CAS_LA       Cassandra's record condition IF last_acquired = read (not a full state version)
  *                  MUTATION_J   every successful CriticalPutAsync return counts as acknowledged, even one that returns after the hold ended (finding F1, fixed: the put throws LockLostException)
  *                  MUTATION_I   the hold lease restarts at every acquire attempt (finding F2, fixed: LockRef.LeaseStartOnce)
- *   mutations      MUTATION_A  head read without sync: a stale view that missed the predecessors' entries
+ *   mutations      MUTATION_A  head read from a view that missed the predecessors' entries (a replica read at ONE;
+ *                               ZooKeeper's unsynced read on the ticket's own session cannot miss them, docs/model.md)
  *                  MUTATION_B  sync write-back at the old holder's timestamp instead of the new holder's
  *                  MUTATION_C  the acquisition record is not conditional on the ticket being queued
  *                  MUTATION_D  forced removal / expiry records a clean release

@@ -2,14 +2,20 @@ using MusicRecipes.Locking;
 
 namespace MusicRecipes.ZooKeeper;
 
-// Reading the queues: strong head checks (sync first, rule 1), event-driven waits on the predecessor (rule 5), and
-// the paths and names of key and ticket nodes.
+// Reading the queues: head checks that are strong without a sync (rule 1 of docs/design.md), event-driven waits on
+// the predecessor (rule 5), and the paths and names of key and ticket nodes.
 public sealed partial class ZooKeeperLockStore
 {
     /// <inheritdoc />
     /// <remarks>
-    /// A <c>sync</c> (rule 1) and, pipelined behind it on the same connection, the children of each key node and each
-    /// key node's data and version — one round trip. The client records its acquisition over exactly that version.
+    /// The children of each key node and each key node's data and version, pipelined on one connection — one round
+    /// trip to the connected server, no <c>sync</c> through the leader. That is a strong head check all the same
+    /// (rule 1 of docs/design.md): the server has applied at least this session's own enqueue, every ticket queued
+    /// before it on a key was created before it (its node exists in that view, or was deleted for good), so a view
+    /// that shows the ticket first on every key shows a fact that stays true until the ticket itself is removed; and the
+    /// acquisition is recorded over exactly the version read, conditional on the ticket's node, so a key state or a
+    /// ticket that changed since is caught there. A stale view can only say "waiting" too long, and the predecessor's
+    /// watch then fires when the server catches up.
     /// </remarks>
     public Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
@@ -21,9 +27,9 @@ public sealed partial class ZooKeeperLockStore
                 return HeadCheck.Gone;
             }
 
-            // One round trip: the sync and, behind it on the same connection, every queue and every key state.
+            // One round trip to the connected server: every queue and every key state.
             var keyPaths = ticket.Positions.Select(p => KeyPath(p.Key)).ToArray();
-            var (children, nodes) = await _client.ReadAfterSyncAsync(_root, keyPaths, keyPaths, cancellationToken).ConfigureAwait(false);
+            var (children, nodes) = await _client.ReadInOneTripAsync(null, keyPaths, keyPaths, cancellationToken).ConfigureAwait(false);
             var status = HeadStatus.Head;
             for (var i = 0; i < ticket.Positions.Count; i++)
             {
@@ -46,7 +52,8 @@ public sealed partial class ZooKeeperLockStore
                 return HeadCheck.Waiting;
             }
 
-            // Read after the queues on the same server, so they include the previous holder's last record.
+            // Read after the queues on the same server, so they include the previous holder's last record (its
+            // release removed its node and recorded the key state in one multi).
             var states = nodes.Select(n => n is null ? new VersionedKeyState(KeyLockState.Empty, -1) : new VersionedKeyState(KeyStateRecord.Decode(n.Data), n.Stat.Version)).ToArray();
             return new HeadCheck(HeadStatus.Head, states);
         });

@@ -25,8 +25,9 @@ namespace MusicRecipes.ZooKeeper;
 /// it in another, so waiting for the heads cannot deadlock.
 /// </para>
 /// <para>
-/// <b>Heads are read strongly (rule 1)</b>: <c>sync</c> first, so the server we read from has applied everything
-/// committed before the read began. <b>Waiting is event-driven (rule 5)</b>: a waiter sets an exists-watch on its
+/// <b>Heads are read strongly (rule 1)</b> without a <c>sync</c>: the server has applied the session's own enqueue,
+/// earlier tickets cannot be missing from a view that holds it, and the conditional record catches what the view
+/// missed since (see <see cref="CheckHeadAsync"/>). <b>Waiting is event-driven (rule 5)</b>: a waiter sets an exists-watch on its
 /// predecessor in each queue where it is not first, and wakes when one leaves (no herd: a departure wakes only
 /// its successor). <b>Loss is visible (rule 6)</b>: the store watches each ticket's own nodes — a deletion it did
 /// not make is a forced release (<see cref="LockLossReason.ForciblyReleased"/>) — and a lost session signals
