@@ -126,7 +126,7 @@ public sealed partial class MusicWorkQueue
             from = cursor.LowWater + 1;
         }
 
-        for (var sequence = from; sequence <= mark; sequence++)
+        foreach (var sequence in ClaimOrder.Of(from, mark, Random.Shared))
         {
             var id = new WorkItemId(producer, sequence);
             bool settled;
@@ -140,21 +140,21 @@ public sealed partial class MusicWorkQueue
                 continue;
             }
 
-            if (await IsMarkedDoneAsync(id, cancellationToken).ConfigureAwait(false))
+            var peek = await PeekItemAsync(id, cancellationToken).ConfigureAwait(false);
+            if (peek.MarkedDone)
             {
                 Settle(id);
                 continue;
             }
 
             // The payload is immutable and eventual-only; missing here means it has not reached this site yet.
-            var payload = await _client.GetAsync(RecipeKeys.QueuePayload(Name, producer, sequence), cancellationToken).ConfigureAwait(false);
-            if (payload is null)
+            if (peek.Payload is null)
             {
                 continue;
             }
 
-            var item = new WorkItem(Name, id, payload);
-            if (await LooksClaimedElsewhereAsync(id, cancellationToken).ConfigureAwait(false) && _foreignClaims.Defer(id))
+            var item = new WorkItem(Name, id, peek.Payload);
+            if (peek.ClaimedElsewhere && _foreignClaims.Defer(id))
             {
                 deferred.Add(item);
                 continue;
@@ -187,22 +187,26 @@ public sealed partial class MusicWorkQueue
     }
 
     /// <summary>
-    /// Reads the done marker at the local replica. Settling on it is safe, unlike settling on a replica's state: it is
-    /// written only after Done was acknowledged under the item's lock, and no holder ever changes a Done item (each
-    /// later holder reads Done critically and releases), whereas a replica's Done may be the partial write of a
-    /// completion that failed and is then overwritten by a recovery.
+    /// Reads, at the local replica and all at once, what decides whether an item is worth a lock attempt: its done
+    /// marker, its payload and its state. Settling on the marker is safe, unlike settling on a replica's state: the
+    /// marker is written only after Done was acknowledged under the item's lock, and no holder ever changes a Done item
+    /// (each later holder reads Done critically and releases), whereas a replica's Done may be the partial write of a
+    /// completion that failed and is then overwritten by a recovery. The state only says whether another worker seems
+    /// to hold the item (a hint, see <see cref="ForeignClaims"/>).
     /// </summary>
-    private async Task<bool> IsMarkedDoneAsync(WorkItemId id, CancellationToken cancellationToken) =>
-        await _client.GetAsync(RecipeKeys.QueueDoneMarker(Name, id.Producer, id.Sequence), cancellationToken).ConfigureAwait(false) is not null;
-
-    /// <summary>Whether the local replica says another worker has the item claimed (a hint, see <see cref="ForeignClaims"/>).</summary>
-    private async Task<bool> LooksClaimedElsewhereAsync(WorkItemId id, CancellationToken cancellationToken)
+    private async Task<ItemPeek> PeekItemAsync(WorkItemId id, CancellationToken cancellationToken)
     {
-        var state = await _client.GetAsync(RecipeKeys.QueueState(Name, id.Producer, id.Sequence), cancellationToken).ConfigureAwait(false);
-        return state is not null
-            && JsonSerializer.Deserialize<WorkItemStatus>(state) is { State: WorkItemState.Claimed } status
+        var marker = _client.GetAsync(RecipeKeys.QueueDoneMarker(Name, id.Producer, id.Sequence), cancellationToken);
+        var payload = _client.GetAsync(RecipeKeys.QueuePayload(Name, id.Producer, id.Sequence), cancellationToken);
+        var state = _client.GetAsync(RecipeKeys.QueueState(Name, id.Producer, id.Sequence), cancellationToken);
+        await Task.WhenAll(marker, payload, state).ConfigureAwait(false);
+        var claimedElsewhere = await state.ConfigureAwait(false) is { } json
+            && JsonSerializer.Deserialize<WorkItemStatus>(json) is { State: WorkItemState.Claimed } status
             && !string.Equals(status.Worker, WorkerId, StringComparison.Ordinal);
+        return new ItemPeek(await marker.ConfigureAwait(false) is not null, await payload.ConfigureAwait(false), claimedElsewhere);
     }
+
+    private readonly record struct ItemPeek(bool MarkedDone, byte[]? Payload, bool ClaimedElsewhere);
 
     private async Task<WorkItemClaim?> TryClaimAsync(WorkItem item, CancellationToken cancellationToken)
     {
