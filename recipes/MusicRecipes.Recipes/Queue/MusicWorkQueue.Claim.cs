@@ -31,21 +31,10 @@ public sealed partial class MusicWorkQueue
             // Start at a random producer so workers of many sites spread over the producers instead of all
             // contending for the same first item.
             var offset = producers.Length == 0 ? 0 : Random.Shared.Next(producers.Length);
-            var deferred = new List<WorkItem>();
             for (var i = 0; i < producers.Length; i++)
             {
                 var producer = producers[(i + offset) % producers.Length];
-                var claim = await TryClaimFromAsync(producer, deferred, cancellationToken).ConfigureAwait(false);
-                if (claim is not null)
-                {
-                    return claim;
-                }
-            }
-
-            // Nothing else to do: check the items other workers seem to hold, in case one of them died.
-            foreach (var item in deferred)
-            {
-                var claim = await TryClaimAsync(item, cancellationToken).ConfigureAwait(false);
+                var claim = await TryClaimFromAsync(producer, cancellationToken).ConfigureAwait(false);
                 if (claim is not null)
                 {
                     return claim;
@@ -116,7 +105,7 @@ public sealed partial class MusicWorkQueue
         }
     }
 
-    private async Task<WorkItemClaim?> TryClaimFromAsync(string producer, List<WorkItem> deferred, CancellationToken cancellationToken)
+    private async Task<WorkItemClaim?> TryClaimFromAsync(string producer, CancellationToken cancellationToken)
     {
         var cursor = _cursors.GetOrAdd(producer, static _ => new ProducerCursor());
         var mark = DecodeMark(await _client.GetAsync(RecipeKeys.QueueHighWaterMark(Name, producer), cancellationToken).ConfigureAwait(false));
@@ -153,14 +142,12 @@ public sealed partial class MusicWorkQueue
                 continue;
             }
 
-            var item = new WorkItem(Name, id, peek.Payload);
             if (peek.ClaimedElsewhere && _foreignClaims.Defer(id))
             {
-                deferred.Add(item);
                 continue;
             }
 
-            var claim = await TryClaimAsync(item, cancellationToken).ConfigureAwait(false);
+            var claim = await TryClaimAsync(new WorkItem(Name, id, peek.Payload), cancellationToken).ConfigureAwait(false);
             if (claim is not null)
             {
                 return claim;

@@ -41,7 +41,7 @@ namespace MusicRecipes.Recipes.Queue;
 /// under its lock — Done is final, so a marker on any replica proves the item done and every other worker settles it
 /// without locking it; and an item the replica shows claimed by another worker is not tried for
 /// <see cref="MusicWorkQueueOptions.ForeignClaimTrust"/> (then checked under its lock, which recovers it if that worker
-/// died), unless a round finds nothing else to claim. Neither hint is ever needed for safety: a missing marker or a
+/// died). Neither hint is ever needed for safety: a missing marker or a
 /// stale state only costs a lock attempt.</para>
 /// <example>
 /// <code>

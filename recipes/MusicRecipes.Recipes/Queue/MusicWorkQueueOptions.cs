@@ -28,10 +28,10 @@ public sealed class MusicWorkQueueOptions
     /// <summary>
     /// How long a worker trusts its local replica saying another worker claimed an item before it checks that claim
     /// under the item's lock (recovering the item if that worker died). Until then it does not try the item's lock,
-    /// which would cost lock-service writes only to find it held. A discovery round that finds nothing else to claim
-    /// checks such items at once. Default 10 s.
+    /// which would cost lock-service writes only to find it held. An item whose worker died is recovered this long
+    /// after its session expired, at the latest. Default 5 s.
     /// </summary>
-    public TimeSpan ForeignClaimTrust { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ForeignClaimTrust { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a producer registration or a status read may wait for a lock. Default 30 s.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -14,6 +14,7 @@ public abstract class WorkQueueTestCases : RecipeTestBase
         WorkerId = id,
         PollInterval = TimeSpan.FromMilliseconds(5),
         MaxPollInterval = TimeSpan.FromMilliseconds(50),
+        ForeignClaimTrust = TimeSpan.FromMilliseconds(500),
     };
 
     [Fact]
@@ -326,8 +327,8 @@ public abstract class WorkQueueTestCases : RecipeTestBase
         Assert.Equal(stuck, victimClaim.Item.Id);
         await Backend.CrashAsync(victimClient);
 
-        // The worker's replica says the victim has the item, and each round finds a fresh item to claim first; the
-        // trust in that hint runs out, so the item is checked under its lock and recovered all the same.
+        // The worker's replica says the victim has the item, and each round finds a fresh item to claim; the trust in
+        // that hint runs out, so the item is checked under its lock and recovered all the same.
         var options = Options("worker");
         options.ForeignClaimTrust = TimeSpan.FromMilliseconds(200);
         var worker = new MusicWorkQueue(await ClientAsync(2), queueName, options);
