@@ -115,18 +115,20 @@ public sealed partial class MusicWorkQueue
             from = cursor.LowWater + 1;
         }
 
-        foreach (var sequence in ClaimOrder.Of(from, mark, Random.Shared))
+        bool IsOpen(long sequence)
         {
-            var id = new WorkItemId(producer, sequence);
-            bool settled;
             lock (cursor)
             {
-                settled = cursor.IsSettled(sequence);
+                return !cursor.IsSettled(sequence) && !_inFlight.ContainsKey(new WorkItemId(producer, sequence));
             }
+        }
 
-            if (settled || _inFlight.ContainsKey(id))
+        foreach (var sequence in ClaimOrder.Of(from, mark, IsOpen, Random.Shared))
+        {
+            var id = new WorkItemId(producer, sequence);
+            if (!IsOpen(sequence))
             {
-                continue;
+                continue; // settled or claimed by this worker since the order was taken
             }
 
             var peek = await PeekItemAsync(id, cancellationToken).ConfigureAwait(false);
@@ -142,7 +144,7 @@ public sealed partial class MusicWorkQueue
                 continue;
             }
 
-            if (peek.ClaimedElsewhere && _foreignClaims.Defer(id))
+            if (peek.TakenElsewhere && _foreignClaims.Defer(id))
             {
                 continue;
             }
@@ -179,7 +181,8 @@ public sealed partial class MusicWorkQueue
     /// marker is written only after Done was acknowledged under the item's lock, and no holder ever changes a Done item
     /// (each later holder reads Done critically and releases), whereas a replica's Done may be the partial write of a
     /// completion that failed and is then overwritten by a recovery. The state only says whether another worker seems
-    /// to hold the item (a hint, see <see cref="ForeignClaims"/>).
+    /// to have the item (a hint, see <see cref="ForeignClaims"/>): claimed by another worker, or done (whose marker
+    /// has not arrived yet).
     /// </summary>
     private async Task<ItemPeek> PeekItemAsync(WorkItemId id, CancellationToken cancellationToken)
     {
@@ -187,13 +190,13 @@ public sealed partial class MusicWorkQueue
         var payload = _client.GetAsync(RecipeKeys.QueuePayload(Name, id.Producer, id.Sequence), cancellationToken);
         var state = _client.GetAsync(RecipeKeys.QueueState(Name, id.Producer, id.Sequence), cancellationToken);
         await Task.WhenAll(marker, payload, state).ConfigureAwait(false);
-        var claimedElsewhere = await state.ConfigureAwait(false) is { } json
-            && JsonSerializer.Deserialize<WorkItemStatus>(json) is { State: WorkItemState.Claimed } status
-            && !string.Equals(status.Worker, WorkerId, StringComparison.Ordinal);
-        return new ItemPeek(await marker.ConfigureAwait(false) is not null, await payload.ConfigureAwait(false), claimedElsewhere);
+        var takenElsewhere = await state.ConfigureAwait(false) is { } json
+            && JsonSerializer.Deserialize<WorkItemStatus>(json) is { } status
+            && (status.State == WorkItemState.Done || (status.State == WorkItemState.Claimed && !string.Equals(status.Worker, WorkerId, StringComparison.Ordinal)));
+        return new ItemPeek(await marker.ConfigureAwait(false) is not null, await payload.ConfigureAwait(false), takenElsewhere);
     }
 
-    private readonly record struct ItemPeek(bool MarkedDone, byte[]? Payload, bool ClaimedElsewhere);
+    private readonly record struct ItemPeek(bool MarkedDone, byte[]? Payload, bool TakenElsewhere);
 
     private async Task<WorkItemClaim?> TryClaimAsync(WorkItem item, CancellationToken cancellationToken)
     {

@@ -64,9 +64,6 @@ public sealed class WorkItemClaim : IAsyncDisposable
     {
         await FinishAsync("music.recipe.queue.complete", _claimed with { State = WorkItemState.Done }, "completed", cancellationToken).ConfigureAwait(false);
         _queue.Settle(Item.Id);
-
-        // Only now (Done acknowledged under the lock) may other workers settle the item on its marker.
-        await _queue.MarkDoneAsync(Item.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -170,6 +167,13 @@ public sealed class WorkItemClaim : IAsyncDisposable
         RecipeTelemetry.QueueItems.Add(1, new KeyValuePair<string, object?>(RecipeTelemetry.OutcomeTag, outcome));
         _queue.EndClaim(Item.Id);
         _queue.Logger.LogDebug("Worker {Worker} {Outcome} {Item}", _queue.WorkerId, outcome, Item.Id);
+        if (final.State == WorkItemState.Done)
+        {
+            // Done is acknowledged under the lock: from now on the marker may say so. Written before the release, so
+            // that other workers learn it a lock-service write sooner and do not try the lock of a done item.
+            await _queue.MarkDoneAsync(Item.Id, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             await _section.ReleaseAsync(cancellationToken).ConfigureAwait(false);
