@@ -25,6 +25,8 @@ internal static class RecipeTelemetry
 
     public static readonly Counter<long> QueueItems = MusicTelemetry.Meter.CreateCounter<long>("music.recipe.queue.items", description: "Work-queue transitions (tag music.outcome: submitted, claimed, recovered, completed, released).");
 
+    public static readonly Counter<long> QueueLockAttempts = MusicTelemetry.Meter.CreateCounter<long>("music.recipe.queue.lock_attempts", description: "Work-queue item lock attempts (tag music.outcome: claimed; busy = another worker held it; settled = it was done or declined, found under the lock). Busy and settled attempts are lock-service requests spent for nothing.");
+
     public static readonly Histogram<double> MutexHold = MusicTelemetry.Meter.CreateHistogram<double>("music.recipe.mutex.hold", unit: "ms", description: "How long critical sections were held.");
 
     /// <summary>Starts a recipe span with the recipe name and the client's site.</summary>

@@ -215,6 +215,7 @@ public sealed partial class MusicWorkQueue
 
         if (section is null)
         {
+            CountLockAttempt("busy");
             return null; // a live worker holds it
         }
 
@@ -230,6 +231,7 @@ public sealed partial class MusicWorkQueue
                 activity?.SetTag(RecipeTelemetry.OutcomeTag, status.State == WorkItemState.Done ? "done" : "declined");
                 await section.ReleaseAsync(cancellationToken).ConfigureAwait(false);
                 Settle(item.Id);
+                CountLockAttempt("settled");
                 return null;
             }
 
@@ -242,6 +244,7 @@ public sealed partial class MusicWorkQueue
             var outcome = recoveredFrom is null ? "claimed" : "recovered";
             activity?.SetTag(RecipeTelemetry.OutcomeTag, outcome);
             RecipeTelemetry.QueueItems.Add(1, new KeyValuePair<string, object?>(RecipeTelemetry.OutcomeTag, outcome));
+            CountLockAttempt("claimed");
             if (recoveredFrom is not null)
             {
                 _logger.Recovers(WorkerId, item.Id, recoveredFrom, claimed.Attempt);
@@ -256,6 +259,9 @@ public sealed partial class MusicWorkQueue
             throw;
         }
     }
+
+    private static void CountLockAttempt(string outcome) =>
+        RecipeTelemetry.QueueLockAttempts.Add(1, new KeyValuePair<string, object?>(RecipeTelemetry.OutcomeTag, outcome));
 
     private async Task ReleaseQuietlyAsync(MusicCriticalSection section)
     {

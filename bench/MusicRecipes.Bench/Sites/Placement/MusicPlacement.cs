@@ -15,6 +15,7 @@ internal sealed class MusicPlacement : IPlacementVariant
     private readonly MusicWorkQueue[] _producers;
     private readonly MusicClient[] _workerClients;
     private readonly MusicWorkQueue[] _workers;
+    private readonly LockAttemptCounter _lockAttempts = new();
 
     public MusicPlacement(BenchNetwork network, string run, int workers)
     {
@@ -51,6 +52,8 @@ internal sealed class MusicPlacement : IPlacementVariant
 
     public async ValueTask DisposeAsync()
     {
+        Console.WriteLine($"    {Name}: item lock attempts over the run: {_lockAttempts.Of("claimed")} claimed, {_lockAttempts.Of("busy")} busy (held by another worker), {_lockAttempts.Of("settled")} settled (found done or declined under the lock)");
+        _lockAttempts.Dispose();
         foreach (var client in _producerClients.Concat(_workerClients))
         {
             await client.DisposeAsync().ConfigureAwait(false);
