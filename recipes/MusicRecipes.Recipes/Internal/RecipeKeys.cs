@@ -27,6 +27,8 @@ internal static class RecipeKeys
 
     public static string QueueState(string queue, string producer, long sequence) => $"music/queue/{queue}/p/{producer}/{sequence:D19}/state";
 
+    public static string QueueClaimIntent(string queue, string producer, long sequence) => $"music/queue/{queue}/p/{producer}/{sequence:D19}/intent";
+
     public static string QueueDoneMarker(string queue, string producer, long sequence) => $"music/queue/{queue}/p/{producer}/{sequence:D19}/done";
 
     /// <summary>Validates a recipe name (group, barrier, queue, producer): non-empty, no '/', no control characters.</summary>

@@ -149,6 +149,12 @@ public sealed partial class MusicWorkQueue
                 continue;
             }
 
+            if (ClaimIntent.HoldsOff(peek.Intent, WorkerId, TimeProvider, _options.ClaimIntentTrust))
+            {
+                continue; // another worker is trying its lock right now
+            }
+
+            await AnnounceIntentAsync(id, cancellationToken).ConfigureAwait(false);
             var claim = await TryClaimAsync(new WorkItem(Name, id, peek.Payload), cancellationToken).ConfigureAwait(false);
             if (claim is not null)
             {
@@ -189,14 +195,35 @@ public sealed partial class MusicWorkQueue
         var marker = _client.GetAsync(RecipeKeys.QueueDoneMarker(Name, id.Producer, id.Sequence), cancellationToken);
         var payload = _client.GetAsync(RecipeKeys.QueuePayload(Name, id.Producer, id.Sequence), cancellationToken);
         var state = _client.GetAsync(RecipeKeys.QueueState(Name, id.Producer, id.Sequence), cancellationToken);
-        await Task.WhenAll(marker, payload, state).ConfigureAwait(false);
+        var intent = _options.ClaimIntentTrust > TimeSpan.Zero
+            ? _client.GetAsync(RecipeKeys.QueueClaimIntent(Name, id.Producer, id.Sequence), cancellationToken)
+            : Task.FromResult<byte[]?>(null);
+        await Task.WhenAll(marker, payload, state, intent).ConfigureAwait(false);
         var takenElsewhere = await state.ConfigureAwait(false) is { } json
             && JsonSerializer.Deserialize<WorkItemStatus>(json) is { } status
             && (status.State == WorkItemState.Done || (status.State == WorkItemState.Claimed && !string.Equals(status.Worker, WorkerId, StringComparison.Ordinal)));
-        return new ItemPeek(await marker.ConfigureAwait(false) is not null, await payload.ConfigureAwait(false), takenElsewhere);
+        return new ItemPeek(await marker.ConfigureAwait(false) is not null, await payload.ConfigureAwait(false), takenElsewhere, await intent.ConfigureAwait(false));
     }
 
-    private readonly record struct ItemPeek(bool MarkedDone, byte[]? Payload, bool TakenElsewhere);
+    /// <summary>Writes this worker's <see cref="ClaimIntent"/> for an item (best effort: without it, others may try too).</summary>
+    private async Task AnnounceIntentAsync(WorkItemId id, CancellationToken cancellationToken)
+    {
+        if (_options.ClaimIntentTrust <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await _client.PutAsync(RecipeKeys.QueueClaimIntent(Name, id.Producer, id.Sequence), ClaimIntent.Encode(WorkerId, TimeProvider), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex))
+        {
+            _logger.LogDebug(ex, "Could not announce the claim of {Item}; trying its lock anyway", id);
+        }
+    }
+
+    private readonly record struct ItemPeek(bool MarkedDone, byte[]? Payload, bool TakenElsewhere, byte[]? Intent);
 
     private async Task<WorkItemClaim?> TryClaimAsync(WorkItem item, CancellationToken cancellationToken)
     {

@@ -37,12 +37,14 @@ namespace MusicRecipes.Recipes.Queue;
 /// worker dies is never lost. Processing is at-least-once (a recovered item runs again): fence side effects with
 /// <see cref="WorkItemClaim.FencingToken"/>.</para>
 /// <para><b>Claims cost lock-service writes, so a worker avoids the useless ones</b> using only its local replica (no
-/// WAN round trip): a completed item gets a <i>done marker</i>, an eventual put written after its Done was acknowledged
-/// under its lock — Done is final, so a marker on any replica proves the item done and every other worker settles it
-/// without locking it; and an item the replica shows claimed by another worker is not tried for
-/// <see cref="MusicWorkQueueOptions.ForeignClaimTrust"/> (then checked under its lock, which recovers it if that worker
-/// died). Neither hint is ever needed for safety: a missing marker or a
-/// stale state only costs a lock attempt.</para>
+/// WAN round trip). A completed item gets a <i>done marker</i>, an eventual put written after its Done was acknowledged
+/// under its lock: Done is final, so a marker on any replica proves the item done and every other worker settles it
+/// without locking it. An item the replica shows claimed by another worker is not tried for
+/// <see cref="MusicWorkQueueOptions.ForeignClaimTrust"/> (then it is checked under its lock, which recovers it if that
+/// worker died). And just before a worker tries an item's lock it announces it with a <i>claim intent</i> (an eventual
+/// put), which other workers honour for <see cref="MusicWorkQueueOptions.ClaimIntentTrust"/>. None of these hints is
+/// ever needed for safety: a missing marker or a stale state only costs a lock attempt, a stale intent a short
+/// delay.</para>
 /// <example>
 /// <code>
 /// // producer, at its nearest site

@@ -33,6 +33,13 @@ public sealed class MusicWorkQueueOptions
     /// </summary>
     public TimeSpan ForeignClaimTrust { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a worker leaves alone an item another worker announced it is about to lock (an eventual put at that
+    /// worker's site, made just before its lock attempt): long enough for that attempt to finish and its "claimed" to
+    /// replicate. Zero turns the announcements off. Default 2 s.
+    /// </summary>
+    public TimeSpan ClaimIntentTrust { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a producer registration or a status read may wait for a lock. Default 30 s.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -46,5 +53,6 @@ public sealed class MusicWorkQueueOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPollInterval, PollInterval, nameof(MaxPollInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LockTimeout, TimeSpan.Zero, nameof(LockTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(ForeignClaimTrust, TimeSpan.Zero, nameof(ForeignClaimTrust));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ClaimIntentTrust, TimeSpan.Zero, nameof(ClaimIntentTrust));
     }
 }

@@ -317,6 +317,31 @@ public abstract class WorkQueueTestCases : RecipeTestBase
     }
 
     [Fact]
+    public async Task An_item_another_worker_announced_is_left_to_it_until_the_intent_is_old()
+    {
+        var queueName = UniqueName("queue");
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var producer = new MusicWorkQueue(await ClientAsync(0), queueName, Options("producer"));
+        var item = await producer.SubmitStringAsync("announced");
+        var client = new FaultyClient(await ClientAsync(0));
+        await client.PutAsync(RecipeKeys.QueueClaimIntent(queueName, item.Producer, item.Sequence), ClaimIntent.Encode("other", clock));
+
+        var options = Options("worker");
+        options.TimeProvider = clock;
+        options.ClaimIntentTrust = TimeSpan.FromSeconds(5);
+        var worker = new MusicWorkQueue(client, queueName, options);
+        await EventuallyAsync(async () => await worker.PeekStatusAsync(item) is not null, "the item is visible");
+
+        Assert.Null(await worker.TryClaimNextAsync());
+        Assert.Empty(client.LockedKeys); // not even tried
+
+        clock.Advance(TimeSpan.FromSeconds(6)); // the announcing worker never claimed it (it died, or lost)
+        await using var claim = await WithinPatience(worker.TryClaimNextAsync(), "the item is claimed once the intent is old");
+        Assert.Equal(item, claim?.Item.Id);
+        await claim!.CompleteAsync();
+    }
+
+    [Fact]
     public async Task An_item_whose_worker_died_is_recovered_while_new_items_keep_every_round_busy()
     {
         var queueName = UniqueName("queue");
