@@ -57,6 +57,7 @@ public sealed partial class CqlSession : IAsyncDisposable
 
     /// <summary>Connects to the cluster.</summary>
     /// <exception cref="CqlNoHostAvailableException">No contact point answered.</exception>
+    /// <exception cref="CqlTlsException">A node's TLS handshake failed for good (<see cref="CqlSessionOptions.Tls"/>); the other nodes are not tried.</exception>
     public static async Task<CqlSession> ConnectAsync(CqlSessionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -38,7 +38,7 @@ public sealed class CqlSessionOptions
     /// <summary>How long a request may wait for its response before it fails with <see cref="CqlRequestTimeoutException"/>.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long opening a connection (TCP + STARTUP) may take.</summary>
+    /// <summary>How long opening a connection (TCP, TLS handshake if any, STARTUP) may take.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -88,6 +88,12 @@ public sealed class CqlSessionOptions
     /// <summary>Password for PasswordAuthenticator.</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// TLS on every connection, for nodes with <c>client_encryption_options</c> enabled (see <see cref="CqlTlsOptions"/>),
+    /// or null for plain TCP (the default).
+    /// </summary>
+    public CqlTlsOptions? Tls { get; set; }
+
     /// <summary>Logging.</summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
@@ -111,5 +117,6 @@ public sealed class CqlSessionOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PageSize, 0);
+        Tls?.Validate();
     }
 }

@@ -92,6 +92,9 @@ public sealed class CassandraBackendOptions
     /// <summary>Password for PasswordAuthenticator.</summary>
     public string? Password { get; set; }
 
+    /// <summary>TLS to the nodes (<c>Music:Cassandra:Tls</c>: Enabled, CaCertificatePath, ClientCertificatePath, ClientCertificatePassword, HostName). Off by default.</summary>
+    public BackendTlsOptions Tls { get; set; } = new();
+
     /// <summary>The contact points with comma-separated entries split, blanks dropped.</summary>
     internal IReadOnlyList<string> ContactPointList =>
         ContactPoints.SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();

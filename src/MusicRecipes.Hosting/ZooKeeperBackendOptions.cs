@@ -43,6 +43,12 @@ public sealed class ZooKeeperBackendOptions
     /// <summary>The digest password of <see cref="Username"/>. Never logged, traced or reported by health checks.</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// TLS to the servers' secure client ports (<c>Music:ZooKeeper:Tls</c>: Enabled, CaCertificatePath,
+    /// ClientCertificatePath, ClientCertificatePassword, HostName); the connection string must name those ports. Off by default.
+    /// </summary>
+    public BackendTlsOptions Tls { get; set; } = new();
+
     /// <summary>The credentials to present, if a user is configured.</summary>
     internal void AddAuthTo(ZooKeeperClientOptions options)
     {

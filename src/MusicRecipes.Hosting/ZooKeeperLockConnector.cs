@@ -30,6 +30,7 @@ internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILo
             SessionTimeout = settings.SessionTimeout,
             ConnectionTimeout = settings.ConnectionTimeout,
             Logger = loggerFactory?.CreateLogger<ZooKeeperClient>(),
+            Tls = settings.Tls.ToZooKeeperTlsOptions(), // before the bounded connect: an unreadable file is a configuration error, not "unavailable"
         };
         settings.AddAuthTo(clientOptions);
         var store = await BackendConnect.RunAsync(
@@ -37,7 +38,7 @@ internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILo
             {
                 if (parsed.Chroot is { } chroot)
                 {
-                    await EnsureChrootAsync(connect, chroot, settings, ct).ConfigureAwait(false);
+                    await EnsureChrootAsync(connect, chroot, settings, clientOptions.Tls, ct).ConfigureAwait(false);
                 }
 
                 var locks = ZooKeeperLockStore.Create(clientOptions, new ZooKeeperLockStoreOptions { RootPath = settings.RootPath });
@@ -77,10 +78,10 @@ internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILo
     public string? Degradation() => null;
 
     /// <summary>The chroot must exist before a client rooted in it can create anything.</summary>
-    private static async Task EnsureChrootAsync(string connect, string chroot, ZooKeeperBackendOptions settings, CancellationToken cancellationToken)
+    private static async Task EnsureChrootAsync(string connect, string chroot, ZooKeeperBackendOptions settings, ZooKeeperTlsOptions? tls, CancellationToken cancellationToken)
     {
         var servers = connect[..connect.IndexOf('/', StringComparison.Ordinal)];
-        var rootOptions = new ZooKeeperClientOptions { ConnectionString = servers, SessionTimeout = settings.SessionTimeout, ConnectionTimeout = settings.ConnectionTimeout };
+        var rootOptions = new ZooKeeperClientOptions { ConnectionString = servers, SessionTimeout = settings.SessionTimeout, ConnectionTimeout = settings.ConnectionTimeout, Tls = tls };
         settings.AddAuthTo(rootOptions);
         await using var root = await ZooKeeperClient.ConnectAsync(rootOptions, cancellationToken).ConfigureAwait(false);
         await root.EnsurePathAsync(chroot, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MusicRecipes.Testing.Tls;
 
 namespace MusicRecipes.Testing;
 
@@ -72,6 +73,11 @@ internal static class CassandraNodeConfig
             tombstone_failure_threshold: 1000000
             authenticator: {(options.PasswordAuthentication ? "PasswordAuthenticator" : "AllowAllAuthenticator")}
             """;
+        if (options.Tls is { } tls)
+        {
+            yaml += "\n" + ClientEncryption(tls, tls.WriteServerStores(conf, [address, "localhost"], pkcs12TrustStore: tls.RequireClientCertificate));
+        }
+
         File.WriteAllText(Path.Combine(conf, "cassandra.yaml"), yaml + "\n");
         File.WriteAllText(Path.Combine(conf, "cassandra-rackdc.properties"), $"dc={options.DataCenterOf(node)}\nrack=rack1\n");
         File.WriteAllText(Path.Combine(conf, "logback.xml"), """
@@ -82,5 +88,33 @@ internal static class CassandraNodeConfig
               <root level="INFO"><appender-ref ref="STDOUT" /></root>
             </configuration>
             """);
+    }
+
+    /// <summary>
+    /// The native port's TLS. Cassandra 2.1 opens every store with one <c>store_type</c>, and reads the trust store only
+    /// when it requires client certificates. Its default cipher list is CBC suites only; the GCM suites lead here, as both
+    /// the JDK and .NET's OpenSSL prefer them. TLS 1.3 is left out: its suites are not in the list, so the JDK negotiates
+    /// TLS 1.2, which the Netty 4.0 of Cassandra 2.1 handles.
+    /// </summary>
+    private static string ClientEncryption(TestServerTls tls, JavaKeyStoreFiles stores)
+    {
+        var lines = new List<string>
+        {
+            "client_encryption_options:",
+            "    enabled: true",
+            $"    keystore: {stores.KeyStore}",
+            $"    keystore_password: {TestServerTls.StorePassword}",
+            $"    require_client_auth: {(tls.RequireClientCertificate ? "true" : "false")}",
+            "    store_type: PKCS12",
+            "    protocol: TLS",
+            "    cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA]",
+        };
+        if (stores.Pkcs12TrustStore is { } trustStore)
+        {
+            lines.Add($"    truststore: {trustStore}");
+            lines.Add($"    truststore_password: {TestServerTls.StorePassword}");
+        }
+
+        return string.Join('\n', lines);
     }
 }

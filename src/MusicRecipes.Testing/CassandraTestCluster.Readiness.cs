@@ -19,6 +19,7 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
         };
         options.ContactPoints.Add(AddressOf(node));
         LogInAsSuperuser(options);
+        UseKitTls(options);
         return options;
     }
 
@@ -29,6 +30,18 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
         {
             options.Username = CassandraTestClusterOptions.SuperuserName;
             options.Password = CassandraTestClusterOptions.SuperuserName;
+        }
+    }
+
+    /// <summary>
+    /// A kit session speaks TLS where the nodes do (<see cref="CassandraTestClusterOptions.Tls"/>): it trusts the test
+    /// authority only and presents the kit's client certificate.
+    /// </summary>
+    private void UseKitTls(CqlSessionOptions options)
+    {
+        if (Options.Tls is { } tls)
+        {
+            options.Tls = new CqlTlsOptions { TrustedRoots = { tls.Authority.Certificate }, ClientCertificates = { tls.ClientCertificate } };
         }
     }
 
@@ -48,6 +61,11 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
                 await using var session = await CqlSession.ConnectAsync(SingleNodeOptions(node), timeout).ConfigureAwait(false);
                 await session.ExecuteAsync(new CqlQuery("SELECT release_version FROM system.local") { Host = EndPointOf(node) }, timeout).ConfigureAwait(false);
                 return;
+            }
+            catch (CqlTlsException e)
+            {
+                // The node serves TLS and refused the kit's handshake (or the other way round): waiting will not mend it.
+                throw new InvalidOperationException($"Cassandra node {node} and the kit disagree on TLS: {e.Message}\n{process.Tail()}", e);
             }
             catch (CqlException)
             {

@@ -101,7 +101,8 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
 
     /// <summary>
     /// Session options pointing at every node, with a request timeout above the servers' own timeouts (and the
-    /// superuser's login where the nodes require one).
+    /// superuser's login where the nodes require one, and TLS trusting the test authority and presenting the kit's client
+    /// certificate where the nodes serve TLS).
     /// </summary>
     public CqlSessionOptions CreateSessionOptions()
     {
@@ -120,6 +121,7 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
         }
 
         LogInAsSuperuser(options);
+        UseKitTls(options);
         return options;
     }
 

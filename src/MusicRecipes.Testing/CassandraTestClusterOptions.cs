@@ -1,3 +1,5 @@
+using MusicRecipes.Testing.Tls;
+
 namespace MusicRecipes.Testing;
 
 /// <summary>Settings of a <see cref="CassandraTestCluster"/>.</summary>
@@ -67,6 +69,16 @@ public sealed class CassandraTestClusterOptions
     /// about 10 s after it starts serving; the cluster counts as up once that login works. Default false.
     /// </summary>
     public bool PasswordAuthentication { get; set; }
+
+    /// <summary>
+    /// Whether, and how, the native port serves TLS (<c>client_encryption_options</c>; each node gets a certificate for
+    /// its address and "localhost", signed by <see cref="TestServerTls.Authority"/>, and requires a client certificate if
+    /// <see cref="TestServerTls.RequireClientCertificate"/>). Cassandra 2.1 serves either TLS or plain on the port, not
+    /// both, so every client of such a cluster needs <see cref="Cql.CqlSessionOptions.Tls"/>; the kit's own sessions and
+    /// <see cref="CassandraTestCluster.CreateSessionOptions"/> trust the authority and present
+    /// <see cref="TestServerTls.ClientCertificate"/>. Null (the default): plain TCP.
+    /// </summary>
+    public TestServerTls? Tls { get; set; }
 
     /// <summary>The default superuser of a node with <see cref="PasswordAuthentication"/> ("cassandra", password the same).</summary>
     public const string SuperuserName = "cassandra";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using MusicRecipes.Testing.Tls;
 
 namespace MusicRecipes.Testing;
 
@@ -25,7 +26,9 @@ internal sealed class ZooKeeperServerProcess
         _options = options;
         _classpath = classpath;
         ClientPort = options.ClientPort(id);
-        Ports = options.ServerCount > 1 ? [ClientPort, options.QuorumPort(id), options.ElectionPort(id)] : [ClientPort];
+        SecureClientPort = options.Tls is null ? null : options.SecureClientPort(id);
+        int[] clientPorts = SecureClientPort is { } secure ? [ClientPort, secure] : [ClientPort];
+        Ports = options.ServerCount > 1 ? [.. clientPorts, options.QuorumPort(id), options.ElectionPort(id)] : clientPorts;
         WriteConfiguration();
     }
 
@@ -35,7 +38,10 @@ internal sealed class ZooKeeperServerProcess
 
     public int ClientPort { get; }
 
-    /// <summary>Every port the server listens on: client, and for an ensemble quorum (while it leads) and election.</summary>
+    /// <summary>The TLS client port, or null when the ensemble has no TLS.</summary>
+    public int? SecureClientPort { get; }
+
+    /// <summary>Every port the server listens on: client (and secure client), and for an ensemble quorum (while it leads) and election.</summary>
     public IReadOnlyList<int> Ports { get; }
 
     public bool IsRunning => _wrapper is { HasExited: false };
@@ -195,6 +201,11 @@ internal sealed class ZooKeeperServerProcess
             .AppendLine(CultureInfo.InvariantCulture, $"maxSessionTimeout={_options.MaxSessionTimeoutMs}")
             .AppendLine(CultureInfo.InvariantCulture, $"minSessionTimeout={_options.MinSessionTimeoutMs ?? 2 * _options.TickTimeMs}")
             .AppendLine("maxClientCnxns=0");
+        if (_options.Tls is { } tls)
+        {
+            AppendSecureClientPort(config, tls);
+        }
+
         if (_options.ServerCount > 1)
         {
             File.WriteAllText(Path.Combine(data, "myid"), Id.ToString(CultureInfo.InvariantCulture));
@@ -212,5 +223,25 @@ internal sealed class ZooKeeperServerProcess
             "log4j.appender.CONSOLE.layout=org.apache.log4j.PatternLayout",
             "log4j.appender.CONSOLE.layout.ConversionPattern=%d{ISO8601} %-5p [%t] %c{1} - %m%n",
             string.Empty));
+    }
+
+    /// <summary>
+    /// The secure client port: only the Netty connection factory serves TLS (the default NIO one cannot), and it serves
+    /// the plain port too. The <c>ssl.*</c> keys become the <c>zookeeper.ssl.*</c> properties the server reads. The
+    /// trust store is PEM, which ZooKeeper reads itself (a PKCS#12 one from .NET would look empty to the JDK).
+    /// </summary>
+    private void AppendSecureClientPort(StringBuilder config, TestServerTls tls)
+    {
+        var stores = tls.WriteServerStores(Path.Combine(Directory, "tls"), ["127.0.0.1", "localhost"], pkcs12TrustStore: false);
+        config
+            .AppendLine(CultureInfo.InvariantCulture, $"secureClientPort={SecureClientPort}")
+            .AppendLine("secureClientPortAddress=127.0.0.1")
+            .AppendLine("serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory")
+            .AppendLine(CultureInfo.InvariantCulture, $"ssl.keyStore.location={stores.KeyStore}")
+            .AppendLine(CultureInfo.InvariantCulture, $"ssl.keyStore.password={TestServerTls.StorePassword}")
+            .AppendLine("ssl.keyStore.type=PKCS12")
+            .AppendLine(CultureInfo.InvariantCulture, $"ssl.trustStore.location={stores.PemTrustStore}")
+            .AppendLine("ssl.trustStore.type=PEM")
+            .AppendLine(CultureInfo.InvariantCulture, $"ssl.clientAuth={(tls.RequireClientCertificate ? "need" : "none")}");
     }
 }

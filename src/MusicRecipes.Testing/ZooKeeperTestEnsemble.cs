@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using MusicRecipes.Testing.Tls;
 using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Testing;
@@ -41,6 +42,12 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
 
     /// <summary>All servers: "127.0.0.1:p1,127.0.0.1:p2,...".</summary>
     public string ConnectionString => string.Join(',', _servers.Select(s => "127.0.0.1:" + s.ClientPort.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>
+    /// All servers' secure client ports, "127.0.0.1:s1,127.0.0.1:s2,..." (<see cref="ZooKeeperTestEnsembleOptions.Tls"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The ensemble has no TLS.</exception>
+    public string SecureConnectionString => string.Join(',', _servers.Select(s => "127.0.0.1:" + SecurePortOf(s).ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>The number of servers.</summary>
     public int ServerCount => _servers.Length;
@@ -83,8 +90,26 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
     /// <summary>The connection string of server <paramref name="index"/> (0-based) alone.</summary>
     public string ConnectionStringFor(int index) => "127.0.0.1:" + Server(index).ClientPort.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The 0-based index of the server at <paramref name="endpoint"/> (e.g. <see cref="ZooKeeperClient.ConnectedServer"/>).</summary>
-    public int ServerIndexOf(DnsEndPoint endpoint) => Array.FindIndex(_servers, s => s.ClientPort == endpoint.Port);
+    /// <summary>The secure connection string of server <paramref name="index"/> (0-based) alone.</summary>
+    public string SecureConnectionStringFor(int index) => "127.0.0.1:" + SecurePortOf(Server(index)).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Client options for the secure ports (<see cref="SecureConnectionString"/>, or <paramref name="connectionString"/>)
+    /// with TLS that trusts the test authority only and presents <see cref="TestServerTls.ClientCertificate"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The ensemble has no TLS.</exception>
+    public ZooKeeperClientOptions CreateSecureClientOptions(string? connectionString = null)
+    {
+        var tls = _options.Tls ?? throw new InvalidOperationException("The ensemble was started without ZooKeeperTestEnsembleOptions.Tls.");
+        return new ZooKeeperClientOptions
+        {
+            ConnectionString = connectionString ?? SecureConnectionString,
+            Tls = new ZooKeeperTlsOptions { TrustedRoots = { tls.Authority.Certificate }, ClientCertificates = { tls.ClientCertificate } },
+        };
+    }
+
+    /// <summary>The 0-based index of the server at <paramref name="endpoint"/> (e.g. <see cref="ZooKeeperClient.ConnectedServer"/>), by its client or secure client port.</summary>
+    public int ServerIndexOf(DnsEndPoint endpoint) => Array.FindIndex(_servers, s => s.ClientPort == endpoint.Port || s.SecureClientPort == endpoint.Port);
 
     /// <summary>True while server <paramref name="index"/> runs.</summary>
     public bool IsRunning(int index) => Server(index).IsRunning;
@@ -281,4 +306,7 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
 
         return sawLeader;
     }
+
+    private static int SecurePortOf(ZooKeeperServerProcess server) =>
+        server.SecureClientPort ?? throw new InvalidOperationException("The ensemble was started without ZooKeeperTestEnsembleOptions.Tls.");
 }

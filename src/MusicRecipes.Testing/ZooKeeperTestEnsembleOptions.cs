@@ -1,3 +1,5 @@
+using MusicRecipes.Testing.Tls;
+
 namespace MusicRecipes.Testing;
 
 /// <summary>Settings of a <see cref="ZooKeeperTestEnsemble"/>.</summary>
@@ -53,6 +55,18 @@ public sealed class ZooKeeperTestEnsembleOptions
     /// </summary>
     public Func<int, int, ZooKeeperPeerPorts>? PeerPorts { get; set; }
 
+    /// <summary>
+    /// Whether, and how, the servers also serve a secure client port (<c>secureClientPort</c>, through
+    /// <c>NettyServerCnxnFactory</c>; each server gets a certificate for 127.0.0.1 and "localhost", signed by
+    /// <see cref="TestServerTls.Authority"/>; <c>ssl.clientAuth</c> is <c>need</c> — ZooKeeper's default — if
+    /// <see cref="TestServerTls.RequireClientCertificate"/>, else <c>none</c>). The plain client port stays open beside
+    /// it for the kit's own checks. Null (the default): no secure port.
+    /// </summary>
+    public TestServerTls? Tls { get; set; }
+
+    /// <summary>Secure client port of server 1 when <see cref="Tls"/> is set; server N uses <c>BaseSecureClientPort + N - 1</c>. 0 picks <c>BaseClientPort + 100</c>.</summary>
+    public int BaseSecureClientPort { get; set; }
+
     /// <summary>The server classpath; by default found by <see cref="ZooKeeperClasspath.Find"/>.</summary>
     public string? Classpath { get; set; }
 
@@ -64,4 +78,6 @@ public sealed class ZooKeeperTestEnsembleOptions
     internal int ElectionPort(int server) => (BaseElectionPort == 0 ? BaseClientPort + 1700 : BaseElectionPort) + server - 1;
 
     internal int ClientPort(int server) => BaseClientPort + server - 1;
+
+    internal int SecureClientPort(int server) => (BaseSecureClientPort == 0 ? BaseClientPort + 100 : BaseSecureClientPort) + server - 1;
 }

@@ -9,7 +9,7 @@ using MusicRecipes.Cql.Protocol;
 namespace MusicRecipes.Cql.Connections;
 
 /// <summary>
-/// One TCP connection to one node, multiplexing requests by stream id. Exactly one writer task drains a channel
+/// One TCP connection (inside TLS when <see cref="CqlSessionOptions.Tls"/> is set) to one node, multiplexing requests by stream id. Exactly one writer task drains a channel
 /// of frames (so frames never interleave on the socket) and exactly one reader task reads whole frames
 /// (ReadExactly copes with partial socket reads) and completes the waiting request; continuations run on the
 /// thread pool. Any I/O error closes the connection and fails every request in flight.
@@ -17,7 +17,7 @@ namespace MusicRecipes.Cql.Connections;
 internal sealed partial class CqlConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly Channel<OutgoingRequest> _outgoing =
         Channel.CreateUnbounded<OutgoingRequest>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -32,10 +32,10 @@ internal sealed partial class CqlConnection : IAsyncDisposable
     private long _lastReadTicks;
     private int _closing;
 
-    private CqlConnection(Socket socket, IPEndPoint endPoint, byte version, int maxRequests, ILogger logger)
+    private CqlConnection(Socket socket, Stream stream, IPEndPoint endPoint, byte version, int maxRequests, ILogger logger)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         EndPoint = endPoint;
         Version = version;
         _inFlight = new OutgoingRequest?[maxRequests + 1];
@@ -58,8 +58,9 @@ internal sealed partial class CqlConnection : IAsyncDisposable
 
     public int InFlight => _ids.InUse;
 
-    /// <summary>Opens the socket, starts the loops and runs the STARTUP handshake (and USE keyspace).</summary>
+    /// <summary>Opens the socket, runs the TLS handshake if configured, starts the loops and runs the STARTUP handshake (and USE keyspace).</summary>
     /// <exception cref="ProtocolVersionRejectedException">The node does not speak <paramref name="version"/>.</exception>
+    /// <exception cref="CqlTlsException">The TLS handshake failed for good (see <see cref="CqlSessionOptions.Tls"/>).</exception>
     public static async Task<CqlConnection> OpenAsync(IPEndPoint endPoint, byte version, CqlSessionOptions options, CancellationToken cancellationToken)
     {
         var logger = options.LoggerFactory.CreateLogger<CqlConnection>();
@@ -70,7 +71,13 @@ internal sealed partial class CqlConnection : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
-            connection = new CqlConnection(socket, endPoint, version, options.MaxRequestsPerConnection, logger);
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (options.Tls is { } tls)
+            {
+                stream = await CqlTlsHandshake.AuthenticateAsync(stream, endPoint, tls, timeout.Token).ConfigureAwait(false);
+            }
+
+            connection = new CqlConnection(socket, stream, endPoint, version, options.MaxRequestsPerConnection, logger);
             connection.Start(options.HeartbeatInterval, options.ConnectTimeout);
             await connection.HandshakeAsync(options, timeout.Token).ConfigureAwait(false);
             return connection;
@@ -94,6 +101,16 @@ internal sealed partial class CqlConnection : IAsyncDisposable
             if (e is SocketException or IOException)
             {
                 throw new CqlConnectionException($"Cannot connect: {e.Message}", endPoint, requestMayHaveBeenSent: false, e);
+            }
+
+            if (e is CqlConnectionException { InnerException: IOException } && connection is not null && options.Tls is null)
+            {
+                // A node that serves TLS only drops a plain STARTUP without a word: name the likely cause.
+                throw new CqlConnectionException(
+                    "The node closed the connection without answering STARTUP (a node with client_encryption_options enabled does that to a client without CqlSessionOptions.Tls)",
+                    endPoint,
+                    requestMayHaveBeenSent: false,
+                    e);
             }
 
             throw;

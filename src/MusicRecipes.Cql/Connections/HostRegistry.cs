@@ -74,10 +74,11 @@ internal sealed partial class HostRegistry : IAsyncDisposable
                 await BecomeControlAsync(host, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (CqlAuthenticationException)
+            catch (Exception e) when (e is CqlAuthenticationException or CqlTlsException)
             {
-                // Credentials are the cluster's, not one node's: every other node would refuse them too. Said at once,
-                // as itself, not buried in a "no host available" (and not tried on every node, then again and again).
+                // Credentials and the TLS setup (trusted roots, client certificate, host name) are the cluster's, not one
+                // node's: every other node would refuse them too. Said at once, as itself, not buried in a "no host
+                // available" (and not tried on every node, then again and again).
                 throw;
             }
             catch (Exception e) when (e is CqlException or IOException)

@@ -18,9 +18,9 @@ public sealed partial class ZooKeeperClient
     private async ValueTask<ZooKeeperConnection> ConnectionAsync(string? path, bool failOnSessionLoss, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (Volatile.Read(ref _authFailure) is { } refused)
+        if (Volatile.Read(ref _finalFailure) is { } refused)
         {
-            throw new AuthFailedException(path, refused.Message, refused);
+            throw refused is ZooKeeperTlsException tls ? tls.ForCall(path) : new AuthFailedException(path, refused.Message, refused);
         }
 
         while (true)
@@ -49,7 +49,8 @@ public sealed partial class ZooKeeperClient
             }
             catch (TimeoutException)
             {
-                throw new ConnectionLossException(path, $"No ZooKeeper server of {_connectionString} was reachable within {_options.ConnectionTimeout.TotalSeconds:F1} s.");
+                var last = Volatile.Read(ref _lastConnectError) is { } error ? $" (last attempt: {error})" : string.Empty;
+                throw new ConnectionLossException(path, $"No ZooKeeper server of {_connectionString} was reachable within {_options.ConnectionTimeout.TotalSeconds:F1} s{last}.");
             }
         }
     }
@@ -72,9 +73,15 @@ public sealed partial class ZooKeeperClient
             {
                 return;
             }
+            catch (ZooKeeperTlsException e)
+            {
+                StopForGood(e);
+                return;
+            }
             catch (Exception e)
             {
                 _logger.LogDebug("ZooKeeper server {Host}:{Port} unreachable: {Reason}", server.Host, server.Port, e.Message);
+                Volatile.Write(ref _lastConnectError, $"{server.Host}:{server.Port}: {e.Message}");
                 if (next % servers.Length == 0)
                 {
                     await PauseAsync().ConfigureAwait(false);
@@ -130,7 +137,7 @@ public sealed partial class ZooKeeperClient
 
         var request = ConnectHandshake.EncodeRequest(LastZxid, (int)_options.SessionTimeout.TotalMilliseconds, sessionId, password);
         var perServer = TimeSpan.FromMilliseconds(Math.Max(1000, _options.SessionTimeout.TotalMilliseconds / _connectionString.Servers.Count));
-        var connection = await ZooKeeperConnection.OpenAsync(server, request, perServer, this, _options.MaxPacketSize + 65536, _logger, _closing.Token)
+        var connection = await ZooKeeperConnection.OpenAsync(server, request, perServer, _options.Tls, this, _options.MaxPacketSize + 65536, _logger, _closing.Token)
             .ConfigureAwait(false);
         return (connection, sessionId);
     }

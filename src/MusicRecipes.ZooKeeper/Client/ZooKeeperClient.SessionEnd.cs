@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace MusicRecipes.ZooKeeper;
 
 // How a session ends: abandoned when its client-side lease runs out, expired by the servers, retired for good, or
-// refused credentials that end the client.
+// refused credentials or a refused TLS handshake that end the client.
 public sealed partial class ZooKeeperClient
 {
     /// <summary>
@@ -127,8 +127,16 @@ public sealed partial class ZooKeeperClient
     void IConnectionOwner.OnAuthFailed(KeeperErrorCode error)
     {
         var schemes = string.Join(", ", _options.AuthInfo.Select(a => a.Scheme));
-        var failure = new AuthFailedException(null, $"The ZooKeeper servers refused this client's credentials (scheme {schemes}: {error}); the client stopped connecting.");
-        if (Interlocked.CompareExchange(ref _authFailure, failure, null) is not null)
+        StopForGood(new AuthFailedException(null, $"The ZooKeeper servers refused this client's credentials (scheme {schemes}: {error}); the client stopped connecting."));
+    }
+
+    /// <summary>
+    /// Ends the client for a refusal no reconnect can cure — credentials, or a TLS handshake (the servers share the
+    /// ensemble's TLS setup): the client stops connecting, and every waiting and later call fails with the reason.
+    /// </summary>
+    private void StopForGood(KeeperException failure)
+    {
+        if (Interlocked.CompareExchange(ref _finalFailure, failure, null) is not null)
         {
             return;
         }

@@ -54,7 +54,8 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
     private const int RetiredMemory = 64;
 
     private readonly ZooKeeperClientOptions _options;
-    private AuthFailedException? _authFailure;
+    private KeeperException? _finalFailure; // refused credentials or TLS: the client stopped connecting for good
+    private string? _lastConnectError; // why the latest connect attempt failed, for the "no server reachable" message
     private readonly ZooKeeperConnectionString _connectionString;
     private readonly Chroot _chroot;
     private readonly ILogger _logger;
@@ -83,6 +84,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IConnectionOwner
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPacketSize, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.SessionTimeout, TimeSpan.Zero);
+        options.Tls?.Validate();
         _options = options;
         _connectionString = ZooKeeperConnectionString.Parse(options.ConnectionString);
         _chroot = new Chroot(_connectionString.Chroot);

@@ -56,6 +56,12 @@ public sealed class ZooKeeperClientOptions
     /// <summary>The list the client's creates carry (see <see cref="Acl"/>).</summary>
     internal IReadOnlyList<ZooKeeperAcl> EffectiveAcl => Acl ?? (AuthInfo.Count > 0 ? ZooKeeperAcl.CreatorAll : ZooKeeperAcl.OpenUnsafe);
 
+    /// <summary>
+    /// TLS on every connection, for the servers' secure client ports (see <see cref="ZooKeeperTlsOptions"/>; the
+    /// connection string must name those ports), or null for plain TCP (the default).
+    /// </summary>
+    public ZooKeeperTlsOptions? Tls { get; set; }
+
     /// <summary>Where the client logs connection changes. Default: nowhere.</summary>
     public ILogger? Logger { get; set; }
 }

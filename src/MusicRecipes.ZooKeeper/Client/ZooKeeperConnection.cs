@@ -10,7 +10,7 @@ using MusicRecipes.ZooKeeper.Protocol;
 namespace MusicRecipes.ZooKeeper;
 
 /// <summary>
-/// One TCP connection to one server, after the handshake: a single writer loop (requests never interleave on the
+/// One TCP connection (inside TLS when <see cref="ZooKeeperClientOptions.Tls"/> is set) to one server, after the handshake: a single writer loop (requests never interleave on the
 /// socket), a reader loop that matches replies to requests by xid and hands notifications to the owner, and a
 /// timer that pings when the connection has been idle for a sixth of the session timeout and gives up on the
 /// server when nothing arrived for two thirds of it (ClientCnxn's readTimeout). When any of them fails, the
@@ -22,7 +22,7 @@ internal sealed class ZooKeeperConnection
     private static readonly byte[] PingPacket = BuildPing();
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly IConnectionOwner _owner;
     private readonly ILogger _logger;
     private readonly int _maxIncoming;
@@ -36,11 +36,11 @@ internal sealed class ZooKeeperConnection
     private long _lastSend;
     private long _lastReceive;
 
-    private ZooKeeperConnection(Socket socket, DnsEndPoint server, ConnectResponse handshake, long connectSentTimestamp, IConnectionOwner owner, int maxIncoming, ILogger logger)
+    private ZooKeeperConnection(Socket socket, Stream stream, DnsEndPoint server, ConnectResponse handshake, long connectSentTimestamp, IConnectionOwner owner, int maxIncoming, ILogger logger)
     {
         ConnectSentTimestamp = connectSentTimestamp;
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         Server = server;
         Handshake = handshake;
         _owner = owner;
@@ -61,11 +61,16 @@ internal sealed class ZooKeeperConnection
 
     public bool IsAborted => Volatile.Read(ref _aborted) != 0;
 
-    /// <summary>Connects and performs the handshake. The caller decides what a timeout of 0 (expired session) means.</summary>
+    /// <summary>
+    /// Connects, runs the TLS handshake if <paramref name="tls"/> is set, and performs the ZooKeeper handshake. The caller
+    /// decides what a timeout of 0 (expired session) means.
+    /// </summary>
+    /// <exception cref="ZooKeeperTlsException">The TLS handshake failed for good.</exception>
     public static async Task<ZooKeeperConnection> OpenAsync(
         DnsEndPoint server,
         byte[] connectRequest,
         TimeSpan connectTimeout,
+        ZooKeeperTlsOptions? tls,
         IConnectionOwner owner,
         int maxIncoming,
         ILogger logger,
@@ -74,13 +79,20 @@ internal sealed class ZooKeeperConnection
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(connectTimeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         try
         {
             await socket.ConnectAsync(server, timeout.Token).ConfigureAwait(false);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls is not null)
+            {
+                stream = await ZooKeeperTlsHandshake.AuthenticateAsync(stream, server, tls, timeout.Token).ConfigureAwait(false);
+            }
+
             var sentAt = Stopwatch.GetTimestamp();
-            await socket.SendAsync(connectRequest, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            await stream.WriteAsync(connectRequest, timeout.Token).ConfigureAwait(false);
             var prefix = new byte[4];
-            await ReceiveExactlyAsync(socket, prefix, timeout.Token).ConfigureAwait(false);
+            await ReceiveExactlyAsync(stream, prefix, tls is null, timeout.Token).ConfigureAwait(false);
             var length = ConnectHandshake.ReadLength(prefix);
             if (length is < 36 or > 1024)
             {
@@ -88,18 +100,18 @@ internal sealed class ZooKeeperConnection
             }
 
             var frame = new byte[length];
-            await ReceiveExactlyAsync(socket, frame, timeout.Token).ConfigureAwait(false);
+            await ReceiveExactlyAsync(stream, frame, tls is null, timeout.Token).ConfigureAwait(false);
             var handshake = ConnectHandshake.DecodeResponse(frame);
-            return new ZooKeeperConnection(socket, server, handshake, sentAt, owner, maxIncoming, logger);
+            return new ZooKeeperConnection(socket, stream, server, handshake, sentAt, owner, maxIncoming, logger);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            socket.Dispose();
+            await CloseAsync(socket, stream).ConfigureAwait(false);
             throw new TimeoutException($"No handshake with ZooKeeper server {server.Host}:{server.Port} within {connectTimeout.TotalMilliseconds:F0} ms.");
         }
         catch
         {
-            socket.Dispose();
+            await CloseAsync(socket, stream).ConfigureAwait(false);
             throw;
         }
     }
@@ -169,6 +181,7 @@ internal sealed class ZooKeeperConnection
         _outgoing.Writer.TryComplete();
         _stop.Cancel();
         _socket.Dispose();
+        _stream.Dispose();
         foreach (var xid in _pending.Keys)
         {
             if (_pending.TryRemove(xid, out var pending))
@@ -192,18 +205,31 @@ internal sealed class ZooKeeperConnection
 
     private static byte[] BuildPing() => Frame(SpecialXid.Ping, OpCode.Ping, []);
 
-    private static async Task ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken cancellationToken)
+    private static async Task ReceiveExactlyAsync(Stream stream, Memory<byte> buffer, bool plain, CancellationToken cancellationToken)
     {
         while (buffer.Length > 0)
         {
-            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            var read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                throw new IOException("The ZooKeeper server closed the connection during the handshake.");
+                // A secure client port drops a plain ConnectRequest without a word: say so, or the cause stays a riddle.
+                throw new IOException(plain
+                    ? "The ZooKeeper server closed the connection during the handshake (a secureClientPort does that to a client without ZooKeeperClientOptions.Tls)."
+                    : "The ZooKeeper server closed the connection during the handshake.");
             }
 
             buffer = buffer[read..];
         }
+    }
+
+    private static async ValueTask CloseAsync(Socket socket, Stream? stream)
+    {
+        if (stream is not null)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        socket.Dispose();
     }
 
     private async Task WriteLoopAsync()
