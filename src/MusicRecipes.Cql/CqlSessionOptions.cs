@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MusicRecipes.Tls;
 
 namespace MusicRecipes.Cql;
 
@@ -89,10 +90,14 @@ public sealed class CqlSessionOptions
     public string? Password { get; set; }
 
     /// <summary>
-    /// TLS on every connection, for nodes with <c>client_encryption_options</c> enabled (see <see cref="CqlTlsOptions"/>),
-    /// or null for plain TCP (the default).
+    /// TLS on every connection, for nodes that serve the native protocol encrypted (Cassandra's
+    /// <c>client_encryption_options: enabled: true</c>), or null for plain TCP (the default). The handshake runs right
+    /// after the TCP connect and before the CQL STARTUP; with a null <see cref="TlsClientOptions.TargetHost"/>, each
+    /// node's certificate must carry the node's address. A node whose certificate does not validate, or a handshake the
+    /// node refuses, is a <see cref="CqlTlsException"/> from <see cref="CqlSession.ConnectAsync"/> at once — not retried
+    /// on the other nodes, which share the cluster's TLS setup.
     /// </summary>
-    public CqlTlsOptions? Tls { get; set; }
+    public TlsClientOptions? Tls { get; set; }
 
     /// <summary>Logging.</summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MusicRecipes.Cql;
+using MusicRecipes.Tls;
 using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Hosting;
@@ -42,31 +43,19 @@ public sealed class BackendTlsOptions
     /// <summary>The name the servers' certificates must carry. Null: each server's address or host as configured.</summary>
     public string? HostName { get; set; }
 
-    /// <summary>The CQL client's TLS options, or null when TLS is off. <paramref name="section"/> names the settings in errors.</summary>
+    /// <summary>
+    /// The clients' TLS options (<see cref="CqlSessionOptions.Tls"/>, <see cref="ZooKeeperClientOptions.Tls"/>), or null
+    /// when TLS is off. <paramref name="section"/> (e.g. <c>Music:Cassandra:Tls</c>) names the settings in errors.
+    /// </summary>
     /// <exception cref="InvalidOperationException">A certificate file cannot be read (the message names the setting, never the password).</exception>
-    public CqlTlsOptions? ToCqlTlsOptions(string section = "Music:Cassandra:Tls")
+    public TlsClientOptions? ToClientOptions(string section)
     {
         if (!Enabled)
         {
             return null;
         }
 
-        var tls = new CqlTlsOptions { TargetHost = NullIfBlank(HostName) };
-        tls.TrustedRoots.AddRange(LoadAuthorities(section));
-        tls.ClientCertificates.AddRange(LoadClientCertificate(section));
-        return tls;
-    }
-
-    /// <summary>The ZooKeeper client's TLS options, or null when TLS is off. <paramref name="section"/> names the settings in errors.</summary>
-    /// <exception cref="InvalidOperationException">A certificate file cannot be read (the message names the setting, never the password).</exception>
-    public ZooKeeperTlsOptions? ToZooKeeperTlsOptions(string section = "Music:ZooKeeper:Tls")
-    {
-        if (!Enabled)
-        {
-            return null;
-        }
-
-        var tls = new ZooKeeperTlsOptions { TargetHost = NullIfBlank(HostName) };
+        var tls = new TlsClientOptions { TargetHost = NullIfBlank(HostName) };
         tls.TrustedRoots.AddRange(LoadAuthorities(section));
         tls.ClientCertificates.AddRange(LoadClientCertificate(section));
         return tls;

@@ -129,7 +129,7 @@ internal sealed class CassandraConnection(IOptions<MusicOptions> options, ILogge
             MaxProtocolVersion = settings.MaxProtocolVersion,
             Username = settings.Username,
             Password = settings.Password,
-            Tls = settings.Tls.ToCqlTlsOptions(), // before the bounded connect: an unreadable file is a configuration error, not "unavailable"
+            Tls = settings.Tls.ToClientOptions("Music:Cassandra:Tls"), // before the bounded connect: an unreadable file is a configuration error, not "unavailable"
             LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
         };
         foreach (var contact in contactPoints)

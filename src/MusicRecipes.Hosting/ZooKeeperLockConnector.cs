@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MusicRecipes.Tls;
 using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Hosting;
@@ -30,7 +31,7 @@ internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILo
             SessionTimeout = settings.SessionTimeout,
             ConnectionTimeout = settings.ConnectionTimeout,
             Logger = loggerFactory?.CreateLogger<ZooKeeperClient>(),
-            Tls = settings.Tls.ToZooKeeperTlsOptions(), // before the bounded connect: an unreadable file is a configuration error, not "unavailable"
+            Tls = settings.Tls.ToClientOptions("Music:ZooKeeper:Tls"), // before the bounded connect: an unreadable file is a configuration error, not "unavailable"
         };
         settings.AddAuthTo(clientOptions);
         var store = await BackendConnect.RunAsync(
@@ -78,7 +79,7 @@ internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILo
     public string? Degradation() => null;
 
     /// <summary>The chroot must exist before a client rooted in it can create anything.</summary>
-    private static async Task EnsureChrootAsync(string connect, string chroot, ZooKeeperBackendOptions settings, ZooKeeperTlsOptions? tls, CancellationToken cancellationToken)
+    private static async Task EnsureChrootAsync(string connect, string chroot, ZooKeeperBackendOptions settings, TlsClientOptions? tls, CancellationToken cancellationToken)
     {
         var servers = connect[..connect.IndexOf('/', StringComparison.Ordinal)];
         var rootOptions = new ZooKeeperClientOptions { ConnectionString = servers, SessionTimeout = settings.SessionTimeout, ConnectionTimeout = settings.ConnectionTimeout, Tls = tls };

@@ -41,7 +41,7 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
     {
         if (Options.Tls is { } tls)
         {
-            options.Tls = new CqlTlsOptions { TrustedRoots = { tls.Authority.Certificate }, ClientCertificates = { tls.ClientCertificate } };
+            options.Tls = tls.CreateClientOptions();
         }
     }
 

@@ -104,7 +104,7 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
         return new ZooKeeperClientOptions
         {
             ConnectionString = connectionString ?? SecureConnectionString,
-            Tls = new ZooKeeperTlsOptions { TrustedRoots = { tls.Authority.Certificate }, ClientCertificates = { tls.ClientCertificate } },
+            Tls = tls.CreateClientOptions(),
         };
     }
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MusicRecipes.Cql.Protocol;
+using MusicRecipes.Tls;
 
 namespace MusicRecipes.Cql.Connections;
 
@@ -74,7 +75,14 @@ internal sealed partial class CqlConnection : IAsyncDisposable
             Stream stream = new NetworkStream(socket, ownsSocket: true);
             if (options.Tls is { } tls)
             {
-                stream = await CqlTlsHandshake.AuthenticateAsync(stream, endPoint, tls, timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    stream = await TlsClientHandshake.AuthenticateAsync(stream, endPoint.Address.ToString(), tls, timeout.Token).ConfigureAwait(false);
+                }
+                catch (TlsHandshakeException e)
+                {
+                    throw CqlTlsFailure.ToException(e, endPoint);
+                }
             }
 
             connection = new CqlConnection(socket, stream, endPoint, version, options.MaxRequestsPerConnection, logger);

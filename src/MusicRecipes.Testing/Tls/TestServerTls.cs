@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using MusicRecipes.Tls;
 
 namespace MusicRecipes.Testing.Tls;
 
@@ -45,6 +46,12 @@ public sealed class TestServerTls : IDisposable
 
     /// <summary>A client certificate (with its private key) signed by <see cref="Authority"/>.</summary>
     public X509Certificate2 ClientCertificate { get; }
+
+    /// <summary>
+    /// Client TLS options that trust <see cref="Authority"/> only and present <see cref="ClientCertificate"/>: what the
+    /// kit's own clients use. A new instance each time, so a test can change it.
+    /// </summary>
+    public TlsClientOptions CreateClientOptions() => new() { TrustedRoots = { Authority.Certificate }, ClientCertificates = { ClientCertificate } };
 
     /// <summary>Settings with a fresh authority of their own (disposed with them).</summary>
     public static TestServerTls Create(bool requireClientCertificate = true) =>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MusicRecipes.Tls;
 
 namespace MusicRecipes.ZooKeeper;
 
@@ -57,10 +58,15 @@ public sealed class ZooKeeperClientOptions
     internal IReadOnlyList<ZooKeeperAcl> EffectiveAcl => Acl ?? (AuthInfo.Count > 0 ? ZooKeeperAcl.CreatorAll : ZooKeeperAcl.OpenUnsafe);
 
     /// <summary>
-    /// TLS on every connection, for the servers' secure client ports (see <see cref="ZooKeeperTlsOptions"/>; the
-    /// connection string must name those ports), or null for plain TCP (the default).
+    /// TLS on every connection, for the servers' secure client ports, or null for plain TCP (the default). A secure port
+    /// (<c>secureClientPort</c>, served by <c>NettyServerCnxnFactory</c>) speaks the ordinary ZooKeeper protocol inside
+    /// TLS, so the connection string must name the secure ports; it asks for a client certificate unless the servers set
+    /// <c>ssl.clientAuth=none</c>. With a null <see cref="TlsClientOptions.TargetHost"/>, each server's certificate must
+    /// carry its host as the connection string writes it. A server whose certificate does not validate, or a handshake
+    /// the server refuses, ends the client for good (<see cref="ZooKeeperTlsException"/> from every call, no reconnect
+    /// storm) — the servers share the ensemble's TLS setup.
     /// </summary>
-    public ZooKeeperTlsOptions? Tls { get; set; }
+    public TlsClientOptions? Tls { get; set; }
 
     /// <summary>Where the client logs connection changes. Default: nowhere.</summary>
     public ILogger? Logger { get; set; }

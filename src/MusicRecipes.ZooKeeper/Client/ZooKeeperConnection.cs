@@ -3,8 +3,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using MusicRecipes.Tls;
 using MusicRecipes.ZooKeeper.Protocol;
 
 namespace MusicRecipes.ZooKeeper;
@@ -70,7 +72,7 @@ internal sealed class ZooKeeperConnection
         DnsEndPoint server,
         byte[] connectRequest,
         TimeSpan connectTimeout,
-        ZooKeeperTlsOptions? tls,
+        TlsClientOptions? tls,
         IConnectionOwner owner,
         int maxIncoming,
         ILogger logger,
@@ -86,7 +88,15 @@ internal sealed class ZooKeeperConnection
             stream = new NetworkStream(socket, ownsSocket: true);
             if (tls is not null)
             {
-                stream = await ZooKeeperTlsHandshake.AuthenticateAsync(stream, server, tls, timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    stream = await TlsClientHandshake.AuthenticateAsync(stream, server.Host, tls, timeout.Token).ConfigureAwait(false);
+                }
+                catch (TlsHandshakeException e)
+                {
+                    // For a dropped connection this rethrows SslStream's own IOException: keep its stack.
+                    ExceptionDispatchInfo.Throw(ZooKeeperTlsFailure.ToException(e, server));
+                }
             }
 
             var sentAt = Stopwatch.GetTimestamp();

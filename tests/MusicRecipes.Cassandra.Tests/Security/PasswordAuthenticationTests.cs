@@ -17,14 +17,7 @@ public sealed class PasswordAuthenticationTests(PasswordProtectedCassandra node)
         await using var session = await CqlSession.ConnectAsync(node.Login(PasswordProtectedCassandra.AppUser, PasswordProtectedCassandra.AppPassword));
         var keyspace = "auth_" + Guid.NewGuid().ToString("N")[..8]; // made by the application's login (AllowAllAuthorizer)
 
-        var data = await CassandraDataStore.CreateAsync(session, new CassandraDataStoreOptions { Keyspace = keyspace, Replication = CassandraReplication.Simple(1) });
-        await using var locks = new CassandraLockStore(session, new CassandraLockStoreOptions { Keyspace = keyspace, Replication = CassandraReplication.Simple(1) });
-        await using var client = new MusicClient(data, locks);
-        var lockRef = await client.CreateLockRefAsync(["stock"]);
-        await client.WaitForLockAsync(lockRef, TimeSpan.FromSeconds(30));
-        await client.CriticalPutStringAsync(lockRef, "stock", "42");
-        Assert.Equal("42", await client.CriticalGetStringAsync(lockRef, "stock"));
-        await client.ReleaseLockAsync(lockRef);
+        await CriticalSectionOverSession.RunAsync(session, keyspace);
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using MusicRecipes.Cql;
 using MusicRecipes.Testing.Tls;
+using MusicRecipes.Tls;
 
 namespace MusicRecipes.Cassandra.Tests.Security;
 
@@ -12,7 +13,7 @@ public sealed class TlsOptionsValidationTests
     [InlineData("  ")]
     public async Task A_blank_target_host_is_refused(string host)
     {
-        var options = Options(new CqlTlsOptions { TargetHost = host });
+        var options = Options(new TlsClientOptions { TargetHost = host });
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => CqlSession.ConnectAsync(options));
         Assert.Contains("TargetHost", error.Message, StringComparison.Ordinal);
@@ -24,14 +25,14 @@ public sealed class TlsOptionsValidationTests
         using var authority = TestCertificateAuthority.Create();
         using var client = authority.IssueClientCertificate("orders-app");
         using var keyless = X509CertificateLoader.LoadCertificate(client.RawData);
-        var options = Options(new CqlTlsOptions { ClientCertificates = { keyless } });
+        var options = Options(new TlsClientOptions { ClientCertificates = { keyless } });
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => CqlSession.ConnectAsync(options));
         Assert.Contains("private key", error.Message, StringComparison.Ordinal);
         Assert.Contains("CN=orders-app", error.Message, StringComparison.Ordinal);
     }
 
-    private static CqlSessionOptions Options(CqlTlsOptions tls) => new()
+    private static CqlSessionOptions Options(TlsClientOptions tls) => new()
     {
         ContactPoints = { "127.0.0.1" },
         Port = 1, // nothing listens there: a connect attempt would fail differently

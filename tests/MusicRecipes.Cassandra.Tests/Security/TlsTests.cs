@@ -4,6 +4,7 @@ using MusicRecipes.Cql;
 using MusicRecipes.Testing;
 using MusicRecipes.Testing.Network;
 using MusicRecipes.Testing.Tls;
+using MusicRecipes.Tls;
 
 namespace MusicRecipes.Cassandra.Tests.Security;
 
@@ -27,14 +28,7 @@ public sealed class TlsTests(TlsCassandra node) : IClassFixture<TlsCassandra>
         Assert.StartsWith("2.1", Assert.Single(release.Rows).Get<string>("release_version"));
 
         var keyspace = "tls_" + Guid.NewGuid().ToString("N")[..8];
-        var data = await CassandraDataStore.CreateAsync(session, new CassandraDataStoreOptions { Keyspace = keyspace, Replication = CassandraReplication.Simple(1) });
-        await using var locks = new CassandraLockStore(session, new CassandraLockStoreOptions { Keyspace = keyspace, Replication = CassandraReplication.Simple(1) });
-        await using var client = new MusicClient(data, locks);
-        var lockRef = await client.CreateLockRefAsync(["stock"]);
-        await client.WaitForLockAsync(lockRef, TimeSpan.FromSeconds(30));
-        await client.CriticalPutStringAsync(lockRef, "stock", "42");
-        Assert.Equal("42", await client.CriticalGetStringAsync(lockRef, "stock"));
-        await client.ReleaseLockAsync(lockRef);
+        await CriticalSectionOverSession.RunAsync(session, keyspace);
     }
 
     [Fact]
@@ -104,7 +98,7 @@ public sealed class TlsTests(TlsCassandra node) : IClassFixture<TlsCassandra>
     }
 
     /// <summary>The kit's TLS options, changed by <paramref name="configure"/>, with the node reached through <paramref name="link"/> only.</summary>
-    private CqlSessionOptions ThroughProxy(TcpFaultProxy link, Action<CqlTlsOptions> configure)
+    private CqlSessionOptions ThroughProxy(TcpFaultProxy link, Action<TlsClientOptions> configure)
     {
         var options = node.SessionOptions(o =>
         {

@@ -53,14 +53,14 @@ public sealed class TlsConfigurationTests : IDisposable
         Assert.Equal(CaDer, music.ZooKeeper.Tls.CaCertificatePath);
         Assert.Null(music.ZooKeeper.Tls.HostName);
 
-        var cql = music.Cassandra.Tls.ToCqlTlsOptions()!;
+        var cql = music.Cassandra.Tls.ToClientOptions("Music:Cassandra:Tls")!;
         Assert.Equal("cassandra.internal", cql.TargetHost);
         Assert.Equal(_authority.Certificate.Thumbprint, Assert.Single(cql.TrustedRoots).Thumbprint); // from PEM
         var cqlClient = Assert.Single(cql.ClientCertificates);
         Assert.Equal(_client.Thumbprint, cqlClient.Thumbprint);
         Assert.True(cqlClient.HasPrivateKey);
 
-        var zk = music.ZooKeeper.Tls.ToZooKeeperTlsOptions()!;
+        var zk = music.ZooKeeper.Tls.ToClientOptions("Music:ZooKeeper:Tls")!;
         Assert.Null(zk.TargetHost); // each server's host as the connection string writes it
         Assert.Equal(_authority.Certificate.Thumbprint, Assert.Single(zk.TrustedRoots).Thumbprint); // from DER
         Assert.True(Assert.Single(zk.ClientCertificates).HasPrivateKey);
@@ -75,20 +75,20 @@ public sealed class TlsConfigurationTests : IDisposable
         using var provider = Services(settings).BuildServiceProvider();
         var music = provider.GetRequiredService<IOptions<MusicOptions>>().Value;
 
-        Assert.Null(music.Cassandra.Tls.ToCqlTlsOptions());
-        Assert.Null(music.ZooKeeper.Tls.ToZooKeeperTlsOptions());
+        Assert.Null(music.Cassandra.Tls.ToClientOptions("Music:Cassandra:Tls"));
+        Assert.Null(music.ZooKeeper.Tls.ToClientOptions("Music:ZooKeeper:Tls"));
     }
 
     [Fact]
     public void An_unreadable_certificate_names_its_setting_and_never_the_password()
     {
         var wrongPassword = new BackendTlsOptions { Enabled = true, ClientCertificatePath = ClientP12, ClientCertificatePassword = "guessed-" + Password };
-        var error = Assert.Throws<InvalidOperationException>(() => wrongPassword.ToCqlTlsOptions());
+        var error = Assert.Throws<InvalidOperationException>(() => wrongPassword.ToClientOptions("Music:Cassandra:Tls"));
         Assert.Contains("Music:Cassandra:Tls:ClientCertificatePath", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, error.ToString(), StringComparison.Ordinal);
 
         var missing = new BackendTlsOptions { Enabled = true, CaCertificatePath = Path.Combine(_directory, "absent.pem") };
-        var absent = Assert.Throws<InvalidOperationException>(() => missing.ToZooKeeperTlsOptions());
+        var absent = Assert.Throws<InvalidOperationException>(() => missing.ToClientOptions("Music:ZooKeeper:Tls"));
         Assert.Contains("Music:ZooKeeper:Tls:CaCertificatePath", absent.Message, StringComparison.Ordinal);
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using MusicRecipes.Testing.Tls;
+using MusicRecipes.Tls;
 
 namespace MusicRecipes.ZooKeeper.Tests.Unit;
 
@@ -11,7 +12,7 @@ public sealed class TlsOptionsValidationTests
     [InlineData("  ")]
     public void A_blank_target_host_is_refused(string host)
     {
-        var error = Assert.Throws<ArgumentException>(() => ZooKeeperClient.Start(Options(new ZooKeeperTlsOptions { TargetHost = host })));
+        var error = Assert.Throws<ArgumentException>(() => ZooKeeperClient.Start(Options(new TlsClientOptions { TargetHost = host })));
         Assert.Contains("TargetHost", error.Message, StringComparison.Ordinal);
     }
 
@@ -22,10 +23,10 @@ public sealed class TlsOptionsValidationTests
         using var client = authority.IssueClientCertificate("orders-app");
         using var keyless = X509CertificateLoader.LoadCertificate(client.RawData);
 
-        var error = Assert.Throws<ArgumentException>(() => ZooKeeperClient.Start(Options(new ZooKeeperTlsOptions { ClientCertificates = { keyless } })));
+        var error = Assert.Throws<ArgumentException>(() => ZooKeeperClient.Start(Options(new TlsClientOptions { ClientCertificates = { keyless } })));
         Assert.Contains("private key", error.Message, StringComparison.Ordinal);
         Assert.Contains("CN=orders-app", error.Message, StringComparison.Ordinal);
     }
 
-    private static ZooKeeperClientOptions Options(ZooKeeperTlsOptions tls) => new() { ConnectionString = "127.0.0.1:1", Tls = tls };
+    private static ZooKeeperClientOptions Options(TlsClientOptions tls) => new() { ConnectionString = "127.0.0.1:1", Tls = tls };
 }

@@ -1,56 +1,60 @@
-using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
-namespace MusicRecipes.ZooKeeper;
+namespace MusicRecipes.Tls;
 
 /// <summary>
-/// The client side of a connection's TLS handshake: remembers what the certificate check found, so a refusal names the
-/// server and the exact failure (<see cref="SslPolicyErrors"/> and the chain's status) instead of SslStream's generic text.
+/// The client side of a connection's TLS handshake: remembers what the certificate check found and whether the server
+/// asked for a client certificate, so a failure says exactly what went wrong (<see cref="SslPolicyErrors"/> and the
+/// chain's status, or the missing client certificate) instead of SslStream's generic text.
 /// </summary>
-internal sealed class ZooKeeperTlsHandshake
+internal sealed class TlsClientHandshake
 {
-    private readonly ZooKeeperTlsOptions _options;
+    private readonly TlsClientOptions _options;
     private SslPolicyErrors? _refusedErrors;
     private string? _chainStatus;
     private string[]? _requestedIssuers;
 
-    private ZooKeeperTlsHandshake(ZooKeeperTlsOptions options) => _options = options;
+    private TlsClientHandshake(TlsClientOptions options) => _options = options;
 
-    /// <summary>Runs the handshake over <paramref name="transport"/>; the returned stream owns it.</summary>
-    /// <exception cref="ZooKeeperTlsException">The certificate was refused, or the server refused the handshake.</exception>
-    /// <exception cref="IOException">The connection dropped before the server's certificate arrived (may be transient).</exception>
-    public static async Task<SslStream> AuthenticateAsync(Stream transport, DnsEndPoint server, ZooKeeperTlsOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the handshake over <paramref name="transport"/> with a server reached as <paramref name="serverName"/> (the
+    /// name its certificate must carry unless <see cref="TlsClientOptions.TargetHost"/> says otherwise); the returned
+    /// stream owns the transport. On failure the transport is disposed.
+    /// </summary>
+    /// <exception cref="TlsHandshakeException">The handshake failed; <see cref="TlsHandshakeException.Kind"/> says how.</exception>
+    public static async Task<SslStream> AuthenticateAsync(Stream transport, string serverName, TlsClientOptions options, CancellationToken cancellationToken)
     {
-        var handshake = new ZooKeeperTlsHandshake(options);
+        var handshake = new TlsClientHandshake(options);
+        var targetHost = options.TargetHost ?? serverName;
         var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
         try
         {
-            await ssl.AuthenticateAsClientAsync(options.ToAuthenticationOptions(server, handshake.Check, handshake.SelectClientCertificate), cancellationToken).ConfigureAwait(false);
+            await ssl.AuthenticateAsClientAsync(options.ToAuthenticationOptions(targetHost, handshake.Check, handshake.SelectClientCertificate), cancellationToken).ConfigureAwait(false);
             return ssl;
         }
         catch (AuthenticationException e)
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
-            var prefix = $"TLS handshake with ZooKeeper server {server.Host}:{server.Port} failed: ";
             throw handshake._refusedErrors is { } errors
-                ? new ZooKeeperTlsException(null, $"{prefix}its certificate was refused ({Describe(errors)}{handshake._chainStatus}; target host {options.TargetHost ?? server.Host}); the client stopped connecting.", server, errors, e)
-                : new ZooKeeperTlsException(null, $"{prefix}{e.Message} (is this a secureClientPort, with a protocol and cipher this client accepts, and does the server trust the client certificate?); the client stopped connecting.", server, null, e);
+                ? new TlsHandshakeException(TlsHandshakeFailure.CertificateRefused, $"its certificate was refused ({Describe(errors)}{handshake._chainStatus}; target host {targetHost})", errors, e)
+                : new TlsHandshakeException(TlsHandshakeFailure.HandshakeRefused, e.Message, null, e);
         }
         catch (IOException e) when (handshake._requestedIssuers is { } issuers)
         {
-            // The server asked for a client certificate, then dropped the handshake: ssl.clientAuth=need does that to a
-            // client that has no certificate the server trusts. Not a network fault: final.
+            // The server asked for a client certificate, then dropped the handshake: Cassandra's require_client_auth and
+            // ZooKeeper's ssl.clientAuth=need do that, without an alert, to a client that has no certificate they trust.
             await ssl.DisposeAsync().ConfigureAwait(false);
-            var offered = options.ClientCertificates.Count == 0 ? "Tls.ClientCertificates is empty" : "the server does not trust the one offered";
+            var offered = options.ClientCertificates.Count == 0 ? "Tls.ClientCertificates is empty" : "it does not trust the one offered";
             var accepted = issuers.Length == 0 ? string.Empty : $"; it accepts certificates issued by {string.Join(" or ", issuers)}";
-            throw new ZooKeeperTlsException(
-                null,
-                $"TLS handshake with ZooKeeper server {server.Host}:{server.Port} failed: the server asked for a client certificate and dropped the handshake ({e.Message}): {offered}{accepted}; the client stopped connecting.",
-                server,
-                null,
-                e);
+            throw new TlsHandshakeException(
+                TlsHandshakeFailure.ClientCertificateRefused, $"it asked for a client certificate and dropped the handshake ({e.Message}): {offered}{accepted}", null, e);
+        }
+        catch (IOException e)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new TlsHandshakeException(TlsHandshakeFailure.ConnectionDropped, e.Message, null, e);
         }
         catch
         {
