@@ -108,7 +108,7 @@ public sealed class LockRef
     /// client closed its session), so there is nothing left to release. A lease expiry is not such a loss: the
     /// ticket stays queued until someone evicts it.
     /// </summary>
-    internal bool IsDroppedByService => Ticket.LossReason is LockLossReason.SessionExpired or LockLossReason.ForciblyReleased or LockLossReason.ClientClosed;
+    public bool IsDroppedByService => Ticket.LossReason is LockLossReason.SessionExpired or LockLossReason.ForciblyReleased or LockLossReason.ClientClosed;
 
     /// <summary>True when every critical put of the hold was acknowledged and none is in flight: the next holder may skip the sync.</summary>
     internal bool IsClean => Volatile.Read(ref _dirty) == 0 && Volatile.Read(ref _writesInFlight) == 0;

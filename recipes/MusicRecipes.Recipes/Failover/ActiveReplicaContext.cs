@@ -66,7 +66,7 @@ public sealed class ActiveReplicaContext<TState>
     /// <exception cref="LockLostException">The replica stopped being active; the checkpoint may or may not survive.</exception>
     public async Task CheckpointAsync(TState state, CancellationToken cancellationToken = default)
     {
-        using var activity = MusicTelemetry.Source.StartActivity("music.recipe.failover.checkpoint");
+        using var activity = RecipeTelemetry.Source.StartActivity("music.recipe.failover.checkpoint");
         activity?.SetTag(RecipeTelemetry.GroupTag, Service);
         activity?.SetTag(RecipeTelemetry.FencingTag, FencingToken.Value);
         var checkpoint = new Checkpoint<TState>(state, FencingToken.Value, Interlocked.Increment(ref _sequence), _time.GetUtcNow());

@@ -81,7 +81,7 @@ public sealed class LeadershipTerm : IAsyncDisposable
     /// </summary>
     public async Task StepDownAsync(CancellationToken cancellationToken = default)
     {
-        using var activity = MusicTelemetry.Source.StartActivity("music.recipe.leader.step_down");
+        using var activity = RecipeTelemetry.Source.StartActivity("music.recipe.leader.step_down");
         activity?.SetTag(RecipeTelemetry.GroupTag, Group);
         activity?.SetTag(RecipeTelemetry.FencingTag, FencingToken.Value);
         await _section.ReleaseAsync(cancellationToken).ConfigureAwait(false);

@@ -101,7 +101,7 @@ public sealed class MusicCriticalSection : IAsyncDisposable
             }
 
             using var activity = RecipeTelemetry.Start("music.recipe.mutex.release", "mutex", _client);
-            activity?.SetTag(MusicTelemetry.TicketTag, LockRef.ToString());
+            activity?.SetTag(MusicDiagnostics.TicketTag, LockRef.ToString());
             try
             {
                 await _client.ReleaseLockAsync(LockRef, cancellationToken).ConfigureAwait(false);

@@ -107,11 +107,11 @@ public sealed class MusicMutex
         }
 
         using var activity = RecipeTelemetry.Start("music.recipe.mutex.acquire", "mutex", _client);
-        activity?.SetTag(MusicTelemetry.KeysTag, string.Join(",", Keys));
-        activity?.SetTag(MusicTelemetry.ModeTag, _mode.ToString());
+        activity?.SetTag(MusicDiagnostics.KeysTag, string.Join(",", Keys));
+        activity?.SetTag(MusicDiagnostics.ModeTag, _mode.ToString());
         var lockRef = await _client.CreateLockRefAsync(Keys, _mode, cancellationToken).ConfigureAwait(false);
-        activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
-        activity?.SetTag(MusicTelemetry.OrdinalTag, lockRef.FencingToken.Value);
+        activity?.SetTag(MusicDiagnostics.TicketTag, lockRef.ToString());
+        activity?.SetTag(MusicDiagnostics.OrdinalTag, lockRef.FencingToken.Value);
         try
         {
             LockTimeoutException? timedOut = null;

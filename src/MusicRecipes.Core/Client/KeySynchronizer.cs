@@ -24,8 +24,8 @@ internal sealed class KeySynchronizer(IDataStore data, ResiliencePipeline resili
     public async Task<long> SyncAsync(TicketPosition position, long sequence, CancellationToken cancellationToken)
     {
         using var activity = MusicTelemetry.Source.StartActivity("music.sync");
-        activity?.SetTag(MusicTelemetry.KeyTag, position.Key);
-        activity?.SetTag(MusicTelemetry.OrdinalTag, position.Ordinal);
+        activity?.SetTag(MusicDiagnostics.KeyTag, position.Key);
+        activity?.SetTag(MusicDiagnostics.OrdinalTag, position.Ordinal);
         var current = await resilience.ExecuteAsync(
             static (state, ct) => new ValueTask<StoredValue?>(state.data.ReadAsync(state.Key, DataConsistency.Quorum, ct)),
             (data, position.Key), cancellationToken).ConfigureAwait(false);

@@ -18,7 +18,7 @@ public sealed partial class MusicClient
         }
 
         using var activity = MusicTelemetry.Source.StartActivity("music.acquire_lock");
-        activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
+        activity?.SetTag(MusicDiagnostics.TicketTag, lockRef.ToString());
 
         // Rule 1: the head is read with strong consistency by the lock store, and with it the keys' states.
         var head = await _options.Resilience.ExecuteAsync(
@@ -87,7 +87,7 @@ public sealed partial class MusicClient
         }
 
         using var activity = MusicTelemetry.Source.StartActivity("music.wait_for_lock");
-        activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
+        activity?.SetTag(MusicDiagnostics.TicketTag, lockRef.ToString());
         var started = Stopwatch.GetTimestamp();
         using var timeoutSource = new CancellationTokenSource(timeout, _options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);

@@ -22,7 +22,7 @@ public sealed partial class MusicClient
         if (lockRef.KnownWrite(lockRef.IndexOf(key)) is { } known)
         {
             using var local = StartActivity("music.critical_get", key, DataConsistency.One);
-            local?.SetTag(MusicTelemetry.OrdinalTag, ordinal);
+            local?.SetTag(MusicDiagnostics.OrdinalTag, ordinal);
             StoredValue? stored;
             try
             {
@@ -37,17 +37,17 @@ public sealed partial class MusicClient
             local?.SetTag("music.local_current", current);
             if (current)
             {
-                MusicTelemetry.CriticalDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(MusicTelemetry.OperationTag, "get-local"));
+                MusicTelemetry.CriticalDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(MusicDiagnostics.OperationTag, "get-local"));
                 return stored!.Value;
             }
         }
 
         using var activity = StartActivity("music.critical_get", key, DataConsistency.Quorum);
-        activity?.SetTag(MusicTelemetry.OrdinalTag, ordinal);
+        activity?.SetTag(MusicDiagnostics.OrdinalTag, ordinal);
         var latest = await _options.Resilience.ExecuteAsync(
             static (state, ct) => new ValueTask<StoredValue?>(state.Data.ReadAsync(state.Key, DataConsistency.Quorum, ct)),
             (Data: _data, Key: key), cancellationToken).ConfigureAwait(false);
-        MusicTelemetry.CriticalDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(MusicTelemetry.OperationTag, "get"));
+        MusicTelemetry.CriticalDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(MusicDiagnostics.OperationTag, "get"));
         return latest?.Value;
     }
 
@@ -63,7 +63,7 @@ public sealed partial class MusicClient
         // that the hold was clean cannot be overtaken by a put that then fails (rule 3).
         lockRef.BeginWrite();
         var timestamp = FencingTimestamp.ForCriticalWrite(ordinal, lockRef.NextSequence());
-        activity?.SetTag(MusicTelemetry.OrdinalTag, ordinal);
+        activity?.SetTag(MusicDiagnostics.OrdinalTag, ordinal);
         var started = Stopwatch.GetTimestamp();
         var acknowledged = false;
         try
@@ -91,7 +91,7 @@ public sealed partial class MusicClient
             }
 
             lockRef.EndWrite(acknowledged);
-            MusicTelemetry.CriticalDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(MusicTelemetry.OperationTag, "put"));
+            MusicTelemetry.CriticalDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(MusicDiagnostics.OperationTag, "put"));
         }
 
         if (!acknowledged)

@@ -22,7 +22,7 @@ public sealed partial class MusicClient
         }
 
         using var activity = MusicTelemetry.Source.StartActivity("music.release_lock");
-        activity?.SetTag(MusicTelemetry.TicketTag, lockRef.ToString());
+        activity?.SetTag(MusicDiagnostics.TicketTag, lockRef.ToString());
 
         // Rule 3: no put may start once the release began, and the hold is judged clean only after the puts in flight
         // are done — a put that failed after the judgement would otherwise be covered by a clean release.
@@ -69,8 +69,8 @@ public sealed partial class MusicClient
     internal async Task<bool> ForceRemoveAsync(QueueEntry entry, string why, CancellationToken cancellationToken)
     {
         using var activity = MusicTelemetry.Source.StartActivity("music.force_release");
-        activity?.SetTag(MusicTelemetry.KeyTag, entry.Position.Key);
-        activity?.SetTag(MusicTelemetry.OrdinalTag, entry.Position.Ordinal);
+        activity?.SetTag(MusicDiagnostics.KeyTag, entry.Position.Key);
+        activity?.SetTag(MusicDiagnostics.OrdinalTag, entry.Position.Ordinal);
         var removed = await _locks.ForceRemoveAsync(entry, cancellationToken).ConfigureAwait(false);
         if (removed)
         {

@@ -118,16 +118,16 @@ public sealed partial class MusicClient : IMusicClient
         var keySet = MusicKey.NormalizeSet(keys, nameof(keys));
         ThrowIfDisposed();
         using var activity = MusicTelemetry.Source.StartActivity("music.create_lock_ref");
-        activity?.SetTag(MusicTelemetry.KeysTag, string.Join(",", keySet));
-        activity?.SetTag(MusicTelemetry.SiteTag, Site);
+        activity?.SetTag(MusicDiagnostics.KeysTag, string.Join(",", keySet));
+        activity?.SetTag(MusicDiagnostics.SiteTag, Site);
 
         // Not wrapped in the retry pipeline: an enqueue is not idempotent; backends protect their own ambiguous creates.
-        activity?.SetTag(MusicTelemetry.ModeTag, mode.ToString());
+        activity?.SetTag(MusicDiagnostics.ModeTag, mode.ToString());
         var ticket = await _locks.EnqueueAsync(keySet, mode, cancellationToken).ConfigureAwait(false);
         var lockRef = new LockRef(this, ticket, keySet);
         _outstanding[ticket.Id] = lockRef;
         ticket.LostToken.Register(() => OnTicketLost(lockRef));
-        activity?.SetTag(MusicTelemetry.TicketTag, ticket.ToString());
+        activity?.SetTag(MusicDiagnostics.TicketTag, ticket.ToString());
         return lockRef;
     }
 
@@ -204,9 +204,9 @@ public sealed partial class MusicClient : IMusicClient
     private Activity? StartActivity(string name, string key, DataConsistency consistency)
     {
         var activity = MusicTelemetry.Source.StartActivity(name);
-        activity?.SetTag(MusicTelemetry.KeyTag, key);
-        activity?.SetTag(MusicTelemetry.ConsistencyTag, consistency.ToString());
-        activity?.SetTag(MusicTelemetry.SiteTag, Site);
+        activity?.SetTag(MusicDiagnostics.KeyTag, key);
+        activity?.SetTag(MusicDiagnostics.ConsistencyTag, consistency.ToString());
+        activity?.SetTag(MusicDiagnostics.SiteTag, Site);
         return activity;
     }
 

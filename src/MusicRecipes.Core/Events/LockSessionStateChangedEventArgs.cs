@@ -32,7 +32,7 @@ public sealed class LockSessionStateChangedEventArgs : EventArgs
     /// When the change was observed, as a <see cref="Stopwatch"/> timestamp: the state really was <see cref="State"/> at
     /// that moment. A holder ignores events observed before its hold began (they may arrive after it).
     /// </summary>
-    internal long ObservedTimestamp { get; }
+    public long ObservedTimestamp { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Previous} -> {State}";

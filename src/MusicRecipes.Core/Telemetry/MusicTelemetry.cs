@@ -22,12 +22,4 @@ internal static class MusicTelemetry
 
     public static readonly Histogram<double> CriticalDuration = Meter.CreateHistogram<double>("music.critical.duration", unit: "ms", description: "Latency of critical get/put.");
 
-    public const string KeyTag = "music.key";
-    public const string KeysTag = "music.keys";
-    public const string OrdinalTag = "music.ordinal";
-    public const string ConsistencyTag = "music.consistency";
-    public const string SiteTag = "music.site";
-    public const string TicketTag = "music.ticket";
-    public const string ModeTag = "music.mode";
-    public const string OperationTag = "music.operation";
 }
