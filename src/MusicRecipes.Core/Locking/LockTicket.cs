@@ -103,11 +103,12 @@ public sealed class LockTicket
     }
 
     /// <summary>
-    /// Marks the ticket lost (lock-store implementations and the MUSIC client). Idempotent: the first reason wins —
-    /// and a deadline that passed before this call counts first. Cancellation callbacks run on the thread pool, never
-    /// on the caller's (I/O) thread.
+    /// Marks the ticket lost (the lock stores of this repository and the MUSIC client; internal so that no caller of
+    /// the public API can declare someone else's hold lost). Idempotent: the first reason wins — and a deadline that
+    /// passed before this call counts first. Cancellation callbacks run on the thread pool, never on the caller's (I/O)
+    /// thread.
     /// </summary>
-    public void SignalLost(LockLossReason reason)
+    internal void SignalLost(LockLossReason reason)
     {
         CheckDeadlines();
         RecordLoss(reason, TimeProvider.System.GetUtcNow());
