@@ -21,7 +21,13 @@ public sealed partial class CassandraLockStore
         {
             return await LockStatements.PrepareAsync(_cql, _queueTable, _sessionTable, cancellationToken).ConfigureAwait(false);
         }
-        catch (CqlException e) when (_options.CreateSchema && e is not CqlRequestTimeoutException)
+        catch (CqlException e) when (CassandraErrors.Map(e, "Prepare lock statements") is { } mapped)
+        {
+            // No node reachable, or no answer in time: a coordination failure like any other (the lock store's
+            // contract), not a CQL error leaking to the caller; the next call prepares again.
+            throw mapped;
+        }
+        catch (CqlException e) when (_options.CreateSchema)
         {
             // A table created by an older version lacks a later column: add it (one schema change at a time, as at
             // creation) and prepare again.

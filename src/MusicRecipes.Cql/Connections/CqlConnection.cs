@@ -113,9 +113,10 @@ internal sealed partial class CqlConnection : IAsyncDisposable
 
             if (e is CqlConnectionException { InnerException: IOException } && connection is not null && options.Tls is null)
             {
-                // A node that serves TLS only drops a plain STARTUP without a word: name the likely cause.
+                // A node that serves TLS only drops a plain STARTUP without a word: name that cause among the possible
+                // ones (a node going down, or a network cut, closes the connection the same way).
                 throw new CqlConnectionException(
-                    "The node closed the connection without answering STARTUP (a node with client_encryption_options enabled does that to a client without CqlSessionOptions.Tls)",
+                    "The node closed the connection without answering STARTUP (the node or the network may have failed; a node with client_encryption_options enabled also does that to a client without CqlSessionOptions.Tls)",
                     endPoint,
                     requestMayHaveBeenSent: false,
                     e);

@@ -40,6 +40,33 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
     private static string Key() => $"k{Guid.NewGuid():N}";
 
     [Fact]
+    public async Task A_store_whose_first_call_finds_no_node_throws_a_coordination_failure_not_a_cql_error()
+    {
+        // A worker's first lock attempt at a site that was cut off: the store prepares its statements on first use, and
+        // a CQL "no host available" leaked out of EnqueueAsync instead of MusicUnavailableException (CI run 19: a work
+        // queue worker, which retries coordination failures, died of it).
+        var setUp = NewStore(); // the tables exist (the store under test must not create them: that step is guarded)
+        await setUp.ReleaseAsync(await setUp.EnqueueAsync([Key()], TicketMode.Exclusive, default), clean: null, default);
+        await using var link = TcpFaultProxy.Start(fixture.Cluster.EndPointOf(1));
+        await using var session = await fixture.NewSessionAsync(o =>
+        {
+            o.ContactPoints.Clear();
+            o.ContactPoints.Add(IPAddress.Loopback.ToString());
+            o.Port = link.Port;
+            o.DiscoverPeers = false;
+        });
+        await using var store = new CassandraLockStore(session, new CassandraLockStoreOptions { Keyspace = "lock_tests", CreateSchema = false }); // disposed before its session
+        link.Cut();
+
+        var error = await Record.ExceptionAsync(() => store.EnqueueAsync([Key()], TicketMode.Exclusive, default).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.True(error is MusicUnavailableException or MusicTimeoutException, $"expected a coordination failure, got {error}");
+        link.Heal();
+        var ticket = await store.EnqueueAsync([Key()], TicketMode.Exclusive, default).WaitAsync(TimeSpan.FromSeconds(60)); // prepares again once healed
+        await store.ReleaseAsync(ticket, clean: null, default);
+    }
+
+    [Fact]
     public async Task A_leftover_row_of_the_ticket_itself_ahead_of_its_place_is_removed_instead_of_waited_for()
     {
         // What a Paxos round with an unknown outcome leaves when a later round completes it after the enqueue had moved
