@@ -48,6 +48,15 @@ public sealed class CassandraClusterFixture : IAsyncLifetime
         return await CqlSession.ConnectAsync(options);
     }
 
+    /// <summary>A new session that reaches the cluster only through <paramref name="link"/> (no peer discovery), so cutting the link cuts it off.</summary>
+    public Task<CqlSession> NewSessionThroughAsync(MusicRecipes.Testing.Network.TcpFaultProxy link) => NewSessionAsync(o =>
+    {
+        o.ContactPoints.Clear();
+        o.ContactPoints.Add(System.Net.IPAddress.Loopback.ToString());
+        o.Port = link.Port;
+        o.DiscoverPeers = false;
+    });
+
     /// <summary>Creates a table with a unique name and waits for schema agreement.</summary>
     public async Task<string> CreateTableAsync(string columns)
     {

@@ -1,6 +1,5 @@
 using MusicRecipes.Testing;
 using System.Diagnostics;
-using System.Net;
 using MusicRecipes.Testing.Network;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
@@ -48,13 +47,7 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
         var setUp = NewStore(); // the tables exist (the store under test must not create them: that step is guarded)
         await setUp.ReleaseAsync(await setUp.EnqueueAsync([Key()], TicketMode.Exclusive, default), clean: null, default);
         await using var link = TcpFaultProxy.Start(fixture.Cluster.EndPointOf(1));
-        await using var session = await fixture.NewSessionAsync(o =>
-        {
-            o.ContactPoints.Clear();
-            o.ContactPoints.Add(IPAddress.Loopback.ToString());
-            o.Port = link.Port;
-            o.DiscoverPeers = false;
-        });
+        await using var session = await fixture.NewSessionThroughAsync(link);
         await using var store = new CassandraLockStore(session, new CassandraLockStoreOptions { Keyspace = "lock_tests", CreateSchema = false }); // disposed before its session
         link.Cut();
 
@@ -131,13 +124,7 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
         // A crashed client: its one link is cut after it queued, so it renews nothing and removes nothing.
         var key = Key();
         await using var link = TcpFaultProxy.Start(fixture.Cluster.EndPointOf(1));
-        await using var crashedSession = await fixture.NewSessionAsync(o =>
-        {
-            o.ContactPoints.Clear();
-            o.ContactPoints.Add(IPAddress.Loopback.ToString());
-            o.Port = link.Port;
-            o.DiscoverPeers = false;
-        });
+        await using var crashedSession = await fixture.NewSessionThroughAsync(link);
         var crashed = new CassandraLockStore(crashedSession, new CassandraLockStoreOptions
         {
             Keyspace = "lock_tests",
