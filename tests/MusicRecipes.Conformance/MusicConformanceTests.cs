@@ -152,14 +152,17 @@ public abstract partial class MusicConformanceTests : ConformanceTestBase
     {
         var key = ConformanceKeys.New("eventual");
         var writer = await ClientAsync(0);
-        var readers = new List<IMusicClient>();
+        var readers = new List<IMusicClient> { writer };
         for (var site = 1; site < Backend.SiteCount; site++)
         {
             readers.Add(await ClientAsync(site));
         }
 
         await writer.PutAsync(key, Bytes("hello"));
-        Assert.Equal("hello", Text(await writer.GetAsync(key)));
+
+        // The writer's own site too is only promised "eventually": a backend whose sites share one data centre (the
+        // Cassandra suite's three views over one DC) may acknowledge a LOCAL_ONE put from one replica and answer the
+        // next LOCAL_ONE read from another (CI run 21 saw null there).
         foreach (var reader in readers)
         {
             var deadline = DateTime.UtcNow + Patience;

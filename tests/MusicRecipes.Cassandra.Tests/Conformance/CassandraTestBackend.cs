@@ -40,10 +40,7 @@ public sealed class CassandraTestBackend(CassandraClusterFixture fixture, bool c
             var store = new CassandraLockStore(await LockSessionOfAsync(site), LockOptions(lockSessionTimeout));
             client = new MusicClient(data, decorateLocks(store), options);
             // A store that has not opened its session yet has nothing to expire (and maybe no table yet).
-            expire = () => store.SessionId is not { } id ? Task.CompletedTask : fixture.Session.ExecuteAsync(new CqlQuery($"DELETE FROM {store.SessionTable} WHERE session_id = ?", id)
-            {
-                Consistency = CqlConsistency.Quorum,
-            });
+            expire = () => LockSessionRows.DeleteAsync(fixture.Session, store);
         }
         else
         {

@@ -14,8 +14,9 @@ namespace MusicRecipes.Cassandra.Tests.Security;
 /// name the certificate does not carry, and a missing client certificate are each a clear <see cref="CqlTlsException"/>
 /// at once, with no second connection; a plain client fails within its connect timeout instead of hanging.
 /// </summary>
+[Collection(TlsCassandraCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
-public sealed class TlsTests(TlsCassandra node) : IClassFixture<TlsCassandra>
+public sealed class TlsTests(TlsCassandra node)
 {
     /// <summary>A bound for the refusals, far above what they take: only a hang or a retry loop would reach it.</summary>
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -95,7 +95,7 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
         Assert.Equal(HeadStatus.Waiting, (await survivor.CheckHeadAsync(next, default)).Status);
 
         // Expire it as the lease would: its row disappears.
-        await fixture.Session.ExecuteAsync(new CqlQuery($"DELETE FROM {dying.SessionTable} WHERE session_id = ?", dying.SessionId) { Consistency = CqlConsistency.Quorum });
+        await LockSessionRows.DeleteAsync(fixture.Session, dying);
 
         var watch = Stopwatch.StartNew();
         while ((await survivor.CheckHeadAsync(next, default)).Status != HeadStatus.Head)
@@ -210,9 +210,5 @@ public sealed class CassandraLockStoreConformanceTests(CassandraClusterFixture f
     }));
 
     /// <summary>As the lease would: the session's row disappears; the owner's next heartbeat finds it gone.</summary>
-    public async Task ExpireSessionAsync(ILockStore store)
-    {
-        var cassandra = (CassandraLockStore)store;
-        await fixture.Session.ExecuteAsync(new CqlQuery($"DELETE FROM {cassandra.SessionTable} WHERE session_id = ?", cassandra.SessionId) { Consistency = CqlConsistency.Quorum });
-    }
+    public Task ExpireSessionAsync(ILockStore store) => LockSessionRows.DeleteAsync(fixture.Session, (CassandraLockStore)store);
 }

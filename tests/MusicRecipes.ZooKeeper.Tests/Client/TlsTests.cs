@@ -15,8 +15,9 @@ namespace MusicRecipes.ZooKeeper.Tests.Client;
 /// authority, a host name the certificate does not carry, and a missing client certificate each end the client with a
 /// clear <see cref="ZooKeeperTlsException"/> after one connection; a plain client fails within its connection timeout.
 /// </summary>
+[Collection(TlsZooKeeperCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
-public sealed class TlsTests(TlsZooKeeper server) : IClassFixture<TlsZooKeeper>
+public sealed class TlsTests(TlsZooKeeper server)
 {
     /// <summary>A bound for the refusals, far above what they take: only a hang or a retry loop would reach it.</summary>
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

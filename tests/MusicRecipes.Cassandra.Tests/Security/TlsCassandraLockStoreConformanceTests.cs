@@ -1,0 +1,41 @@
+using MusicRecipes.Conformance;
+using MusicRecipes.Cassandra.Tests.Infrastructure;
+using MusicRecipes.Cql;
+using MusicRecipes.Locking;
+using MusicRecipes.Testing;
+
+namespace MusicRecipes.Cassandra.Tests.Security;
+
+/// <summary>
+/// The lock-store obligations once more over TLS: every store's session reaches the node only through its TLS native
+/// port, with the client certificate the node requires (docs/security.md).
+/// </summary>
+[Collection(TlsCassandraCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
+public sealed class TlsCassandraLockStoreConformanceTests(TlsCassandra node) : LockStoreConformanceTests, ILockStoreTestBackend
+{
+    private const string Keyspace = "tls_lock_tests";
+    private readonly Lazy<Task<CqlSession>> _session = new(() => CqlSession.ConnectAsync(node.SessionOptions(o => o.DefaultConsistency = CqlConsistency.Quorum)));
+
+    protected override ILockStoreTestBackend Backend => this;
+
+    public async Task<ILockStore> CreateStoreAsync() => new CassandraLockStore(await _session.Value, new CassandraLockStoreOptions
+    {
+        Keyspace = Keyspace,
+        Replication = CassandraReplication.Simple(1),
+        SessionTimeout = TimeSpan.FromSeconds(10),
+        PollMaxDelay = TimeSpan.FromMilliseconds(100),
+    });
+
+    /// <summary>As the lease would: the session's row disappears; the owner's next heartbeat finds it gone.</summary>
+    public async Task ExpireSessionAsync(ILockStore store) => await LockSessionRows.DeleteAsync(await _session.Value, (CassandraLockStore)store);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync(); // the stores first: they use the session
+        if (_session.IsValueCreated)
+        {
+            await (await _session.Value).DisposeAsync();
+        }
+    }
+}
