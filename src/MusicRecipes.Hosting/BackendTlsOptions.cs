@@ -73,13 +73,16 @@ public sealed class BackendTlsOptions
 
         try
         {
-            if (File.ReadAllText(path).Contains("-----BEGIN", StringComparison.Ordinal))
+            // Read once: PEM text (possibly several authorities) or one DER certificate.
+            var content = File.ReadAllBytes(path);
+            var text = System.Text.Encoding.ASCII.GetString(content);
+            if (text.Contains("-----BEGIN", StringComparison.Ordinal))
             {
-                authorities.ImportFromPemFile(path);
+                authorities.ImportFromPem(text);
             }
             else
             {
-                authorities.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+                authorities.Add(X509CertificateLoader.LoadCertificate(content));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MusicRecipes.Testing;
 
 /// <summary>
@@ -32,24 +30,14 @@ internal static class ServerInstallScript
         }
 
         using var installLock = AcquireInstallLock();
-        var start = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start);
-        if (process is null)
+        try
+        {
+            return ToolProcess.RunAsync("bash", [script], InstallTimeout).GetAwaiter().GetResult().ExitCode == 0;
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {
             return false;
         }
-
-        // Drain both streams so a chatty installer cannot block on a full pipe.
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(InstallTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            return false;
-        }
-
-        Task.WaitAll(output, errors);
-        return process.ExitCode == 0;
     }
 
     private static string? FindScript(string name)

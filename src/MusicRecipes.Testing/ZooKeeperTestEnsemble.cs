@@ -41,13 +41,13 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
     }
 
     /// <summary>All servers: "127.0.0.1:p1,127.0.0.1:p2,...".</summary>
-    public string ConnectionString => string.Join(',', _servers.Select(s => "127.0.0.1:" + s.ClientPort.ToString(CultureInfo.InvariantCulture)));
+    public string ConnectionString => string.Join(',', _servers.Select(s => Loopback(s.ClientPort)));
 
     /// <summary>
     /// All servers' secure client ports, "127.0.0.1:s1,127.0.0.1:s2,..." (<see cref="ZooKeeperTestEnsembleOptions.Tls"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The ensemble has no TLS.</exception>
-    public string SecureConnectionString => string.Join(',', _servers.Select(s => "127.0.0.1:" + SecurePortOf(s).ToString(CultureInfo.InvariantCulture)));
+    public string SecureConnectionString => string.Join(',', _servers.Select(s => Loopback(SecurePortOf(s))));
 
     /// <summary>The number of servers.</summary>
     public int ServerCount => _servers.Length;
@@ -88,10 +88,10 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
     }
 
     /// <summary>The connection string of server <paramref name="index"/> (0-based) alone.</summary>
-    public string ConnectionStringFor(int index) => "127.0.0.1:" + Server(index).ClientPort.ToString(CultureInfo.InvariantCulture);
+    public string ConnectionStringFor(int index) => Loopback(Server(index).ClientPort);
 
     /// <summary>The secure connection string of server <paramref name="index"/> (0-based) alone.</summary>
-    public string SecureConnectionStringFor(int index) => "127.0.0.1:" + SecurePortOf(Server(index)).ToString(CultureInfo.InvariantCulture);
+    public string SecureConnectionStringFor(int index) => Loopback(SecurePortOf(Server(index)));
 
     /// <summary>
     /// Client options for the secure ports (<see cref="SecureConnectionString"/>, or <paramref name="connectionString"/>)
@@ -306,6 +306,8 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
 
         return sawLeader;
     }
+
+    private static string Loopback(int port) => "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
 
     private static int SecurePortOf(ZooKeeperServerProcess server) =>
         server.SecureClientPort ?? throw new InvalidOperationException("The ensemble was started without ZooKeeperTestEnsembleOptions.Tls.");

@@ -138,12 +138,6 @@ public sealed partial class MusicWorkQueue
                 continue;
             }
 
-            // The payload is immutable and eventual-only; missing here means it has not reached this site yet.
-            if (peek.Payload is null)
-            {
-                continue;
-            }
-
             if (peek.TakenElsewhere && _foreignClaims.Defer(id))
             {
                 continue;
@@ -154,8 +148,16 @@ public sealed partial class MusicWorkQueue
                 continue; // another worker is trying its lock right now
             }
 
+            // Read only for an item worth a lock attempt: an item left to others would be read again every round. The
+            // payload is immutable and eventual-only; missing here means it has not reached this site yet.
+            var payload = await _client.GetAsync(RecipeKeys.QueuePayload(Name, producer, sequence), cancellationToken).ConfigureAwait(false);
+            if (payload is null)
+            {
+                continue;
+            }
+
             await AnnounceIntentAsync(id, cancellationToken).ConfigureAwait(false);
-            var claim = await TryClaimAsync(new WorkItem(Name, id, peek.Payload), cancellationToken).ConfigureAwait(false);
+            var claim = await TryClaimAsync(new WorkItem(Name, id, payload), cancellationToken).ConfigureAwait(false);
             if (claim is not null)
             {
                 return claim;
@@ -183,7 +185,7 @@ public sealed partial class MusicWorkQueue
 
     /// <summary>
     /// Reads, at the local replica and all at once, what decides whether an item is worth a lock attempt: its done
-    /// marker, its payload and its state. Settling on the marker is safe, unlike settling on a replica's state: the
+    /// marker, its state and its claim intent. Settling on the marker is safe, unlike settling on a replica's state: the
     /// marker is written only after Done was acknowledged under the item's lock, and no holder ever changes a Done item
     /// (each later holder reads Done critically and releases), whereas a replica's Done may be the partial write of a
     /// completion that failed and is then overwritten by a recovery. The state only says whether another worker seems
@@ -193,16 +195,15 @@ public sealed partial class MusicWorkQueue
     private async Task<ItemPeek> PeekItemAsync(WorkItemId id, CancellationToken cancellationToken)
     {
         var marker = _client.GetAsync(RecipeKeys.QueueDoneMarker(Name, id.Producer, id.Sequence), cancellationToken);
-        var payload = _client.GetAsync(RecipeKeys.QueuePayload(Name, id.Producer, id.Sequence), cancellationToken);
         var state = _client.GetAsync(RecipeKeys.QueueState(Name, id.Producer, id.Sequence), cancellationToken);
         var intent = _options.ClaimIntentTrust > TimeSpan.Zero
             ? _client.GetAsync(RecipeKeys.QueueClaimIntent(Name, id.Producer, id.Sequence), cancellationToken)
             : Task.FromResult<byte[]?>(null);
-        await Task.WhenAll(marker, payload, state, intent).ConfigureAwait(false);
+        await Task.WhenAll(marker, state, intent).ConfigureAwait(false);
         var takenElsewhere = await state.ConfigureAwait(false) is { } json
             && JsonSerializer.Deserialize<WorkItemStatus>(json) is { } status
             && (status.State == WorkItemState.Done || (status.State == WorkItemState.Claimed && !string.Equals(status.Worker, WorkerId, StringComparison.Ordinal)));
-        return new ItemPeek(await marker.ConfigureAwait(false) is not null, await payload.ConfigureAwait(false), takenElsewhere, await intent.ConfigureAwait(false));
+        return new ItemPeek(await marker.ConfigureAwait(false) is not null, takenElsewhere, await intent.ConfigureAwait(false));
     }
 
     /// <summary>Writes this worker's <see cref="ClaimIntent"/> for an item (best effort: without it, others may try too).</summary>
@@ -223,7 +224,7 @@ public sealed partial class MusicWorkQueue
         }
     }
 
-    private readonly record struct ItemPeek(bool MarkedDone, byte[]? Payload, bool TakenElsewhere, byte[]? Intent);
+    private readonly record struct ItemPeek(bool MarkedDone, bool TakenElsewhere, byte[]? Intent);
 
     private async Task<WorkItemClaim?> TryClaimAsync(WorkItem item, CancellationToken cancellationToken)
     {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MusicRecipes.Testing.Browser;
 
 /// <summary>
@@ -38,44 +36,22 @@ public static class HeadlessChromium
         var profile = Directory.CreateTempSubdirectory("music-chromium-");
         try
         {
-            var start = new ProcessStartInfo(Executable)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
             // No sandbox: CI runs as root, where chromium refuses to start with one. The page is our own.
-            foreach (var argument in new[]
+            var result = await ToolProcess.RunAsync(
+                Executable,
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                    $"--user-data-dir={profile.FullName}",
+                    $"--virtual-time-budget={(int)scriptTime.TotalMilliseconds}",
+                    "--dump-dom", page.ToString(),
+                ],
+                ProcessPatience);
+            if (result.ExitCode != 0)
             {
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                $"--user-data-dir={profile.FullName}",
-                $"--virtual-time-budget={(int)scriptTime.TotalMilliseconds}",
-                "--dump-dom", page.ToString(),
-            })
-            {
-                start.ArgumentList.Add(argument);
+                throw new InvalidOperationException($"chromium exited with {result.ExitCode}: {result.Errors}");
             }
 
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("chromium did not start.");
-            var dom = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            using var patience = new CancellationTokenSource(ProcessPatience);
-            try
-            {
-                await process.WaitForExitAsync(patience.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"chromium did not finish within {ProcessPatience}: {await errors}");
-            }
-
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"chromium exited with {process.ExitCode}: {await errors}");
-            }
-
-            return await dom;
+            return result.Output;
         }
         finally
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -13,6 +12,8 @@ namespace MusicRecipes.Testing.Tls;
 /// </summary>
 internal sealed record JavaKeyStoreFiles(string KeyStore, string PemTrustStore, string? Pkcs12TrustStore)
 {
+    private static readonly TimeSpan KeytoolPatience = TimeSpan.FromMinutes(1);
+
     public static JavaKeyStoreFiles Write(string directory, X509Certificate2 server, X509Certificate2 authority, bool pkcs12TrustStore)
     {
         Directory.CreateDirectory(directory);
@@ -33,28 +34,17 @@ internal sealed record JavaKeyStoreFiles(string KeyStore, string PemTrustStore, 
 
     private static void ImportWithKeytool(string pem, string trustStore)
     {
-        var start = new ProcessStartInfo("keytool")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
-            "-importcert", "-noprompt", "-alias", "musicrecipes-test-ca", "-file", pem,
-            "-keystore", trustStore, "-storetype", "PKCS12", "-storepass", TestServerTls.StorePassword,
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var keytool = Process.Start(start) ?? throw new InvalidOperationException("Could not start keytool (it comes with the JDK the servers run on).");
-        var output = keytool.StandardOutput.ReadToEndAsync();
-        var errors = keytool.StandardError.ReadToEnd();
-        keytool.WaitForExit();
+        // Synchronous like the rest of the node's configuration; keytool runs for well under a second.
+        var keytool = ToolProcess.RunAsync(
+            "keytool",
+            [
+                "-importcert", "-noprompt", "-alias", "musicrecipes-test-ca", "-file", pem,
+                "-keystore", trustStore, "-storetype", "PKCS12", "-storepass", TestServerTls.StorePassword,
+            ],
+            KeytoolPatience).GetAwaiter().GetResult();
         if (keytool.ExitCode != 0)
         {
-            throw new InvalidOperationException($"keytool could not write the trust store {trustStore} (exit {keytool.ExitCode}): {errors}{output.Result}");
+            throw new InvalidOperationException($"keytool could not write the trust store {trustStore} (exit {keytool.ExitCode}): {keytool.Errors}{keytool.Output}");
         }
     }
 }

@@ -146,35 +146,16 @@ public sealed partial class ZooKeeperClient
 
     /// <summary>
     /// <c>getChildren</c> of each of <paramref name="childrenPaths"/> and <c>getData</c> of each of
-    /// <paramref name="dataPaths"/>, sent together on one connection: one round trip to the connected server. With a
-    /// <paramref name="syncPath"/>, a <c>sync</c> on it goes first, without waiting for its reply: the server answers a
-    /// session's requests in order, so the reads see everything committed before the sync began, as if each waited for
-    /// it. Without one, the reads see the connected server's state, which includes at least every write this session
-    /// has been answered (the server refuses a session whose last seen zxid it has not reached). A node that does not
-    /// exist reads as <c>null</c>.
+    /// <paramref name="dataPaths"/>, sent together on one connection: one round trip to the connected server, whose
+    /// state includes at least every write this session has been answered (the server refuses a session whose last seen
+    /// zxid it has not reached). A node that does not exist reads as <c>null</c>.
     /// </summary>
     internal async Task<(IReadOnlyList<ZooKeeperChildren?> Children, IReadOnlyList<ZooKeeperData?> Data)> ReadInOneTripAsync(
-        string? syncPath, IReadOnlyList<string> childrenPaths, IReadOnlyList<string> dataPaths, CancellationToken cancellationToken)
+        IReadOnlyList<string> childrenPaths, IReadOnlyList<string> dataPaths, CancellationToken cancellationToken)
     {
-        var routePath = syncPath ?? childrenPaths.Concat(dataPaths).First();
-
-        // One connection for all: were they sent over two, the reads could overtake the sync.
-        var connection = await ConnectionAsync(routePath, failOnSessionLoss: true, cancellationToken).ConfigureAwait(false);
-        Task<Reply>? sync = null;
-        if (syncPath is not null)
-        {
-            ZooKeeperPath.Validate(syncPath);
-            var syncBody = new JuteWriter(syncPath.Length + 8);
-            syncBody.WriteString(_chroot.ToServer(syncPath));
-            sync = connection.SendAsync(OpCode.Sync, syncBody.ToArray(), null, syncPath, cancellationToken);
-        }
-
+        var connection = await ConnectionAsync(childrenPaths.Concat(dataPaths).First(), failOnSessionLoss: true, cancellationToken).ConfigureAwait(false);
         var children = childrenPaths.Select(path => connection.SendAsync(OpCode.GetChildren2, Requests.PathAndWatch(_chroot.ToServer(path), false), null, path, cancellationToken)).ToArray();
         var data = dataPaths.Select(path => connection.SendAsync(OpCode.GetData, Requests.PathAndWatch(_chroot.ToServer(path), false), null, path, cancellationToken)).ToArray();
-        if (sync is not null)
-        {
-            ThrowUnlessOk(await sync.ConfigureAwait(false), syncPath!);
-        }
 
         var childLists = new ZooKeeperChildren?[children.Length];
         for (var i = 0; i < children.Length; i++)

@@ -217,18 +217,18 @@ internal sealed class ZooKeeperConnection
 
     private static async Task ReceiveExactlyAsync(Stream stream, Memory<byte> buffer, bool plain, CancellationToken cancellationToken)
     {
-        while (buffer.Length > 0)
+        try
         {
-            var read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                // A secure client port drops a plain ConnectRequest without a word: say so, or the cause stays a riddle.
-                throw new IOException(plain
+            await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EndOfStreamException e)
+        {
+            // A secure client port drops a plain ConnectRequest without a word: say so, or the cause stays a riddle.
+            throw new IOException(
+                plain
                     ? "The ZooKeeper server closed the connection during the handshake (a secureClientPort does that to a client without ZooKeeperClientOptions.Tls)."
-                    : "The ZooKeeper server closed the connection during the handshake.");
-            }
-
-            buffer = buffer[read..];
+                    : "The ZooKeeper server closed the connection during the handshake.",
+                e);
         }
     }
 

@@ -29,7 +29,7 @@ public sealed partial class ZooKeeperLockStore
 
             // One round trip to the connected server: every queue and every key state.
             var keyPaths = ticket.Positions.Select(p => KeyPath(p.Key)).ToArray();
-            var (children, nodes) = await _client.ReadInOneTripAsync(null, keyPaths, keyPaths, cancellationToken).ConfigureAwait(false);
+            var (children, nodes) = await _client.ReadInOneTripAsync(keyPaths, keyPaths, cancellationToken).ConfigureAwait(false);
             var status = HeadStatus.Head;
             for (var i = 0; i < ticket.Positions.Count; i++)
             {
