@@ -33,6 +33,9 @@ public sealed class SyncChrootAndLimitTests(ZooKeeperEnsembleFixture fixture)
 
         var created = await rooted.CreateAsync("/q-", "d"u8.ToArray(), CreateMode.PersistentSequential);
         Assert.Equal("/q-0000000000", created.Path);
+        // The two sessions may sit on different servers: the plain one syncs before it reads
+        // another session's write (ZooKeeper promises read-your-writes only within a session).
+        await plain.SyncAsync(chroot);
         Assert.NotNull(await plain.ExistsAsync(chroot + "/q-0000000000"));
         Assert.Equal(["q-0000000000"], (await rooted.GetChildrenAsync("/")).Children);
 
