@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using MusicRecipes.Cql;
 using MusicRecipes.Tls;
-using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Hosting;
 
@@ -44,7 +42,7 @@ public sealed class BackendTlsOptions
     public string? HostName { get; set; }
 
     /// <summary>
-    /// The clients' TLS options (<see cref="CqlSessionOptions.Tls"/>, <see cref="ZooKeeperClientOptions.Tls"/>), or null
+    /// The TLS options of a backend's client (the CQL session's or the ZooKeeper client's <c>Tls</c>), or null
     /// when TLS is off. <paramref name="section"/> (e.g. <c>Music:Cassandra:Tls</c>) names the settings in errors.
     /// </summary>
     /// <exception cref="InvalidOperationException">A certificate file cannot be read (the message names the setting, never the password).</exception>

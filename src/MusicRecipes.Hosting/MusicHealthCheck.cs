@@ -33,9 +33,7 @@ internal sealed class MusicHealthCheck(IServiceProvider services) : IHealthCheck
 
         var state = client.SessionState;
         var data = new Dictionary<string, object> { ["site"] = client.Site, ["session"] = state.ToString() };
-        // The connections themselves, not extra registrations: a factory registration of the same instance would make
-        // the container dispose the session a second time, early (before the client that still uses it).
-        IMusicBackendProbe[] probes = [services.GetRequiredService<CassandraConnection>(), services.GetRequiredService<ZooKeeperLockConnector>()];
+        var probes = services.GetServices<IMusicBackendProbe>().ToArray();
         foreach (var probe in probes)
         {
             probe.Describe(data);

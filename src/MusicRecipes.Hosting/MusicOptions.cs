@@ -11,11 +11,14 @@ namespace MusicRecipes.Hosting;
 /// <c>Music</c> first, then changed by the configure delegate (so code wins over configuration).
 /// </summary>
 /// <remarks>
-/// <para>Backends plug in through three extension points, so backend packages can add their own <c>Use…</c> methods
-/// without this project knowing them: <see cref="UseClientFactory(Func{IServiceProvider, MusicClientOptions, IMusicClient})"/> (a whole client, as the in-memory backend does),
+/// <para>The embedded in-memory backend is chosen here (<see cref="MusicOptionsInMemoryExtensions.UseInMemory(MusicOptions, int?, int?)"/>);
+/// the Cassandra and ZooKeeper backends live in their own packages (MusicRecipes.Hosting.Cassandra,
+/// MusicRecipes.Hosting.ZooKeeper), chosen on the builder <c>AddMusic</c> returns, so an application references only
+/// the backends it uses. Backends plug in through three extension points, so backend packages add their own
+/// <c>Use…</c> methods without this project knowing them: <see cref="UseClientFactory(Func{IServiceProvider, MusicClientOptions, IMusicClient})"/> (a whole client, as the in-memory backend does),
 /// or <see cref="UseDataStore(Func{IServiceProvider, IDataStore})"/> plus <see cref="UseLockStore(Func{IServiceProvider, ILockStore})"/> (combined into a <see cref="MusicClient"/>, for
 /// example Cassandra data with ZooKeeper locks). A backend package writes, say,
-/// <c>public static MusicOptions UseZooKeeperLocks(this MusicOptions o, string connect) =&gt; o.UseLockStore(sp =&gt; …);</c>.</para>
+/// <c>public static IMusicBuilder UseMyLocks(this IMusicBuilder b) { b.Services.Configure&lt;MusicOptions&gt;(o =&gt; o.UseLockStore(sp =&gt; …)); return b; }</c>.</para>
 /// <example>
 /// <code>
 /// builder.Services.AddMusic(o =>
@@ -28,24 +31,9 @@ namespace MusicRecipes.Hosting;
 /// </remarks>
 public sealed class MusicOptions
 {
-    /// <summary>
-    /// The backend by name, for configuration-only setups: <c>InMemory</c>, <c>Cassandra</c> (data and locks on
-    /// Cassandra), <c>Cassandra+ZooKeeper</c> (data on Cassandra, locks on ZooKeeper). A half chosen in code with a
-    /// <c>Use…</c> method wins over this setting.
-    /// </summary>
-    public string? Backend { get; set; }
-
     /// <summary>Settings of the in-memory backend.</summary>
     [ValidateObjectMembers]
     public InMemoryBackendOptions InMemory { get; set; } = new();
-
-    /// <summary>Settings of the Cassandra data store and lock store (section <c>Music:Cassandra</c>).</summary>
-    [ValidateObjectMembers]
-    public CassandraBackendOptions Cassandra { get; set; } = new();
-
-    /// <summary>Settings of the ZooKeeper lock store (section <c>Music:ZooKeeper</c>).</summary>
-    [ValidateObjectMembers]
-    public ZooKeeperBackendOptions ZooKeeper { get; set; } = new();
 
     /// <summary>How long one hold may last (<see cref="MusicClientOptions.HoldLease"/>). Default none.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "10675199.02:48:05.4775807", ErrorMessage = "Music:HoldLease must be positive (or left out for no hold lease).")]
@@ -69,13 +57,24 @@ public sealed class MusicOptions
 
     internal Func<IServiceProvider, CancellationToken, Task<ILockStore>>? LockStoreFactory { get; private set; }
 
-    /// <summary>Which built-in data store was chosen ("Cassandra"), for the validator; null for a custom one.</summary>
-    internal string? DataStoreKind { get; private set; }
+    /// <summary>The site the data store will report, when its settings name it before it connects.</summary>
+    internal Func<IServiceProvider, string?>? DataStoreSiteHint { get; private set; }
 
-    /// <summary>Which built-in lock store was chosen ("ZooKeeper", "Cassandra"), for the validator; null for a custom one.</summary>
-    internal string? LockStoreKind { get; private set; }
+    /// <summary>Whether <c>UseInMemory</c> chose the embedded backend (the last <c>Use…</c> call wins).</summary>
+    internal bool InMemoryChosen { get; set; }
 
     internal InMemoryMusicCluster? SharedCluster { get; set; }
+
+    /// <summary>Chooses the embedded backend: the last <c>Use…</c> call wins, so the other halves are dropped.</summary>
+    internal void ChooseInMemory(InMemoryMusicCluster? sharedCluster)
+    {
+        ClientFactory = null;
+        DataStoreFactory = null;
+        DataStoreSiteHint = null;
+        LockStoreFactory = null;
+        SharedCluster = sharedCluster;
+        InMemoryChosen = true;
+    }
 
     /// <summary>Extension point: the backend creates the whole client (given the client options built from these options).</summary>
     /// <example>
@@ -87,6 +86,7 @@ public sealed class MusicOptions
     {
         ArgumentNullException.ThrowIfNull(factory);
         ClientFactory = factory;
+        InMemoryChosen = false;
         return this;
     }
 
@@ -106,6 +106,7 @@ public sealed class MusicOptions
     {
         ArgumentNullException.ThrowIfNull(factory);
         ClientFactory = (sp, clientOptions) => new ConnectingMusicClient(ct => factory(sp, clientOptions, ct), site, TimeSpan.FromSeconds(30));
+        InMemoryChosen = false;
         return this;
     }
 
@@ -118,19 +119,30 @@ public sealed class MusicOptions
     public MusicOptions UseDataStore(Func<IServiceProvider, IDataStore> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return UseDataStore((sp, _) => Task.FromResult(factory(sp)));
+        return UseDataStore((sp, _) => Task.FromResult(factory(sp)), siteHint: null);
     }
 
     /// <summary>
     /// Extension point: an AP data store that connects asynchronously. The host connects it when it starts (or at the
     /// client's first use), never while the container resolves <see cref="IMusicClient"/>.
     /// </summary>
+    /// <param name="factory">Creates and connects the data store.</param>
+    /// <param name="siteHint">The site the data store will report, when its settings name it before it connects (else
+    /// reading <see cref="IMusicClient.Site"/> before the connection waits for it, up to 30 s).</param>
     /// <example>
     /// <code>
     /// o.UseDataStore(async (sp, ct) => await MyDataStore.ConnectAsync(sp.GetRequiredService&lt;MySettings&gt;(), ct));
     /// </code>
     /// </example>
-    public MusicOptions UseDataStore(Func<IServiceProvider, CancellationToken, Task<IDataStore>> factory) => UseDataStore(factory, kind: null);
+    public MusicOptions UseDataStore(Func<IServiceProvider, CancellationToken, Task<IDataStore>> factory, Func<IServiceProvider, string?>? siteHint = null)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        DataStoreFactory = factory;
+        DataStoreSiteHint = siteHint;
+        ClientFactory = null;
+        InMemoryChosen = false;
+        return this;
+    }
 
     /// <summary>Extension point: the CP lock store (for example ZooKeeper or Cassandra LWT); combine with <see cref="UseDataStore(Func{IServiceProvider, IDataStore})"/>.</summary>
     /// <example>
@@ -144,29 +156,18 @@ public sealed class MusicOptions
         return UseLockStore((sp, _) => Task.FromResult(factory(sp)));
     }
 
-    /// <summary>Extension point: a CP lock store that connects asynchronously (see <see cref="UseDataStore(Func{IServiceProvider, CancellationToken, Task{IDataStore}})"/>).</summary>
+    /// <summary>Extension point: a CP lock store that connects asynchronously (see <see cref="UseDataStore(Func{IServiceProvider, CancellationToken, Task{IDataStore}}, Func{IServiceProvider, string})"/>).</summary>
     /// <example>
     /// <code>
     /// o.UseLockStore(async (sp, ct) => await MyLockStore.OpenAsync("zk1:2181", ct));
     /// </code>
     /// </example>
-    public MusicOptions UseLockStore(Func<IServiceProvider, CancellationToken, Task<ILockStore>> factory) => UseLockStore(factory, kind: null);
-
-    internal MusicOptions UseDataStore(Func<IServiceProvider, CancellationToken, Task<IDataStore>> factory, string? kind)
-    {
-        ArgumentNullException.ThrowIfNull(factory);
-        DataStoreFactory = factory;
-        DataStoreKind = kind;
-        ClientFactory = null;
-        return this;
-    }
-
-    internal MusicOptions UseLockStore(Func<IServiceProvider, CancellationToken, Task<ILockStore>> factory, string? kind)
+    public MusicOptions UseLockStore(Func<IServiceProvider, CancellationToken, Task<ILockStore>> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
         LockStoreFactory = factory;
-        LockStoreKind = kind;
         ClientFactory = null;
+        InMemoryChosen = false;
         return this;
     }
 }

@@ -2,10 +2,13 @@ using MusicRecipes.InMemory;
 
 namespace MusicRecipes.Hosting;
 
-/// <summary>Selects the embedded in-memory backend.</summary>
+/// <summary>Selects the embedded in-memory backend (settings in <see cref="MusicOptions.InMemory"/>, section <c>Music:InMemory</c>).</summary>
 /// <example>
 /// <code>
 /// services.AddMusic(o => o.UseInMemory(sites: 3, site: 0));
+///
+/// // sites and site from configuration ({ "Music": { "InMemory": { "Sites": 3, "Site": 1 } } }):
+/// services.AddMusic(o => o.UseInMemory());
 ///
 /// // several hosts (one per simulated site) on one cluster, e.g. in tests:
 /// var cluster = new InMemoryMusicCluster(sites: 3);
@@ -14,17 +17,27 @@ namespace MusicRecipes.Hosting;
 /// </example>
 public static class MusicOptionsInMemoryExtensions
 {
-    /// <summary>A process-local cluster of <paramref name="sites"/> simulated sites; this process's client is at <paramref name="site"/>.</summary>
-    public static MusicOptions UseInMemory(this MusicOptions options, int sites = 3, int site = 0)
+    /// <summary>
+    /// A process-local cluster of <paramref name="sites"/> simulated sites; this process's client is at
+    /// <paramref name="site"/>. A value left out keeps what configuration set (default 3 sites, site 0).
+    /// </summary>
+    public static MusicOptions UseInMemory(this MusicOptions options, int? sites = null, int? site = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(sites, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(site);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(site, sites);
-        options.Backend = "InMemory";
-        options.InMemory.Sites = sites;
-        options.InMemory.Site = site;
-        options.SharedCluster = null;
+        if (sites is { } count)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(sites));
+            options.InMemory.Sites = count;
+        }
+
+        if (site is { } index)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index, nameof(site));
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, options.InMemory.Sites, nameof(site));
+            options.InMemory.Site = index;
+        }
+
+        options.ChooseInMemory(sharedCluster: null);
         return options;
     }
 
@@ -35,10 +48,9 @@ public static class MusicOptionsInMemoryExtensions
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentOutOfRangeException.ThrowIfNegative(site);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(site, cluster.SiteCount);
-        options.Backend = "InMemory";
         options.InMemory.Sites = cluster.SiteCount;
         options.InMemory.Site = site;
-        options.SharedCluster = cluster;
+        options.ChooseInMemory(cluster);
         return options;
     }
 }

@@ -19,16 +19,6 @@ internal sealed class MusicOptionsRulesValidator : IValidateOptions<MusicOptions
             failures.Add($"Music:Resilience:MaxDelay ({options.Resilience.MaxDelay}) must not be below Music:Resilience:BaseDelay ({options.Resilience.BaseDelay}).");
         }
 
-        if (options.DataStoreKind == "Cassandra" && options.Cassandra.ContactPointList.Count == 0)
-        {
-            failures.Add("Music:Cassandra:ContactPoints is required for the Cassandra backend (for example [\"10.0.1.1\", \"10.0.1.2\"], this site's nodes first).");
-        }
-
-        if (options.LockStoreKind == "ZooKeeper" && string.IsNullOrWhiteSpace(options.ZooKeeper.ConnectionString))
-        {
-            failures.Add("Music:ZooKeeper:ConnectionString is required for ZooKeeper locks (for example \"zk1:2181,zk2:2181,zk3:2181/music\").");
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -48,13 +48,10 @@ public static class MusicServiceCollectionExtensions
         }
 
         options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MusicOptions>, MusicOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MusicOptions>>(new MusicSettingsValidator<MusicOptions>(new MusicOptionsAttributeValidator(), ConfigurationSection)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MusicOptions>, MusicOptionsRulesValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MusicOptions>, ConfiguredBackendSelector>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MusicClientStartup>());
         services.TryAddSingleton<InMemoryClusterHolder>();
-        services.TryAddSingleton<CassandraConnection>();
-        services.TryAddSingleton<ZooKeeperLockConnector>();
         services.TryAddSingleton(CreateClientOptions);
         services.TryAddSingleton(CreateClient);
         services.TryAddSingleton(static sp => new MusicDistributedSynchronizationProvider(sp.GetRequiredService<IMusicClient>(), sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
@@ -91,8 +88,8 @@ public static class MusicServiceCollectionExtensions
         if (options.DataStoreFactory is { } data && options.LockStoreFactory is { } locks)
         {
             // Connected asynchronously by MusicClientStartup (or the first call), never here: DI factories must not block.
-            var siteHint = options.DataStoreKind == "Cassandra" ? services.GetRequiredService<CassandraConnection>().SiteHint : null;
-            var connectTimeout = options.Cassandra.ConnectTimeout > options.ZooKeeper.ConnectionTimeout ? options.Cassandra.ConnectTimeout : options.ZooKeeper.ConnectionTimeout;
+            // The backends bound their own connects; this only bounds reading Site before the connection is made.
+            var siteHint = options.DataStoreSiteHint?.Invoke(services);
             return new ConnectingMusicClient(
                 async ct =>
                 {
@@ -101,11 +98,11 @@ public static class MusicServiceCollectionExtensions
                     return new MusicClient(dataStore, lockStore, clientOptions, logger);
                 },
                 siteHint,
-                connectTimeout);
+                TimeSpan.FromSeconds(30));
         }
 
-        // Only when code chose no half: a data store alone must not silently fall back to in-memory locks.
-        if (options.DataStoreFactory is null && options.LockStoreFactory is null && string.Equals(options.Backend, "InMemory", StringComparison.OrdinalIgnoreCase))
+        // Only when chosen: a data store alone must not silently fall back to in-memory locks.
+        if (options.InMemoryChosen)
         {
             var cluster = services.GetRequiredService<InMemoryClusterHolder>().Cluster;
             return cluster.CreateClient(options.InMemory.Site, clientOptions, logger);
@@ -114,7 +111,7 @@ public static class MusicServiceCollectionExtensions
         throw new InvalidOperationException(
             options.DataStoreFactory is not null || options.LockStoreFactory is not null
                 ? "MUSIC needs both a data store and a lock store: call both UseDataStore (e.g. UseCassandra) and UseLockStore (e.g. UseZooKeeperLocks)."
-                : "No MUSIC backend is configured: call UseInMemory (or a backend's Use… method) in AddMusic, or set Music:Backend to InMemory, Cassandra or Cassandra+ZooKeeper.");
+                : "No MUSIC backend is configured: call AddMusic(o => o.UseInMemory()) for the embedded backend, or a backend package's Use… method (AddMusic().UseCassandra().UseZooKeeperLocks()).");
     }
 
     /// <summary>Marks that the <c>Music</c> section is bound already (AddMusic may be called more than once).</summary>

@@ -7,7 +7,13 @@ namespace MusicRecipes.Recipes.Tests.Hosting;
 /// <summary>API conventions of the recipe and hosting assemblies (as DistributedLock's ApiTest enforces them).</summary>
 public sealed class ApiConventionTests
 {
-    private static readonly Assembly[] Assemblies = { typeof(LeaderElection).Assembly, typeof(MusicOptions).Assembly };
+    private static readonly Assembly[] Assemblies =
+    {
+        typeof(LeaderElection).Assembly,
+        typeof(MusicOptions).Assembly,
+        typeof(CassandraBackendOptions).Assembly,
+        typeof(ZooKeeperBackendOptions).Assembly,
+    };
 
     /// <summary>Public classes designed for inheritance, by name.</summary>
     private static readonly HashSet<string> DesignedForInheritance = new(StringComparer.Ordinal)

@@ -88,14 +88,13 @@ public sealed class HostingTests : IAsyncLifetime
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Music:Backend"] = "InMemory",
             ["Music:InMemory:Sites"] = "3",
             ["Music:InMemory:Site"] = "2",
             ["Music:HoldLease"] = "00:00:30",
             ["Music:Resilience:MaxRetryAttempts"] = "2",
             ["Music:Resilience:BaseDelay"] = "00:00:00.001",
         });
-        builder.Services.AddMusic();
+        builder.Services.AddMusic(o => o.UseInMemory()); // sites and site from configuration
         using var host = builder.Build();
 
         var client = host.Services.GetRequiredService<IMusicClient>();

@@ -17,37 +17,67 @@ public sealed class OptionsValidationTests
     [InlineData("Music:MaxValueBytes", "0", "Music:MaxValueBytes")]
     [InlineData("Music:HoldLease", "00:00:00", "Music:HoldLease")]
     [InlineData("Music:Resilience:MaxDelay", "00:00:00.001", "Music:Resilience:MaxDelay")]
-    [InlineData("Music:Cassandra:Port", "70000", "Music:Cassandra:Port")]
-    [InlineData("Music:ZooKeeper:RootPath", "locks", "Music:ZooKeeper:RootPath")]
     public async Task A_bad_setting_fails_the_start_with_its_name(string setting, string value, string expected)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Music:Backend"] = "InMemory", [setting] = value });
-        builder.Services.AddMusic();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [setting] = value });
+        builder.Services.AddMusic(o => o.UseInMemory());
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Music:Cassandra:Port", "70000", "Music:Cassandra:Port")]
+    [InlineData("Music:Cassandra:Keyspace", "bad-name", "Music:Cassandra:Keyspace")]
+    [InlineData("Music:ZooKeeper:RootPath", "locks", "Music:ZooKeeper:RootPath")]
+    [InlineData("Music:ZooKeeper:SessionTimeout", "00:00:00", "Music:ZooKeeper:SessionTimeout")]
+    public async Task A_bad_backend_setting_fails_the_start_with_its_name(string setting, string value, string expected)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Music:Cassandra:ContactPoints:0"] = "127.0.0.1",
+            ["Music:ZooKeeper:ConnectionString"] = "127.0.0.1:2181",
+            [setting] = value,
+        });
+        builder.Services.AddMusic().UseCassandra().UseZooKeeperLocks();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+        Assert.Contains(expected, Messages(error), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_backend_chosen_without_its_servers_fails_the_start_naming_the_missing_setting()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Music:Backend"] = "Cassandra+ZooKeeper" });
-        builder.Services.AddMusic();
+        builder.Services.AddMusic().UseCassandra().UseZooKeeperLocks();
         using var host = builder.Build();
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
-        Assert.Contains("Music:Cassandra:ContactPoints", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Music:ZooKeeper:ConnectionString", error.Message, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+        Assert.Contains("Music:Cassandra:ContactPoints", Messages(error), StringComparison.Ordinal);
+        Assert.Contains("Music:ZooKeeper:ConnectionString", Messages(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_backend_chosen_is_a_clear_error_naming_the_choices()
+    {
+        var services = new ServiceCollection();
+        services.AddMusic();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IMusicClient>());
+        Assert.Contains("UseInMemory", error.Message, StringComparison.Ordinal);
+        Assert.Contains("UseZooKeeperLocks", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Resolving_the_client_connects_nothing_and_an_unreachable_backend_fails_the_start_by_name()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddMusic(o => o
+        builder.Services.AddMusic()
             .UseCassandra(c =>
             {
                 c.ContactPoints.Add("127.0.0.1");
@@ -55,7 +85,7 @@ public sealed class OptionsValidationTests
                 c.LocalDataCenter = "dc1";
                 c.ConnectTimeout = TimeSpan.FromSeconds(2);
             })
-            .UseZooKeeperLocks("127.0.0.1:1", z => z.ConnectionTimeout = TimeSpan.FromSeconds(2)));
+            .UseZooKeeperLocks("127.0.0.1:1", z => z.ConnectionTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddHealthChecks().AddMusicHealthChecks();
         using var host = builder.Build();
 
@@ -73,4 +103,12 @@ public sealed class OptionsValidationTests
         Assert.Equal(HealthStatus.Unhealthy, health.Status);
         Assert.Contains("could not start", health.Description, StringComparison.Ordinal);
     }
+
+    /// <summary>Every options failure in <paramref name="error"/>: one, or several aggregated when more than one options type failed.</summary>
+    private static string Messages(Exception error) => error switch
+    {
+        OptionsValidationException single => single.Message,
+        AggregateException many when many.InnerExceptions.All(e => e is OptionsValidationException) => string.Join("; ", many.InnerExceptions.Select(e => e.Message)),
+        _ => throw new Xunit.Sdk.XunitException($"expected an options validation failure, got {error}"),
+    };
 }

@@ -10,7 +10,7 @@ using MusicRecipes.Recipes.Tests.Infrastructure.Real;
 
 namespace MusicRecipes.Recipes.Tests.Hosting;
 
-/// <summary>AddMusic on real servers: UseCassandra + UseZooKeeperLocks / UseCassandraLocks, in code and from configuration.</summary>
+/// <summary>AddMusic on real servers: UseCassandra + UseZooKeeperLocks / UseCassandraLocks, settings in code and from configuration.</summary>
 [Collection(RealBackendCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class RealBackendHostingTests(RealBackendServers servers)
@@ -24,7 +24,7 @@ public sealed class RealBackendHostingTests(RealBackendServers servers)
     public async Task A_host_with_Cassandra_data_and_ZooKeeper_locks_runs_a_critical_section_and_reports_healthy()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddMusic(o => o
+        builder.Services.AddMusic()
             .UseCassandra(c =>
             {
                 c.ContactPoints.Add("127.0.0.1");
@@ -32,7 +32,7 @@ public sealed class RealBackendHostingTests(RealBackendServers servers)
                 c.Keyspace = NewKeyspace();
                 c.ReplicationFactor = 1;
             })
-            .UseZooKeeperLocks(servers.ZooKeeperConnectionString + "/hosting-tests", z => z.SessionTimeout = TimeSpan.FromSeconds(4)));
+            .UseZooKeeperLocks(servers.ZooKeeperConnectionString + "/hosting-tests", z => z.SessionTimeout = TimeSpan.FromSeconds(4));
         builder.Services.AddHealthChecks().AddMusicHealthChecks();
         using var host = builder.Build();
         await host.StartAsync();
@@ -58,13 +58,13 @@ public sealed class RealBackendHostingTests(RealBackendServers servers)
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddFakeLogging();
-        builder.Configuration.AddInMemoryCollection(ServerSettings("Cassandra+ZooKeeper", root));
+        builder.Configuration.AddInMemoryCollection(ServerSettings(root));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Music:ZooKeeper:Username"] = "orders",
             ["Music:ZooKeeper:Password"] = secret,
         });
-        builder.Services.AddMusic();
+        builder.Services.AddMusic().UseCassandra().UseZooKeeperLocks();
         builder.Services.AddHealthChecks().AddMusicHealthChecks();
         using var host = builder.Build();
         await host.StartAsync();
@@ -90,14 +90,15 @@ public sealed class RealBackendHostingTests(RealBackendServers servers)
     }
 
     [Theory]
-    [InlineData("Cassandra+ZooKeeper")]
-    [InlineData("Cassandra")]
-    public async Task Configuration_selects_the_backend(string backend)
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Each_backend_reads_its_settings_from_configuration(bool zooKeeperLocks)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(ServerSettings(backend, "/hosting-tests/config"));
+        builder.Configuration.AddInMemoryCollection(ServerSettings("/hosting-tests/config"));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Music:Cassandra:LockSessionTimeout"] = "00:00:05" });
-        builder.Services.AddMusic();
+        var music = builder.Services.AddMusic().UseCassandra();
+        _ = zooKeeperLocks ? music.UseZooKeeperLocks() : music.UseCassandraLocks();
         builder.Services.AddHealthChecks().AddMusicHealthChecks();
         using var host = builder.Build();
         await host.StartAsync();
@@ -106,26 +107,14 @@ public sealed class RealBackendHostingTests(RealBackendServers servers)
         Assert.Equal(1, await IncrementAsync(client, "config:counter"));
         var health = (await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["music"];
         Assert.Equal(HealthStatus.Healthy, health.Status);
-        Assert.Equal(backend.Contains("ZooKeeper", StringComparison.Ordinal), health.Data.ContainsKey("zookeeper.session"));
+        Assert.Equal(zooKeeperLocks, health.Data.ContainsKey("zookeeper.session"));
         await host.StopAsync();
     }
 
-    [Fact]
-    public void An_unknown_backend_name_is_a_clear_error()
-    {
-        var services = new ServiceCollection();
-        services.AddMusic(o => o.Backend = "Cassandra+Etcd");
-        using var provider = services.BuildServiceProvider();
-
-        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IMusicClient>());
-        Assert.Contains("Cassandra+ZooKeeper", error.Message, StringComparison.Ordinal);
-    }
-
     /// <summary>One critical section: read the counter at QUORUM, write it back incremented, release.</summary>
-    /// <summary>Configuration of <paramref name="backend"/> on the suite's servers, a keyspace of its own and <paramref name="lockRoot"/>.</summary>
-    private Dictionary<string, string?> ServerSettings(string backend, string lockRoot) => new()
+    /// <summary>Configuration of both backends on the suite's servers, a keyspace of its own and <paramref name="lockRoot"/>.</summary>
+    private Dictionary<string, string?> ServerSettings(string lockRoot) => new()
     {
-        ["Music:Backend"] = backend,
         ["Music:Cassandra:ContactPoints:0"] = "127.0.0.1",
         ["Music:Cassandra:Port"] = RealBackendServers.CassandraPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Music:Cassandra:Keyspace"] = NewKeyspace(),

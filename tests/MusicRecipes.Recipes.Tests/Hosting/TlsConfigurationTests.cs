@@ -42,25 +42,26 @@ public sealed class TlsConfigurationTests : IDisposable
     public void Both_backends_tls_settings_bind_and_become_the_clients_tls_options()
     {
         using var provider = Services(Settings()).BuildServiceProvider();
-        var music = provider.GetRequiredService<IOptions<MusicOptions>>().Value;
+        var cassandra = provider.GetRequiredService<IOptions<CassandraBackendOptions>>().Value;
+        var zooKeeper = provider.GetRequiredService<IOptions<ZooKeeperBackendOptions>>().Value;
 
-        Assert.True(music.Cassandra.Tls.Enabled);
-        Assert.Equal(CaPem, music.Cassandra.Tls.CaCertificatePath);
-        Assert.Equal(ClientP12, music.Cassandra.Tls.ClientCertificatePath);
-        Assert.Equal(Password, music.Cassandra.Tls.ClientCertificatePassword);
-        Assert.Equal("cassandra.internal", music.Cassandra.Tls.HostName);
-        Assert.True(music.ZooKeeper.Tls.Enabled);
-        Assert.Equal(CaDer, music.ZooKeeper.Tls.CaCertificatePath);
-        Assert.Null(music.ZooKeeper.Tls.HostName);
+        Assert.True(cassandra.Tls.Enabled);
+        Assert.Equal(CaPem, cassandra.Tls.CaCertificatePath);
+        Assert.Equal(ClientP12, cassandra.Tls.ClientCertificatePath);
+        Assert.Equal(Password, cassandra.Tls.ClientCertificatePassword);
+        Assert.Equal("cassandra.internal", cassandra.Tls.HostName);
+        Assert.True(zooKeeper.Tls.Enabled);
+        Assert.Equal(CaDer, zooKeeper.Tls.CaCertificatePath);
+        Assert.Null(zooKeeper.Tls.HostName);
 
-        var cql = music.Cassandra.Tls.ToClientOptions("Music:Cassandra:Tls")!;
+        var cql = cassandra.Tls.ToClientOptions("Music:Cassandra:Tls")!;
         Assert.Equal("cassandra.internal", cql.TargetHost);
         Assert.Equal(_authority.Certificate.Thumbprint, Assert.Single(cql.TrustedRoots).Thumbprint); // from PEM
         var cqlClient = Assert.Single(cql.ClientCertificates);
         Assert.Equal(_client.Thumbprint, cqlClient.Thumbprint);
         Assert.True(cqlClient.HasPrivateKey);
 
-        var zk = music.ZooKeeper.Tls.ToClientOptions("Music:ZooKeeper:Tls")!;
+        var zk = zooKeeper.Tls.ToClientOptions("Music:ZooKeeper:Tls")!;
         Assert.Null(zk.TargetHost); // each server's host as the connection string writes it
         Assert.Equal(_authority.Certificate.Thumbprint, Assert.Single(zk.TrustedRoots).Thumbprint); // from DER
         Assert.True(Assert.Single(zk.ClientCertificates).HasPrivateKey);
@@ -73,10 +74,11 @@ public sealed class TlsConfigurationTests : IDisposable
         settings.Remove("Music:Cassandra:Tls:Enabled");
         settings["Music:ZooKeeper:Tls:Enabled"] = "false";
         using var provider = Services(settings).BuildServiceProvider();
-        var music = provider.GetRequiredService<IOptions<MusicOptions>>().Value;
+        var cassandra = provider.GetRequiredService<IOptions<CassandraBackendOptions>>().Value;
+        var zooKeeper = provider.GetRequiredService<IOptions<ZooKeeperBackendOptions>>().Value;
 
-        Assert.Null(music.Cassandra.Tls.ToClientOptions("Music:Cassandra:Tls"));
-        Assert.Null(music.ZooKeeper.Tls.ToClientOptions("Music:ZooKeeper:Tls"));
+        Assert.Null(cassandra.Tls.ToClientOptions("Music:Cassandra:Tls"));
+        Assert.Null(zooKeeper.Tls.ToClientOptions("Music:ZooKeeper:Tls"));
     }
 
     [Fact]
@@ -101,7 +103,6 @@ public sealed class TlsConfigurationTests : IDisposable
         builder.Configuration.AddInMemoryCollection(Settings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Music:Backend"] = "Cassandra+ZooKeeper",
             ["Music:Cassandra:ContactPoints:0"] = "127.0.0.1",
             ["Music:Cassandra:Port"] = "1", // nothing listens there
             ["Music:Cassandra:LocalDataCenter"] = "dc1",
@@ -109,7 +110,7 @@ public sealed class TlsConfigurationTests : IDisposable
             ["Music:ZooKeeper:ConnectionString"] = "127.0.0.1:1",
             ["Music:ZooKeeper:ConnectionTimeout"] = "00:00:02",
         });
-        builder.Services.AddMusic();
+        builder.Services.AddMusic().UseCassandra().UseZooKeeperLocks();
         builder.Services.AddHealthChecks().AddMusicHealthChecks();
         using var host = builder.Build();
 
@@ -134,12 +135,14 @@ public sealed class TlsConfigurationTests : IDisposable
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddMusic();
+        services.AddMusic().UseCassandra().UseZooKeeperLocks();
         return services;
     }
 
     private Dictionary<string, string?> Settings() => new()
     {
+        ["Music:Cassandra:ContactPoints:0"] = "127.0.0.1",
+        ["Music:ZooKeeper:ConnectionString"] = "127.0.0.1:2281",
         ["Music:Cassandra:Tls:Enabled"] = "true",
         ["Music:Cassandra:Tls:CaCertificatePath"] = CaPem,
         ["Music:Cassandra:Tls:ClientCertificatePath"] = ClientP12,

@@ -11,13 +11,13 @@ namespace MusicRecipes.Hosting;
 /// owns its client, so disposing the <see cref="IMusicClient"/> closes the session and frees its locks at once.
 /// It remembers the store to report its session to the health check.
 /// </summary>
-internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILoggerFactory? loggerFactory = null) : IMusicBackendProbe
+internal sealed class ZooKeeperLockConnector(IOptions<ZooKeeperBackendOptions> options, ILoggerFactory? loggerFactory = null) : IMusicBackendProbe
 {
     private ZooKeeperLockStore? _store;
 
     public async Task<ZooKeeperLockStore> OpenAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value.ZooKeeper;
+        var settings = options.Value;
         if (string.IsNullOrWhiteSpace(settings.ConnectionString))
         {
             throw new InvalidOperationException("The ZooKeeper lock store needs a connection string: set Music:ZooKeeper:ConnectionString or call UseZooKeeperLocks(\"zk1:2181,zk2:2181,zk3:2181\").");
@@ -34,7 +34,7 @@ internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILo
             Tls = settings.Tls.ToClientOptions("Music:ZooKeeper:Tls"), // before the bounded connect: an unreadable file is a configuration error, not "unavailable"
         };
         settings.AddAuthTo(clientOptions);
-        var store = await BackendConnect.RunAsync(
+        var store = await MusicBackendConnect.RunAsync(
             async ct =>
             {
                 if (parsed.Chroot is { } chroot)
@@ -56,6 +56,7 @@ internal sealed class ZooKeeperLockConnector(IOptions<MusicOptions> options, ILo
             },
             settings.ConnectionTimeout,
             ex => $"Could not open a ZooKeeper session at {connect} within {settings.ConnectionTimeout.TotalSeconds:0.#} s: {ex.Message}",
+            static ex => ex is AuthFailedException or ZooKeeperTlsException,
             cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _store, store);
         return store;

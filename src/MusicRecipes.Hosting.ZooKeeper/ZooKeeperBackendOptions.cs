@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using MusicRecipes.ZooKeeper;
 namespace MusicRecipes.Hosting;
 
-/// <summary>Settings of the ZooKeeper lock store (section <c>Music:ZooKeeper</c>), used by <see cref="MusicOptionsZooKeeperExtensions.UseZooKeeperLocks(MusicOptions, string, Action{ZooKeeperBackendOptions}?)"/>.</summary>
+/// <summary>Settings of the ZooKeeper lock store (section <c>Music:ZooKeeper</c>), used by <see cref="MusicBuilderZooKeeperExtensions.UseZooKeeperLocks(IMusicBuilder, string, Action{ZooKeeperBackendOptions}?)"/>.</summary>
 /// <example>
 /// <code>
 /// // appsettings.json: { "Music": { "ZooKeeper": { "ConnectionString": "zk1:2181,zk2:2181,zk3:2181/music", "SessionTimeout": "00:00:10" } } }

@@ -5,15 +5,14 @@ namespace MusicRecipes.Hosting;
 
 /// <summary>
 /// Settings of the Cassandra backend (section <c>Music:Cassandra</c>), used by
-/// <see cref="MusicOptionsCassandraExtensions.UseCassandra(MusicOptions, Action{CassandraBackendOptions}?)"/> (the data store) and
-/// <see cref="MusicOptionsCassandraExtensions.UseCassandraLocks"/> (the lock store); both share one CQL session.
+/// <see cref="MusicBuilderCassandraExtensions.UseCassandra(IMusicBuilder, Action{CassandraBackendOptions}?)"/> (the data store) and
+/// <see cref="MusicBuilderCassandraExtensions.UseCassandraLocks"/> (the lock store); both share one CQL session.
 /// </summary>
 /// <example>
 /// <code>
 /// // appsettings.json
 /// {
 ///   "Music": {
-///     "Backend": "Cassandra+ZooKeeper",
 ///     "Cassandra": {
 ///       "ContactPoints": [ "10.0.1.1", "10.0.1.2" ],
 ///       "LocalDataCenter": "dc1",
@@ -23,6 +22,9 @@ namespace MusicRecipes.Hosting;
 ///     "ZooKeeper": { "ConnectionString": "zk1:2181,zk2:2181,zk3:2181/music" }
 ///   }
 /// }
+///
+/// // Program.cs
+/// builder.Services.AddMusic().UseCassandra().UseZooKeeperLocks();
 /// </code>
 /// </example>
 public sealed class CassandraBackendOptions

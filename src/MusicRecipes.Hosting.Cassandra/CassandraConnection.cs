@@ -12,7 +12,7 @@ namespace MusicRecipes.Hosting;
 /// container after the client. A failed connect is not kept: the next use tries again. It also reports the nodes it
 /// sees to the health check.
 /// </summary>
-internal sealed class CassandraConnection(IOptions<MusicOptions> options, ILoggerFactory? loggerFactory = null) : IMusicBackendProbe, IAsyncDisposable
+internal sealed class CassandraConnection(IOptions<CassandraBackendOptions> backendOptions, IOptions<MusicOptions> musicOptions, ILoggerFactory? loggerFactory = null) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private CqlSession? _session;
@@ -21,7 +21,7 @@ internal sealed class CassandraConnection(IOptions<MusicOptions> options, ILogge
     /// <summary>The site the data store will report, when configuration names it (else known only once connected).</summary>
     public string? SiteHint => Settings.Site ?? Settings.LocalDataCenter;
 
-    private CassandraBackendOptions Settings => options.Value.Cassandra;
+    private CassandraBackendOptions Settings => backendOptions.Value;
 
     public async Task<CqlSession> GetSessionAsync(CancellationToken cancellationToken)
     {
@@ -53,7 +53,7 @@ internal sealed class CassandraConnection(IOptions<MusicOptions> options, ILogge
         Replication = Replication(),
         CreateSchema = Settings.CreateSchema,
         EventualConsistency = Settings.EventualConsistency,
-        MaxValueBytes = options.Value.MaxValueBytes,
+        MaxValueBytes = musicOptions.Value.MaxValueBytes,
         Site = Settings.Site,
     };
 
@@ -137,10 +137,11 @@ internal sealed class CassandraConnection(IOptions<MusicOptions> options, ILogge
             sessionOptions.ContactPoints.Add(contact);
         }
 
-        return BackendConnect.RunAsync(
+        return MusicBackendConnect.RunAsync(
             ct => CqlSession.ConnectAsync(sessionOptions, ct),
             settings.ConnectTimeout,
             ex => $"Could not connect to Cassandra at {string.Join(", ", contactPoints)} (port {settings.Port}) within {settings.ConnectTimeout.TotalSeconds:0.#} s: {ex.Message}",
+            static ex => ex is CqlAuthenticationException or CqlTlsException,
             cancellationToken);
     }
 
