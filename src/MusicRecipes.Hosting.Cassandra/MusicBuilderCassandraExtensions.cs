@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using MusicRecipes.Cassandra;
 using MusicRecipes.Locking;
 using MusicRecipes.Storage;
@@ -19,7 +18,7 @@ namespace MusicRecipes.Hosting;
 /// cluster makes the host's start-up fail with a <see cref="MusicUnavailableException"/> naming the contact points. A
 /// failed connect is not kept: the next use tries again. The session is disposed with the container, after the client.
 /// The schema (keyspace and tables) is created on first use when <see cref="CassandraBackendOptions.CreateSchema"/> is
-/// set. Bad settings fail the host's start with an <see cref="OptionsValidationException"/> naming them.</para>
+/// set. Bad settings fail the host's start with an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> naming them.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -74,27 +73,11 @@ public static class MusicBuilderCassandraExtensions
 
     private static void AddConnection(IMusicBuilder builder, Action<CassandraBackendOptions>? configure)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        if (!services.Any(d => d.ServiceType == typeof(CassandraConnection)))
+        // Once, however many Use… calls name Cassandra: one section binding, one session for data and locks.
+        if (builder.AddBackendSettings(ConfigurationSection, new CassandraBackendOptionsAttributeValidator(), new CassandraBackendOptionsRulesValidator(), configure))
         {
-            // Once, however many Use… calls name Cassandra: one section binding, one session for data and locks.
-            var options = services.AddOptions<CassandraBackendOptions>();
-            if (services.Any(d => d.ServiceType == typeof(Microsoft.Extensions.Configuration.IConfiguration)))
-            {
-                options.BindConfiguration(ConfigurationSection);
-            }
-
-            options.ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CassandraBackendOptions>>(new MusicSettingsValidator<CassandraBackendOptions>(new CassandraBackendOptionsAttributeValidator(), ConfigurationSection)));
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CassandraBackendOptions>, CassandraBackendOptionsRulesValidator>());
-            services.TryAddSingleton<CassandraConnection>();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IMusicBackendProbe, CassandraHealthProbe>());
-        }
-
-        if (configure is not null)
-        {
-            services.Configure(configure);
+            builder.Services.TryAddSingleton<CassandraConnection>();
+            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IMusicBackendProbe, CassandraHealthProbe>());
         }
     }
 

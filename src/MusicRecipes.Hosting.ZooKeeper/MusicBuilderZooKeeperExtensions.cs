@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using MusicRecipes.Locking;
 
 namespace MusicRecipes.Hosting;
@@ -16,7 +15,7 @@ namespace MusicRecipes.Hosting;
 /// with a <see cref="MusicUnavailableException"/> naming the servers. The client owns the
 /// session: disposing the container closes it, so this process's locks are freed at once (a crashed process keeps
 /// them until <see cref="ZooKeeperBackendOptions.SessionTimeout"/> expires). Bad settings fail the host's start with an
-/// <see cref="OptionsValidationException"/> naming them.
+/// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> naming them.
 /// </remarks>
 /// <example>
 /// <code>
@@ -44,31 +43,15 @@ public static class MusicBuilderZooKeeperExtensions
     /// <summary>ZooKeeper locks configured by <see cref="ZooKeeperBackendOptions"/> (bound from <c>Music:ZooKeeper</c>) and <paramref name="configure"/>.</summary>
     public static IMusicBuilder UseZooKeeperLocks(this IMusicBuilder builder, Action<ZooKeeperBackendOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        if (!services.Any(d => d.ServiceType == typeof(ZooKeeperLockConnector)))
+        if (builder.AddBackendSettings(ConfigurationSection, new ZooKeeperBackendOptionsAttributeValidator(), new ZooKeeperBackendOptionsRulesValidator(), configure))
         {
-            var options = services.AddOptions<ZooKeeperBackendOptions>();
-            if (services.Any(d => d.ServiceType == typeof(Microsoft.Extensions.Configuration.IConfiguration)))
-            {
-                options.BindConfiguration(ConfigurationSection);
-            }
-
-            options.ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZooKeeperBackendOptions>>(new MusicSettingsValidator<ZooKeeperBackendOptions>(new ZooKeeperBackendOptionsAttributeValidator(), ConfigurationSection)));
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ZooKeeperBackendOptions>, ZooKeeperBackendOptionsRulesValidator>());
-            services.TryAddSingleton<ZooKeeperLockConnector>();
+            builder.Services.TryAddSingleton<ZooKeeperLockConnector>();
 
             // The connector itself is the probe: it is not disposable, so a second registration disposes nothing twice.
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IMusicBackendProbe, ZooKeeperLockConnector>(static sp => sp.GetRequiredService<ZooKeeperLockConnector>()));
+            builder.Services.AddSingleton<IMusicBackendProbe>(static sp => sp.GetRequiredService<ZooKeeperLockConnector>());
         }
 
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
-
-        services.Configure<MusicOptions>(o => o.UseLockStore(CreateLockStoreAsync));
+        builder.Services.Configure<MusicOptions>(o => o.UseLockStore(CreateLockStoreAsync));
         return builder;
     }
 

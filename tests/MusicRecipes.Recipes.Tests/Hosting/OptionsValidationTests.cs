@@ -62,6 +62,24 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task A_backend_chosen_for_data_and_locks_registers_its_settings_and_session_once_and_both_configures_apply()
+    {
+        var services = new ServiceCollection();
+        services.AddMusic()
+            .UseCassandra(c => c.ContactPoints.Add("10.0.0.1"))
+            .UseCassandraLocks(c => c.Keyspace = "orders")
+            .UseZooKeeperLocks("zk1:2181"); // the last lock store chosen wins
+        await using var provider = services.BuildServiceProvider(); // the CQL session holder is only asynchronously disposable
+
+        Assert.Equal(2, provider.GetServices<IValidateOptions<CassandraBackendOptions>>().Count()); // attributes and rules, once
+        Assert.Equal(2, provider.GetServices<IMusicBackendProbe>().Count()); // one per backend
+        var cassandra = provider.GetRequiredService<IOptions<CassandraBackendOptions>>().Value;
+        Assert.Equal(["10.0.0.1"], cassandra.ContactPoints);
+        Assert.Equal("orders", cassandra.Keyspace);
+        Assert.Equal("zk1:2181", provider.GetRequiredService<IOptions<ZooKeeperBackendOptions>>().Value.ConnectionString);
+    }
+
+    [Fact]
     public void No_backend_chosen_is_a_clear_error_naming_the_choices()
     {
         var services = new ServiceCollection();
