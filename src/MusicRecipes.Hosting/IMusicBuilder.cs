@@ -7,7 +7,7 @@ namespace MusicRecipes.Hosting;
 /// <code>
 /// services.AddMusic(o => o.UseInMemory())
 ///     .AddMusicMutex("accounts", "account:1", "account:2")
-///     .AddLeaderService&lt;ReportScheduler&gt;("reports");
+///     .AddMusicLeaderService&lt;ReportScheduler&gt;("reports");
 /// </code>
 /// </example>
 public interface IMusicBuilder

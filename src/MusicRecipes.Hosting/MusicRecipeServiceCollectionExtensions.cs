@@ -20,8 +20,8 @@ namespace MusicRecipes.Hosting;
 /// <code>
 /// services.AddMusic(o => o.UseInMemory())
 ///     .AddMusicMutex("inventory", "stock:apples", "stock:pears")
-///     .AddLeaderService&lt;ReportScheduler&gt;("reports")
-///     .AddActivePassive&lt;long&gt;("meter", async (sp, active, ct) => { /* ... */ })
+///     .AddMusicLeaderService&lt;ReportScheduler&gt;("reports")
+///     .AddMusicActivePassive&lt;long&gt;("meter", async (sp, active, ct) => { /* ... */ })
 ///     .AddMusicWorkQueueWorker("templates", async (sp, item, fence, ct) => WorkItemOutcome.Completed);
 /// var mutex = provider.GetRequiredKeyedService&lt;MusicMutex&gt;("inventory");
 /// </code>
@@ -38,88 +38,88 @@ public static class MusicRecipeServiceCollectionExtensions
     }
 
     /// <summary>Registers this process as a participant of election <paramref name="group"/>, keyed by the group.</summary>
-    public static IMusicBuilder AddMusicLeaderElection(this IMusicBuilder builder, string group, Action<LeaderElectionOptions>? configure = null)
+    public static IMusicBuilder AddMusicLeaderElection(this IMusicBuilder builder, string group, Action<MusicLeaderElectionOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddKeyedSingleton(group, (sp, _) =>
         {
-            var options = new LeaderElectionOptions { TimeProvider = Clock(sp) };
+            var options = new MusicLeaderElectionOptions { TimeProvider = Clock(sp) };
             configure?.Invoke(options);
-            return new LeaderElection(sp.GetRequiredService<IMusicClient>(), group, options, sp.GetService<ILogger<LeaderElection>>());
+            return new MusicLeaderElection(sp.GetRequiredService<IMusicClient>(), group, options, sp.GetService<ILogger<MusicLeaderElection>>());
         });
         return builder;
     }
 
     /// <summary>
-    /// Runs <typeparamref name="TService"/> (a <see cref="LeaderBackgroundService"/>) as a hosted service taking part in
-    /// election <paramref name="group"/>; its constructor receives the group's <see cref="LeaderElection"/>.
+    /// Runs <typeparamref name="TService"/> (a <see cref="MusicLeaderService"/>) as a hosted service taking part in
+    /// election <paramref name="group"/>; its constructor receives the group's <see cref="MusicLeaderElection"/>.
     /// </summary>
-    public static IMusicBuilder AddLeaderService<TService>(this IMusicBuilder builder, string group, Action<LeaderElectionOptions>? configure = null)
-        where TService : LeaderBackgroundService
+    public static IMusicBuilder AddMusicLeaderService<TService>(this IMusicBuilder builder, string group, Action<MusicLeaderElectionOptions>? configure = null)
+        where TService : MusicLeaderService
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddMusicLeaderElection(group, configure);
-        builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TService>(sp, sp.GetRequiredKeyedService<LeaderElection>(group)));
+        builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TService>(sp, sp.GetRequiredKeyedService<MusicLeaderElection>(group)));
         return builder;
     }
 
     /// <summary>Runs <paramref name="leaderWork"/> as a hosted service while this process leads <paramref name="group"/>.</summary>
-    public static IMusicBuilder AddMusicLeaderService(this IMusicBuilder builder, string group, Func<IServiceProvider, LeadershipTerm, CancellationToken, Task> leaderWork, Action<LeaderElectionOptions>? configure = null)
+    public static IMusicBuilder AddMusicLeaderService(this IMusicBuilder builder, string group, Func<IServiceProvider, LeadershipTerm, CancellationToken, Task> leaderWork, Action<MusicLeaderElectionOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(leaderWork);
         builder.AddMusicLeaderElection(group, configure);
-        builder.Services.AddSingleton<IHostedService>(sp => new DelegateLeaderService(sp.GetRequiredKeyedService<LeaderElection>(group), sp, leaderWork));
+        builder.Services.AddSingleton<IHostedService>(sp => new DelegateLeaderService(sp.GetRequiredKeyedService<MusicLeaderElection>(group), sp, leaderWork));
         return builder;
     }
 
     /// <summary>Registers a replica of active-passive <paramref name="service"/>, keyed by the service name.</summary>
-    public static IMusicBuilder AddActivePassiveReplica<TState>(this IMusicBuilder builder, string service, Action<ActivePassiveOptions>? configure = null)
+    public static IMusicBuilder AddMusicActivePassiveReplica<TState>(this IMusicBuilder builder, string service, Action<MusicActivePassiveOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddKeyedSingleton(service, (sp, _) =>
         {
-            var options = new ActivePassiveOptions();
+            var options = new MusicActivePassiveOptions();
             options.Election.TimeProvider = Clock(sp);
             configure?.Invoke(options);
-            return new ActivePassiveReplica<TState>(sp.GetRequiredService<IMusicClient>(), service, options, sp.GetService<ILogger<ActivePassiveReplica<TState>>>());
+            return new MusicActivePassiveReplica<TState>(sp.GetRequiredService<IMusicClient>(), service, options, sp.GetService<ILogger<MusicActivePassiveReplica<TState>>>());
         });
         return builder;
     }
 
     /// <summary>Runs <paramref name="activeWork"/> as a hosted service while this process is the active replica of <paramref name="service"/>.</summary>
-    public static IMusicBuilder AddActivePassive<TState>(this IMusicBuilder builder, string service, Func<IServiceProvider, ActiveReplicaContext<TState>, CancellationToken, Task> activeWork, Action<ActivePassiveOptions>? configure = null)
+    public static IMusicBuilder AddMusicActivePassive<TState>(this IMusicBuilder builder, string service, Func<IServiceProvider, ActiveReplicaContext<TState>, CancellationToken, Task> activeWork, Action<MusicActivePassiveOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(activeWork);
-        builder.AddActivePassiveReplica<TState>(service, configure);
-        builder.Services.AddSingleton<IHostedService>(sp => new DelegateActivePassiveService<TState>(sp.GetRequiredKeyedService<ActivePassiveReplica<TState>>(service), sp, activeWork));
+        builder.AddMusicActivePassiveReplica<TState>(service, configure);
+        builder.Services.AddSingleton<IHostedService>(sp => new DelegateActivePassiveService<TState>(sp.GetRequiredKeyedService<MusicActivePassiveReplica<TState>>(service), sp, activeWork));
         return builder;
     }
 
-    /// <summary>Runs <typeparamref name="TService"/> (an <see cref="ActivePassiveService{TState}"/>) as a hosted replica of <paramref name="service"/>.</summary>
-    public static IMusicBuilder AddActivePassive<TState, TService>(this IMusicBuilder builder, string service, Action<ActivePassiveOptions>? configure = null)
-        where TService : ActivePassiveService<TState>
+    /// <summary>Runs <typeparamref name="TService"/> (an <see cref="MusicActivePassiveService{TState}"/>) as a hosted replica of <paramref name="service"/>.</summary>
+    public static IMusicBuilder AddMusicActivePassive<TState, TService>(this IMusicBuilder builder, string service, Action<MusicActivePassiveOptions>? configure = null)
+        where TService : MusicActivePassiveService<TState>
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddActivePassiveReplica<TState>(service, configure);
-        builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TService>(sp, sp.GetRequiredKeyedService<ActivePassiveReplica<TState>>(service)));
+        builder.AddMusicActivePassiveReplica<TState>(service, configure);
+        builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TService>(sp, sp.GetRequiredKeyedService<MusicActivePassiveReplica<TState>>(service)));
         return builder;
     }
 
-    /// <summary>Registers a <see cref="DistributedBarrier"/>, keyed by <paramref name="name"/>.</summary>
-    public static IMusicBuilder AddMusicBarrier(this IMusicBuilder builder, string name, Action<BarrierOptions>? configure = null)
+    /// <summary>Registers a <see cref="MusicBarrier"/>, keyed by <paramref name="name"/>.</summary>
+    public static IMusicBuilder AddMusicBarrier(this IMusicBuilder builder, string name, Action<MusicBarrierOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddKeyedSingleton(name, (sp, _) => new DistributedBarrier(sp.GetRequiredService<IMusicClient>(), name, Configure(sp, configure), sp.GetService<ILogger<DistributedBarrier>>()));
+        builder.Services.AddKeyedSingleton(name, (sp, _) => new MusicBarrier(sp.GetRequiredService<IMusicClient>(), name, Configure(sp, configure), sp.GetService<ILogger<MusicBarrier>>()));
         return builder;
     }
 
-    /// <summary>Registers this process as a participant of a <see cref="DistributedDoubleBarrier"/>, keyed by <paramref name="name"/>.</summary>
-    public static IMusicBuilder AddMusicDoubleBarrier(this IMusicBuilder builder, string name, int memberCount, Action<BarrierOptions>? configure = null)
+    /// <summary>Registers this process as a participant of a <see cref="MusicDoubleBarrier"/>, keyed by <paramref name="name"/>.</summary>
+    public static IMusicBuilder AddMusicDoubleBarrier(this IMusicBuilder builder, string name, int memberCount, Action<MusicBarrierOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddKeyedSingleton(name, (sp, _) => new DistributedDoubleBarrier(sp.GetRequiredService<IMusicClient>(), name, memberCount, Configure(sp, configure), sp.GetService<ILogger<DistributedDoubleBarrier>>()));
+        builder.Services.AddKeyedSingleton(name, (sp, _) => new MusicDoubleBarrier(sp.GetRequiredService<IMusicClient>(), name, memberCount, Configure(sp, configure), sp.GetService<ILogger<MusicDoubleBarrier>>()));
         return builder;
     }
 
@@ -203,9 +203,9 @@ public static class MusicRecipeServiceCollectionExtensions
     /// <summary>The container's clock (a registered <see cref="TimeProvider"/>, else the system's), given to every recipe.</summary>
     private static TimeProvider Clock(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
 
-    private static BarrierOptions Configure(IServiceProvider services, Action<BarrierOptions>? configure)
+    private static MusicBarrierOptions Configure(IServiceProvider services, Action<MusicBarrierOptions>? configure)
     {
-        var options = new BarrierOptions { TimeProvider = Clock(services) };
+        var options = new MusicBarrierOptions { TimeProvider = Clock(services) };
         configure?.Invoke(options);
         return options;
     }

@@ -8,7 +8,7 @@ namespace MusicRecipes.Recipes.Barriers;
 /// The waiting half of the barriers. MUSIC has no watch on data — only lock queues have events (docs/design.md §2
 /// rule 5), and a queue event says nothing about a barrier's value — so waiters poll. Most polls are eventual reads
 /// at the local replica (free of WAN round trips); the barrier states only move forward, so a stale read can delay a
-/// waiter but never release it early. Every <see cref="BarrierOptions.CriticalReadEvery"/>-th poll is a critical turn
+/// waiter but never release it early. Every <see cref="MusicBarrierOptions.CriticalReadEvery"/>-th poll is a critical turn
 /// (a critical read, plus whatever the barrier adds to it), so a replica that lags (missed hints, a read repair not yet
 /// done) cannot hold a waiter forever.
 /// </summary>
@@ -16,10 +16,10 @@ namespace MusicRecipes.Recipes.Barriers;
 /// Failures follow from those roles. A failed local read is a missed hint: the poll is skipped and the wait goes on
 /// (the next critical turn still bounds it). A failed critical turn is not swallowed: it is the read that guarantees
 /// progress, and a waiter that cannot make it (its site cut off, the lock service unreachable, the barrier's lock not
-/// acquired within <see cref="BarrierOptions.LockTimeout"/>) could otherwise poll a replica that never changes, forever
+/// acquired within <see cref="MusicBarrierOptions.LockTimeout"/>) could otherwise poll a replica that never changes, forever
 /// and silently. Its exception ends the wait; every wait of the barriers can simply be called again.
 /// </remarks>
-internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mutex, string key, BarrierOptions options, ILogger logger)
+internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mutex, string key, MusicBarrierOptions options, ILogger logger)
     where TState : class
 {
     /// <summary>
@@ -53,7 +53,7 @@ internal sealed class BarrierPoller<TState>(IMusicClient client, MusicMutex mute
 
     /// <summary>
     /// Polls until <paramref name="released"/> holds, running <paramref name="criticalTurn"/> (which must read the state
-    /// critically) every <see cref="BarrierOptions.CriticalReadEvery"/>-th poll. Throws what a critical turn throws.
+    /// critically) every <see cref="MusicBarrierOptions.CriticalReadEvery"/>-th poll. Throws what a critical turn throws.
     /// </summary>
     public async Task WaitUntilAsync(Func<TState, bool> released, Func<CancellationToken, Task<TState?>> criticalTurn, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 namespace MusicRecipes.Recipes.Barriers;
 
 /// <summary>
-/// One participant counted in a <see cref="DistributedDoubleBarrier"/> round: its id (a label for people) and the
+/// One participant counted in a <see cref="MusicDoubleBarrier"/> round: its id (a label for people) and the
 /// token of the membership it holds (<see cref="BarrierMembership"/>), which is what makes it count — a participant
 /// whose membership ticket is gone no longer does, even if a new instance with the same id joins.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace MusicRecipes.Recipes.Barriers;
 
 /// <summary>
-/// The stored state of a <see cref="DistributedDoubleBarrier"/>: one round per generation. Members enter while
+/// The stored state of a <see cref="MusicDoubleBarrier"/>: one round per generation. Members enter while
 /// <see cref="IsFull"/> is false; the N-th entry makes it full (everybody may start); members then leave — or are
 /// dropped when their membership ends (<see cref="BarrierMembership"/>) — and the round left empty starts the next
 /// generation. States only move forward — (g, entering) → (g, full) → (g+1, entering) — so a stale replica can only

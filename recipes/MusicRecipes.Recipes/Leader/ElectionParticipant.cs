@@ -1,10 +1,10 @@
 namespace MusicRecipes.Recipes.Leader;
 
 /// <summary>
-/// One participant of an election as <see cref="LeaderElection.GetParticipantsAsync"/> reads it from the lock service:
+/// One participant of an election as <see cref="MusicLeaderElection.GetParticipantsAsync"/> reads it from the lock service:
 /// the leader first, then the others in the order they will lead.
 /// </summary>
-/// <param name="ParticipantId">The participant's <see cref="LeaderElection.ParticipantId"/>.</param>
+/// <param name="ParticipantId">The participant's <see cref="MusicLeaderElection.ParticipantId"/>.</param>
 /// <param name="IsLeader">True for the participant whose ticket holds the group's lock.</param>
 /// <param name="LeadingSince">When the leader acquired the group's lock (lock service's clock); <c>null</c> for the others.</param>
 /// <param name="TicketId">The participant's current ticket.</param>

@@ -2,7 +2,7 @@ namespace MusicRecipes.Recipes.Leader;
 
 /// <summary>
 /// What a leader publishes about itself (a critical put to the group's key when its term begins), so observers can
-/// see who leads. Read with <see cref="LeaderElection.GetLeaderAsync"/>.
+/// see who leads. Read with <see cref="MusicLeaderElection.GetLeaderAsync"/>.
 /// </summary>
 /// <param name="ParticipantId">The leader's participant id.</param>
 /// <param name="Site">The site of the leader's client.</param>

@@ -1,7 +1,7 @@
 namespace MusicRecipes.Recipes.Leader;
 
 /// <summary>
-/// A term began (<see cref="LeaderElection.LeadershipAcquired"/>) or ended (<see cref="LeaderElection.LeadershipLost"/>).
+/// A term began (<see cref="MusicLeaderElection.LeadershipAcquired"/>) or ended (<see cref="MusicLeaderElection.LeadershipLost"/>).
 /// </summary>
 /// <example>
 /// <code>
@@ -24,7 +24,7 @@ public sealed class LeadershipChangedEventArgs : EventArgs
 
     /// <summary>
     /// For an ended term: true when leadership was taken away (ticket lost, session Suspended or Lost), false when the
-    /// participant stepped down. Always false for <see cref="LeaderElection.LeadershipAcquired"/>.
+    /// participant stepped down. Always false for <see cref="MusicLeaderElection.LeadershipAcquired"/>.
     /// </summary>
     public bool Lost { get; }
 }

@@ -64,10 +64,10 @@ public sealed class LeadershipTerm : IAsyncDisposable
     /// <summary>True while this participant leads: the lock is held, not released, and the session is safe right now.</summary>
     public bool IsValid => _section.IsHeld && !_monitor.IsSessionUnsafe && !_monitor.LostToken.IsCancellationRequested;
 
-    /// <summary>The keys the term holds: the group's key, the participant's own key and <see cref="LeaderElectionOptions.ProtectedKeys"/>.</summary>
+    /// <summary>The keys the term holds: the group's key, the participant's own key and <see cref="MusicLeaderElectionOptions.ProtectedKeys"/>.</summary>
     public IReadOnlyList<string> Keys => _section.Keys;
 
-    /// <summary>Critical read of a protected key (see <see cref="LeaderElectionOptions.ProtectedKeys"/>).</summary>
+    /// <summary>Critical read of a protected key (see <see cref="MusicLeaderElectionOptions.ProtectedKeys"/>).</summary>
     /// <exception cref="LockLostException">Leadership was lost.</exception>
     public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) => _section.GetAsync(key, cancellationToken);
 

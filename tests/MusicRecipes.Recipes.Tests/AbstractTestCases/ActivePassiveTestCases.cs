@@ -5,12 +5,12 @@ using MusicRecipes.Recipes.Leader;
 
 namespace MusicRecipes.Recipes.Tests.AbstractTestCases;
 
-/// <summary>Active-passive failover with state hand-off (<see cref="ActivePassiveReplica{TState}"/>), for any backend.</summary>
+/// <summary>Active-passive failover with state hand-off (<see cref="MusicActivePassiveReplica{TState}"/>), for any backend.</summary>
 public abstract class ActivePassiveTestCases : RecipeTestBase
 {
-    private static ActivePassiveOptions Options(string id) => new()
+    private static MusicActivePassiveOptions Options(string id) => new()
     {
-        Election = new LeaderElectionOptions
+        Election = new MusicLeaderElectionOptions
         {
             ParticipantId = id,
             RetryDelay = TimeSpan.FromMilliseconds(20),
@@ -29,7 +29,7 @@ public abstract class ActivePassiveTestCases : RecipeTestBase
         {
             var id = $"replica{site}";
             var client = await ClientAsync(site);
-            var replica = new ActivePassiveReplica<long>(client, service, Options(id));
+            var replica = new MusicActivePassiveReplica<long>(client, service, Options(id));
             var own = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
             replicas.Add((id, client, site, own, Task.Run(() => replica.RunAsync((active, ct) => CountAsync(id, active, terms, ct), own.Token))));
         }
@@ -83,7 +83,7 @@ public abstract class ActivePassiveTestCases : RecipeTestBase
         }
 
         // A replica started afterwards resumes from the newest acknowledged checkpoint too.
-        var late = new ActivePassiveReplica<long>(await ClientAsync(0), service, Options("late"));
+        var late = new MusicActivePassiveReplica<long>(await ClientAsync(0), service, Options("late"));
         using var lateStop = new CancellationTokenSource();
         var resumed = new TaskCompletionSource<long>();
         var lateRun = late.RunAsync((active, _) => { resumed.TrySetResult(active.State); lateStop.Cancel(); return Task.CompletedTask; }, lateStop.Token);
@@ -95,8 +95,8 @@ public abstract class ActivePassiveTestCases : RecipeTestBase
     public async Task A_brand_new_service_starts_from_default_state_and_hands_over_on_step_down()
     {
         var service = UniqueName("svc");
-        var first = new ActivePassiveReplica<string>(await ClientAsync(0), service, Options("a"));
-        var second = new ActivePassiveReplica<string>(await ClientAsync(1), service, Options("b"));
+        var first = new MusicActivePassiveReplica<string>(await ClientAsync(0), service, Options("a"));
+        var second = new MusicActivePassiveReplica<string>(await ClientAsync(1), service, Options("b"));
         using var stop = new CancellationTokenSource();
         using var stopFirst = new CancellationTokenSource();
         var seen = new ConcurrentQueue<(string Replica, string? State, long Sequence)>();

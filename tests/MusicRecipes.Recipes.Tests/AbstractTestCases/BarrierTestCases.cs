@@ -4,20 +4,20 @@ using MusicRecipes.Recipes.Barriers;
 
 namespace MusicRecipes.Recipes.Tests.AbstractTestCases;
 
-/// <summary>The barrier and the double barrier (<see cref="DistributedBarrier"/>, <see cref="DistributedDoubleBarrier"/>), for any backend.</summary>
+/// <summary>The barrier and the double barrier (<see cref="MusicBarrier"/>, <see cref="MusicDoubleBarrier"/>), for any backend.</summary>
 public abstract class BarrierTestCases : RecipeTestBase
 {
-    private static BarrierOptions Fast(string? id = null) => new() { ParticipantId = id, PollInterval = TimeSpan.FromMilliseconds(5), MaxPollInterval = TimeSpan.FromMilliseconds(50) };
+    private static MusicBarrierOptions Fast(string? id = null) => new() { ParticipantId = id, PollInterval = TimeSpan.FromMilliseconds(5), MaxPollInterval = TimeSpan.FromMilliseconds(50) };
 
     [Fact]
     public async Task Waiters_at_every_site_block_while_the_barrier_is_set_and_pass_once_it_is_removed()
     {
         var name = UniqueName("barrier");
-        var coordinator = new DistributedBarrier(await ClientAsync(0), name, Fast());
-        var waiters = new List<DistributedBarrier>();
+        var coordinator = new MusicBarrier(await ClientAsync(0), name, Fast());
+        var waiters = new List<MusicBarrier>();
         for (var site = 0; site < Backend.SiteCount; site++)
         {
-            waiters.Add(new DistributedBarrier(await ClientAsync(site), name, Fast()));
+            waiters.Add(new MusicBarrier(await ClientAsync(site), name, Fast()));
         }
 
         // Not set: nobody waits.
@@ -50,10 +50,10 @@ public abstract class BarrierTestCases : RecipeTestBase
     {
         var name = UniqueName("double");
         const int Members = 3;
-        var participants = new List<DistributedDoubleBarrier>();
+        var participants = new List<MusicDoubleBarrier>();
         for (var site = 0; site < Members; site++)
         {
-            participants.Add(new DistributedDoubleBarrier(await ClientAsync(site), name, Members, Fast($"p{site}")));
+            participants.Add(new MusicDoubleBarrier(await ClientAsync(site), name, Members, Fast($"p{site}")));
         }
 
         for (var round = 0; round < 2; round++)
@@ -88,11 +88,11 @@ public abstract class BarrierTestCases : RecipeTestBase
         var name = UniqueName("double");
         const int Members = 3;
         var clients = new List<IMusicClient>();
-        var participants = new List<DistributedDoubleBarrier>();
+        var participants = new List<MusicDoubleBarrier>();
         for (var site = 0; site < Members; site++)
         {
             clients.Add(await ClientAsync(site));
-            participants.Add(new DistributedDoubleBarrier(clients[site], name, Members, Fast($"p{site}")));
+            participants.Add(new MusicDoubleBarrier(clients[site], name, Members, Fast($"p{site}")));
         }
 
         await WithinPatience(Task.WhenAll(participants.Select(p => p.EnterAsync())), "everybody entered");
@@ -103,7 +103,7 @@ public abstract class BarrierTestCases : RecipeTestBase
         await WithinPatience(Task.WhenAll(participants.Take(2).Select(p => p.LeaveAsync())), "the survivors leave");
 
         // The barrier works on: the next round fills with a newcomer and empties again.
-        var round2 = participants.Take(2).Append(new DistributedDoubleBarrier(await ClientAsync(2), name, Members, Fast("p2-new"))).ToList();
+        var round2 = participants.Take(2).Append(new MusicDoubleBarrier(await ClientAsync(2), name, Members, Fast("p2-new"))).ToList();
         await WithinPatience(Task.WhenAll(round2.Select(p => p.EnterAsync())), "the next round fills");
         await WithinPatience(Task.WhenAll(round2.Select(p => p.LeaveAsync())), "the next round leaves");
     }
@@ -113,9 +113,9 @@ public abstract class BarrierTestCases : RecipeTestBase
     {
         var name = UniqueName("double");
         const int Members = 3;
-        var first = new DistributedDoubleBarrier(await ClientAsync(0), name, Members, Fast("first"));
+        var first = new MusicDoubleBarrier(await ClientAsync(0), name, Members, Fast("first"));
         var victimClient = await ClientAsync(2);
-        var victim = new DistributedDoubleBarrier(victimClient, name, Members, Fast("victim"));
+        var victim = new MusicDoubleBarrier(victimClient, name, Members, Fast("victim"));
         var entering = new List<Task> { first.EnterAsync() };
 
         // What the victim's own call does after the crash does not matter (a dead process makes no calls); observe it.
@@ -129,14 +129,14 @@ public abstract class BarrierTestCases : RecipeTestBase
         // Two live newcomers make the round full: the crashed member is not one of the three.
         for (var i = 1; i <= 2; i++)
         {
-            entering.Add(new DistributedDoubleBarrier(await ClientAsync(i), name, Members, Fast($"late{i}")).EnterAsync());
+            entering.Add(new MusicDoubleBarrier(await ClientAsync(i), name, Members, Fast($"late{i}")).EnterAsync());
         }
 
         await WithinPatience(Task.WhenAll(entering), "the three live members entered");
         Assert.Equal(["first", "late1", "late2"], (await first.ReadMembersAsync(CancellationToken.None)).Order(StringComparer.Ordinal));
     }
 
-    private static async Task EnterAsync(DistributedDoubleBarrier participant, ConcurrentBag<long> arrivals, ConcurrentBag<long> entered)
+    private static async Task EnterAsync(MusicDoubleBarrier participant, ConcurrentBag<long> arrivals, ConcurrentBag<long> entered)
     {
         await Task.Yield();
         arrivals.Add(Stopwatch.GetTimestamp());
@@ -144,7 +144,7 @@ public abstract class BarrierTestCases : RecipeTestBase
         entered.Add(Stopwatch.GetTimestamp());
     }
 
-    private static async Task LeaveAsync(DistributedDoubleBarrier participant, ConcurrentBag<long> starts, ConcurrentBag<long> left)
+    private static async Task LeaveAsync(MusicDoubleBarrier participant, ConcurrentBag<long> starts, ConcurrentBag<long> left)
     {
         await Task.Yield();
         starts.Add(Stopwatch.GetTimestamp());

@@ -3,10 +3,10 @@ using MusicRecipes.Recipes.Leader;
 
 namespace MusicRecipes.Recipes.Tests.AbstractTestCases;
 
-/// <summary>Leader election (<see cref="LeaderElection"/>), for any backend.</summary>
+/// <summary>Leader election (<see cref="MusicLeaderElection"/>), for any backend.</summary>
 public abstract class LeaderElectionTestCases : RecipeTestBase
 {
-    private static LeaderElectionOptions FastOptions(string id) => new()
+    private static MusicLeaderElectionOptions FastOptions(string id) => new()
     {
         ParticipantId = id,
         RetryDelay = TimeSpan.FromMilliseconds(20),
@@ -20,7 +20,7 @@ public abstract class LeaderElectionTestCases : RecipeTestBase
         var clock = new FakeTimeProvider();
         var options = FastOptions("lone");
         options.TimeProvider = clock;
-        var election = new LeaderElection(await ClientAsync(0), UniqueName("group"), options);
+        var election = new MusicLeaderElection(await ClientAsync(0), UniqueName("group"), options);
         var terms = 0;
         using var stop = new CancellationTokenSource();
         var run = election.RunAsync((_, _) => { Interlocked.Increment(ref terms); return Task.CompletedTask; }, stop.Token);
@@ -49,7 +49,7 @@ public abstract class LeaderElectionTestCases : RecipeTestBase
             {
                 var id = $"s{site}p{i}";
                 var client = await ClientAsync(site);
-                var election = new LeaderElection(client, group, FastOptions(id));
+                var election = new MusicLeaderElection(client, group, FastOptions(id));
                 var own = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
                 var run = Task.Run(() => election.RunAsync((term, ct) => LeadAsync(id, term, log, ct), own.Token));
                 participants.Add((id, client, site, own, run));
@@ -102,7 +102,7 @@ public abstract class LeaderElectionTestCases : RecipeTestBase
     public async Task Leader_work_is_cancelled_when_leadership_is_lost_and_the_participant_leads_again()
     {
         var client = await ClientAsync(0);
-        var election = new LeaderElection(client, UniqueName("group"), FastOptions("solo"));
+        var election = new MusicLeaderElection(client, UniqueName("group"), FastOptions("solo"));
         var terms = new List<(long Fence, TaskCompletionSource Cancelled)>();
         var started = new SemaphoreSlim(0);
         using var stop = new CancellationTokenSource();
@@ -139,8 +139,8 @@ public abstract class LeaderElectionTestCases : RecipeTestBase
     public async Task Stepping_down_hands_leadership_to_the_next_participant()
     {
         var group = UniqueName("group");
-        var first = new LeaderElection(await ClientAsync(0), group, FastOptions("first"));
-        var second = new LeaderElection(await ClientAsync(1), group, FastOptions("second"));
+        var first = new MusicLeaderElection(await ClientAsync(0), group, FastOptions("first"));
+        var second = new MusicLeaderElection(await ClientAsync(1), group, FastOptions("second"));
 
         var firstTerm = await first.WaitForLeadershipAsync();
         var secondTask = second.WaitForLeadershipAsync();
@@ -157,7 +157,7 @@ public abstract class LeaderElectionTestCases : RecipeTestBase
         Assert.Equal(second.ParticipantId, secondTerm.ParticipantId);
 
         // Observers at any site eventually see the new leader (eventual read, so possibly after a lag).
-        var observer = new LeaderElection(await ClientAsync(2), group);
+        var observer = new MusicLeaderElection(await ClientAsync(2), group);
         await EventuallyAsync(async () => (await observer.GetLeaderAsync())?.FencingToken == secondTerm.FencingToken.Value, "observer sees the new leader");
         var info = await observer.GetLeaderAsync();
         Assert.Equal("second", info!.ParticipantId);
@@ -171,7 +171,7 @@ public abstract class LeaderElectionTestCases : RecipeTestBase
         var stateKey = UniqueName("state");
         var options = FastOptions("a");
         options.ProtectedKeys = new[] { stateKey };
-        var a = new LeaderElection(await ClientAsync(0), group, options);
+        var a = new MusicLeaderElection(await ClientAsync(0), group, options);
         await using (var term = await a.WaitForLeadershipAsync())
         {
             Assert.Contains(stateKey, term.Keys);
@@ -180,7 +180,7 @@ public abstract class LeaderElectionTestCases : RecipeTestBase
 
         var optionsB = FastOptions("b");
         optionsB.ProtectedKeys = new[] { stateKey };
-        var b = new LeaderElection(await ClientAsync(2), group, optionsB);
+        var b = new MusicLeaderElection(await ClientAsync(2), group, optionsB);
         await using var next = await b.WaitForLeadershipAsync();
         Assert.Equal("v1"u8.ToArray(), await next.GetAsync(stateKey));
     }
@@ -190,8 +190,8 @@ public abstract class LeaderElectionTestCases : RecipeTestBase
     {
         var group = UniqueName("group");
         var bClient = await ClientAsync(1);
-        var a = new LeaderElection(await ClientAsync(0), group, FastOptions("a"));
-        var b = new LeaderElection(bClient, group, FastOptions("b"));
+        var a = new MusicLeaderElection(await ClientAsync(0), group, FastOptions("a"));
+        var b = new MusicLeaderElection(bClient, group, FastOptions("b"));
         var events = new System.Collections.Concurrent.ConcurrentQueue<(string Who, string What, long Fence)>();
         foreach (var (who, election) in new[] { ("a", a), ("b", b) })
         {

@@ -9,7 +9,7 @@ public sealed class ApiConventionTests
 {
     private static readonly Assembly[] Assemblies =
     {
-        typeof(LeaderElection).Assembly,
+        typeof(MusicLeaderElection).Assembly,
         typeof(MusicOptions).Assembly,
         typeof(CassandraBackendOptions).Assembly,
         typeof(ZooKeeperBackendOptions).Assembly,
@@ -18,8 +18,8 @@ public sealed class ApiConventionTests
     /// <summary>Public classes designed for inheritance, by name.</summary>
     private static readonly HashSet<string> DesignedForInheritance = new(StringComparer.Ordinal)
     {
-        "LeaderBackgroundService",
-        "ActivePassiveService`1",
+        "MusicLeaderService",
+        "MusicActivePassiveService`1",
         "MusicDistributedPrimitive", // the lock's and the semaphore's common acquire forms; only they derive from it (private protected constructor)
     };
 

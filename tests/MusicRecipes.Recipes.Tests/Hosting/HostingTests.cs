@@ -34,8 +34,8 @@ public sealed class HostingTests : IAsyncLifetime
                 leaderTerms.TrySetResult(term.FencingToken.Value);
                 await Task.Delay(Timeout.Infinite, ct);
             })
-            .AddLeaderService<RecordingLeaderService>("scheduler")
-            .AddActivePassive<long>("meter", async (_, active, ct) =>
+            .AddMusicLeaderService<RecordingLeaderService>("scheduler")
+            .AddMusicActivePassive<long>("meter", async (_, active, ct) =>
             {
                 await active.CheckpointAsync(active.State + 1, ct);
                 activeResumed.TrySetResult(active.State);
@@ -75,11 +75,11 @@ public sealed class HostingTests : IAsyncLifetime
         var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
         Assert.Equal(HealthStatus.Healthy, health.Status);
         Assert.Equal("site-1", host.Services.GetRequiredService<IMusicClient>().Site);
-        Assert.True(host.Services.GetRequiredKeyedService<LeaderElection>("reports").IsLeader);
-        Assert.True(host.Services.GetRequiredKeyedService<ActivePassiveReplica<long>>("meter").IsActive);
+        Assert.True(host.Services.GetRequiredKeyedService<MusicLeaderElection>("reports").IsLeader);
+        Assert.True(host.Services.GetRequiredKeyedService<MusicActivePassiveReplica<long>>("meter").IsActive);
 
         await host.StopAsync();
-        Assert.False(host.Services.GetRequiredKeyedService<LeaderElection>("reports").IsLeader);
+        Assert.False(host.Services.GetRequiredKeyedService<MusicLeaderElection>("reports").IsLeader);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class HostingTests : IAsyncLifetime
     }
 
     /// <summary>A derived leader service resolved with ActivatorUtilities (its election is passed in).</summary>
-    private sealed class RecordingLeaderService(LeaderElection election, RecordingLeaderService.Log log) : LeaderBackgroundService(election)
+    private sealed class RecordingLeaderService(MusicLeaderElection election, RecordingLeaderService.Log log) : MusicLeaderService(election)
     {
         protected override async Task ExecuteAsLeaderAsync(LeadershipTerm term, CancellationToken cancellationToken)
         {

@@ -56,7 +56,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         }
 
         var group = $"group-{_suffix}";
-        await using (var term = await new LeaderElection(client, group).WaitForLeadershipAsync())
+        await using (var term = await new MusicLeaderElection(client, group).WaitForLeadershipAsync())
         {
             Assert.True(term.IsValid);
         }
@@ -68,7 +68,7 @@ public sealed class TelemetryTests : IAsyncLifetime
             await claim.CompleteAsync();
         }
 
-        var barrier = new DistributedBarrier(client, $"barrier-{_suffix}");
+        var barrier = new MusicBarrier(client, $"barrier-{_suffix}");
         await barrier.SetBarrierAsync();
         await barrier.RemoveBarrierAsync();
         await barrier.WaitOnBarrierAsync();

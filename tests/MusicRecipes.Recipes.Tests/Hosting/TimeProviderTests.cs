@@ -23,7 +23,7 @@ public sealed class TimeProviderTests
         await host.StartAsync();
 
         Assert.Same(clock, host.Services.GetRequiredService<MusicClientOptions>().TimeProvider);
-        var election = host.Services.GetRequiredKeyedService<LeaderElection>("clock");
+        var election = host.Services.GetRequiredKeyedService<MusicLeaderElection>("clock");
         await using (var term = await election.WaitForLeadershipAsync().WaitAsync(Patience))
         {
             Assert.Equal(clock.GetUtcNow(), term.Since);

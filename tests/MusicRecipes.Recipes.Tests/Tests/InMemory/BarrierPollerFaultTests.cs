@@ -12,7 +12,7 @@ namespace MusicRecipes.Recipes.Tests.Tests.InMemory;
 /// </summary>
 public sealed class BarrierPollerFaultTests : RecipeTestBase
 {
-    private static BarrierOptions Options => new()
+    private static MusicBarrierOptions Options => new()
     {
         PollInterval = TimeSpan.FromMilliseconds(5),
         MaxPollInterval = TimeSpan.FromMilliseconds(20),
@@ -26,12 +26,12 @@ public sealed class BarrierPollerFaultTests : RecipeTestBase
     public async Task A_waiter_rides_out_failed_local_reads()
     {
         var name = UniqueName("barrier");
-        var coordinator = new DistributedBarrier(await ClientAsync(0), name, Options);
+        var coordinator = new MusicBarrier(await ClientAsync(0), name, Options);
         await coordinator.SetBarrierAsync();
         var waiterClient = new FaultyClient(await ClientAsync(1));
         waiterClient.FailLocalReads(3);
 
-        var waiting = new DistributedBarrier(waiterClient, name, Options).WaitOnBarrierAsync();
+        var waiting = new MusicBarrier(waiterClient, name, Options).WaitOnBarrierAsync();
         await EventuallyAsync(() => waiterClient.FailedReads == 3 || waiting.IsCompleted, "the waiter's local reads fail");
         Assert.False(waiting.IsCompleted, $"the wait ended while the barrier was set: {waiting.Exception?.InnerException?.Message}");
 
@@ -43,9 +43,9 @@ public sealed class BarrierPollerFaultTests : RecipeTestBase
     public async Task A_failed_critical_read_ends_the_wait_with_its_error()
     {
         var name = UniqueName("barrier");
-        var coordinator = new DistributedBarrier(await ClientAsync(0), name, Options);
+        var coordinator = new MusicBarrier(await ClientAsync(0), name, Options);
         await coordinator.SetBarrierAsync();
-        var waiting = new DistributedBarrier(await ClientAsync(2), name, Options).WaitOnBarrierAsync();
+        var waiting = new MusicBarrier(await ClientAsync(2), name, Options).WaitOnBarrierAsync();
         await Task.Delay(50);
         Assert.False(waiting.IsCompleted);
 

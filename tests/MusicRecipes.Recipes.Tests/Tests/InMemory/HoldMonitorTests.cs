@@ -15,7 +15,7 @@ public sealed class HoldMonitorTests : IAsyncLifetime
     {
         _inner = await _backend.CreateClientAsync(0);
         var client = new FaultyClient(_inner);
-        var election = new LeaderElection(client, "blip", new LeaderElectionOptions { ParticipantId = "p" });
+        var election = new MusicLeaderElection(client, "blip", new MusicLeaderElectionOptions { ParticipantId = "p" });
         var lost = new TaskCompletionSource<LeadershipChangedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         election.LeadershipLost += (_, e) => lost.TrySetResult(e);
         await using var term = await election.WaitForLeadershipAsync();

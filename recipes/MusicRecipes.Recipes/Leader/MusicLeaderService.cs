@@ -10,7 +10,7 @@ namespace MusicRecipes.Recipes.Leader;
 /// </summary>
 /// <example>
 /// <code>
-/// public sealed class ReportScheduler(LeaderElection election, ILogger&lt;ReportScheduler&gt; logger) : LeaderBackgroundService(election)
+/// public sealed class ReportScheduler(MusicLeaderElection election, ILogger&lt;ReportScheduler&gt; logger) : MusicLeaderService(election)
 /// {
 ///     protected override async Task ExecuteAsLeaderAsync(LeadershipTerm term, CancellationToken cancellationToken)
 ///     {
@@ -21,20 +21,20 @@ namespace MusicRecipes.Recipes.Leader;
 ///         }
 ///     }
 /// }
-/// // services.AddMusic(o => o.UseInMemory()).AddLeaderService&lt;ReportScheduler&gt;("reports");
+/// // services.AddMusic(o => o.UseInMemory()).AddMusicLeaderService&lt;ReportScheduler&gt;("reports");
 /// </code>
 /// </example>
-public abstract class LeaderBackgroundService : BackgroundService
+public abstract class MusicLeaderService : BackgroundService
 {
     /// <summary>Creates the service over a participant of an election.</summary>
-    protected LeaderBackgroundService(LeaderElection election)
+    protected MusicLeaderService(MusicLeaderElection election)
     {
         ArgumentNullException.ThrowIfNull(election);
         Election = election;
     }
 
     /// <summary>The election this service takes part in.</summary>
-    protected LeaderElection Election { get; }
+    protected MusicLeaderElection Election { get; }
 
     /// <summary>The leader's work for one term. Return to step down; throw to step down after a backoff.</summary>
     protected abstract Task ExecuteAsLeaderAsync(LeadershipTerm term, CancellationToken cancellationToken);

@@ -1,12 +1,12 @@
 namespace MusicRecipes.Recipes.Barriers;
 
-/// <summary>Options of <see cref="DistributedBarrier"/> and <see cref="DistributedDoubleBarrier"/>.</summary>
+/// <summary>Options of <see cref="MusicBarrier"/> and <see cref="MusicDoubleBarrier"/>.</summary>
 /// <example>
 /// <code>
-/// var barrier = new DistributedBarrier(client, "deploy-42", new BarrierOptions { MaxPollInterval = TimeSpan.FromSeconds(1) });
+/// var barrier = new MusicBarrier(client, "deploy-42", new MusicBarrierOptions { MaxPollInterval = TimeSpan.FromSeconds(1) });
 /// </code>
 /// </example>
-public sealed class BarrierOptions
+public sealed class MusicBarrierOptions
 {
     /// <summary>
     /// This participant's id (double barrier), a label for logs and diagnostics. Default: the client's site and a

@@ -6,7 +6,7 @@ using MusicRecipes.Recipes.Locks;
 namespace MusicRecipes.Recipes.Barriers;
 
 /// <summary>
-/// A barrier over distributed state, as Curator's DistributedBarrier: while it is set, every
+/// A barrier over distributed state, as Curator's MusicBarrier: while it is set, every
 /// <see cref="WaitOnBarrierAsync(CancellationToken)"/> blocks; <see cref="RemoveBarrierAsync"/> releases them all.
 /// </summary>
 /// <remarks>
@@ -17,32 +17,32 @@ namespace MusicRecipes.Recipes.Barriers;
 /// <example>
 /// <code>
 /// // coordinator
-/// var barrier = new DistributedBarrier(client, "schema-migration");
+/// var barrier = new MusicBarrier(client, "schema-migration");
 /// await barrier.SetBarrierAsync(ct);
 /// await MigrateAsync(ct);
 /// await barrier.RemoveBarrierAsync(ct);
 ///
 /// // every worker, at any site
-/// await new DistributedBarrier(workerClient, "schema-migration").WaitOnBarrierAsync(ct);
+/// await new MusicBarrier(workerClient, "schema-migration").WaitOnBarrierAsync(ct);
 /// </code>
 /// </example>
 /// </remarks>
-public sealed class DistributedBarrier
+public sealed class MusicBarrier
 {
     private readonly IMusicClient _client;
-    private readonly BarrierOptions _options;
+    private readonly MusicBarrierOptions _options;
     private readonly ILogger _logger;
     private readonly BarrierPoller<BarrierState> _poller;
     private readonly string _key;
 
     /// <summary>Creates a handle on the barrier <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">The name is empty or contains '/'.</exception>
-    public DistributedBarrier(IMusicClient client, string name, BarrierOptions? options = null, ILogger<DistributedBarrier>? logger = null)
+    public MusicBarrier(IMusicClient client, string name, MusicBarrierOptions? options = null, ILogger<MusicBarrier>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         Name = RecipeKeys.ValidateName(name, nameof(name));
         _client = client;
-        _options = options ?? new BarrierOptions();
+        _options = options ?? new MusicBarrierOptions();
         _options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _key = RecipeKeys.Barrier(name);
@@ -63,7 +63,7 @@ public sealed class DistributedBarrier
     /// <summary>Returns when the barrier is not set; waits while it is.</summary>
     /// <exception cref="MusicException">A critical read of the barrier failed (for example, this site is cut off);
     /// failed local reads are only skipped. Call again to go on waiting.</exception>
-    /// <exception cref="TimeoutException">The barrier's lock was not acquired within <see cref="BarrierOptions.LockTimeout"/>.</exception>
+    /// <exception cref="TimeoutException">The barrier's lock was not acquired within <see cref="MusicBarrierOptions.LockTimeout"/>.</exception>
     /// <example>
     /// <code>
     /// await barrier.WaitOnBarrierAsync(ct);

@@ -3,19 +3,19 @@ using MusicRecipes.Recipes.Leader;
 
 namespace MusicRecipes.Recipes.Failover;
 
-/// <summary>Options of an <see cref="ActivePassiveReplica{TState}"/>.</summary>
+/// <summary>Options of an <see cref="MusicActivePassiveReplica{TState}"/>.</summary>
 /// <example>
 /// <code>
-/// var replica = new ActivePassiveReplica&lt;Inventory&gt;(client, "inventory", new ActivePassiveOptions
+/// var replica = new MusicActivePassiveReplica&lt;Inventory&gt;(client, "inventory", new MusicActivePassiveOptions
 /// {
 ///     Election = { ParticipantId = Environment.MachineName },
 /// });
 /// </code>
 /// </example>
-public sealed class ActivePassiveOptions
+public sealed class MusicActivePassiveOptions
 {
     /// <summary>The options of the leader election underneath (participant id, retry delays).</summary>
-    public LeaderElectionOptions Election { get; set; } = new();
+    public MusicLeaderElectionOptions Election { get; set; } = new();
 
     /// <summary>How checkpoints are serialised. Default: System.Text.Json defaults.</summary>
     public JsonSerializerOptions? SerializerOptions { get; set; }

@@ -6,7 +6,7 @@ using MusicRecipes.Recipes.Locks;
 namespace MusicRecipes.Recipes.Barriers;
 
 /// <summary>
-/// A double barrier over distributed state, as Curator's DistributedDoubleBarrier: <see cref="EnterAsync"/> waits
+/// A double barrier over distributed state, as Curator's MusicDoubleBarrier: <see cref="EnterAsync"/> waits
 /// until <see cref="MemberCount"/> participants have entered, <see cref="LeaveAsync"/> waits until all of them left.
 /// </summary>
 /// <remarks>
@@ -24,17 +24,17 @@ namespace MusicRecipes.Recipes.Barriers;
 /// that loses its own membership while it waits gets <see cref="LockLostException"/> and may enter again.</para>
 /// <example>
 /// <code>
-/// var barrier = new DistributedDoubleBarrier(client, "nightly-batch", memberCount: 3);
+/// var barrier = new MusicDoubleBarrier(client, "nightly-batch", memberCount: 3);
 /// await barrier.EnterAsync(ct);   // returns when 3 participants have entered
 /// await RunMyShareAsync(ct);
 /// await barrier.LeaveAsync(ct);   // returns when all 3 have left (or their sessions ended)
 /// </code>
 /// </example>
 /// </remarks>
-public sealed class DistributedDoubleBarrier
+public sealed class MusicDoubleBarrier
 {
     private readonly IMusicClient _client;
-    private readonly BarrierOptions _options;
+    private readonly MusicBarrierOptions _options;
     private readonly ILogger _logger;
     private readonly BarrierPoller<DoubleBarrierState> _poller;
     private readonly string _key;
@@ -44,14 +44,14 @@ public sealed class DistributedDoubleBarrier
     /// <summary>Creates participant <see cref="ParticipantId"/> of the double barrier <paramref name="name"/> for <paramref name="memberCount"/> members.</summary>
     /// <exception cref="ArgumentException">The name is empty or contains '/'.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="memberCount"/> is less than 1.</exception>
-    public DistributedDoubleBarrier(IMusicClient client, string name, int memberCount, BarrierOptions? options = null, ILogger<DistributedDoubleBarrier>? logger = null)
+    public MusicDoubleBarrier(IMusicClient client, string name, int memberCount, MusicBarrierOptions? options = null, ILogger<MusicDoubleBarrier>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentOutOfRangeException.ThrowIfLessThan(memberCount, 1);
         Name = RecipeKeys.ValidateName(name, nameof(name));
         MemberCount = memberCount;
         _client = client;
-        _options = options ?? new BarrierOptions();
+        _options = options ?? new MusicBarrierOptions();
         _options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         ParticipantId = _options.ParticipantId ?? $"{client.Site}-{Guid.NewGuid():N}"[..(client.Site.Length + 9)];
@@ -76,7 +76,7 @@ public sealed class DistributedDoubleBarrier
     /// expired): it no longer counts. Call again to enter afresh.</exception>
     /// <exception cref="MusicException">A critical read of the barrier failed (for example, this site is cut off). The
     /// participant stays entered; call again to go on waiting.</exception>
-    /// <exception cref="TimeoutException">The barrier's lock was not acquired within <see cref="BarrierOptions.LockTimeout"/>; as above.</exception>
+    /// <exception cref="TimeoutException">The barrier's lock was not acquired within <see cref="MusicBarrierOptions.LockTimeout"/>; as above.</exception>
     public async Task EnterAsync(CancellationToken cancellationToken = default)
     {
         using var activity = RecipeTelemetry.Start("music.recipe.double_barrier.enter", "double-barrier", _client);

@@ -11,7 +11,7 @@ namespace MusicRecipes.Recipes.Leader;
 /// </summary>
 /// <remarks>
 /// <para>Algorithm: each participant enqueues a ticket on the group's key (plus
-/// <see cref="LeaderElectionOptions.ProtectedKeys"/>) and waits, event-driven, until it is first (rule 5 of docs/design.md);
+/// <see cref="MusicLeaderElectionOptions.ProtectedKeys"/>) and waits, event-driven, until it is first (rule 5 of docs/design.md);
 /// the head of the queue leads. The new leader publishes a <see cref="LeaderInfo"/> with a critical put to the
 /// group's key. Stepping down releases the lock; the next ticket in the FIFO queue leads. After losing or giving up
 /// leadership, <see cref="RunAsync"/> enqueues a fresh ticket (a ticket is good for one critical section).</para>
@@ -27,7 +27,7 @@ namespace MusicRecipes.Recipes.Leader;
 /// and end (Curator's <c>isLeader</c>/<c>notLeader</c>).</para>
 /// <example>
 /// <code>
-/// var election = new LeaderElection(client, "scheduler");
+/// var election = new MusicLeaderElection(client, "scheduler");
 /// await election.RunAsync(async (term, ct) =>
 /// {
 ///     // runs only while leading; ct is cancelled the moment leadership is lost
@@ -36,10 +36,10 @@ namespace MusicRecipes.Recipes.Leader;
 /// </code>
 /// </example>
 /// </remarks>
-public sealed class LeaderElection
+public sealed class MusicLeaderElection
 {
     private readonly IMusicClient _client;
-    private readonly LeaderElectionOptions _options;
+    private readonly MusicLeaderElectionOptions _options;
     private readonly ILogger _logger;
     private readonly MusicMutex _mutex;
     private readonly string _groupKey;
@@ -48,18 +48,18 @@ public sealed class LeaderElection
 
     /// <summary>Creates a participant of <paramref name="group"/> using <paramref name="client"/>.</summary>
     /// <exception cref="ArgumentException">The group name is empty or contains '/'.</exception>
-    public LeaderElection(IMusicClient client, string group, LeaderElectionOptions? options = null, ILogger<LeaderElection>? logger = null)
+    public MusicLeaderElection(IMusicClient client, string group, MusicLeaderElectionOptions? options = null, ILogger<MusicLeaderElection>? logger = null)
         : this(client, group, options, (ILogger?)logger)
     {
     }
 
     /// <summary>For recipes built on an election (active-passive), which log under their own category.</summary>
-    internal LeaderElection(IMusicClient client, string group, LeaderElectionOptions? options, ILogger? logger)
+    internal MusicLeaderElection(IMusicClient client, string group, MusicLeaderElectionOptions? options, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         Group = RecipeKeys.ValidateName(group, nameof(group));
         _client = client;
-        _options = options ?? new LeaderElectionOptions();
+        _options = options ?? new MusicLeaderElectionOptions();
         _options.Validate();
         _logger = logger ?? NullLogger.Instance;
         ParticipantId = ValidateParticipantId(_options.ParticipantId ?? $"{client.Site}-{Guid.NewGuid():N}"[..(client.Site.Length + 9)]);
@@ -164,7 +164,7 @@ public sealed class LeaderElection
     /// <summary>
     /// Runs <paramref name="leaderWork"/> each time this participant leads, until <paramref name="cancellationToken"/>
     /// is cancelled. The work's token is cancelled the moment leadership is lost; when the work returns (or throws),
-    /// the participant steps down and re-enters the election after <see cref="LeaderElectionOptions.RetryDelay"/>
+    /// the participant steps down and re-enters the election after <see cref="MusicLeaderElectionOptions.RetryDelay"/>
     /// (work that returns at once never makes back-to-back election rounds). Backend failures are retried with backoff.
     /// </summary>
     /// <example>
@@ -299,10 +299,10 @@ public sealed class LeaderElection
 
     private static string ValidateParticipantId(string participantId)
     {
-        RecipeKeys.ValidateName(participantId, nameof(LeaderElectionOptions.ParticipantId));
+        RecipeKeys.ValidateName(participantId, nameof(MusicLeaderElectionOptions.ParticipantId));
         if (participantId.Length > 100)
         {
-            throw new ArgumentException($"A participant id must have at most 100 characters; '{participantId}' has {participantId.Length}.", nameof(LeaderElectionOptions.ParticipantId));
+            throw new ArgumentException($"A participant id must have at most 100 characters; '{participantId}' has {participantId.Length}.", nameof(MusicLeaderElectionOptions.ParticipantId));
         }
 
         return participantId;

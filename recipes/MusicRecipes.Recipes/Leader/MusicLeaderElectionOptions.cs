@@ -1,15 +1,15 @@
 namespace MusicRecipes.Recipes.Leader;
 
-/// <summary>Options of a <see cref="LeaderElection"/>.</summary>
+/// <summary>Options of a <see cref="MusicLeaderElection"/>.</summary>
 /// <example>
 /// <code>
-/// var election = new LeaderElection(client, "billing", new LeaderElectionOptions { ParticipantId = Environment.MachineName });
+/// var election = new MusicLeaderElection(client, "billing", new MusicLeaderElectionOptions { ParticipantId = Environment.MachineName });
 /// </code>
 /// </example>
-public sealed class LeaderElectionOptions
+public sealed class MusicLeaderElectionOptions
 {
     /// <summary>
-    /// This participant's id, published while it leads and listed by <see cref="LeaderElection.GetParticipantsAsync"/>.
+    /// This participant's id, published while it leads and listed by <see cref="MusicLeaderElection.GetParticipantsAsync"/>.
     /// At most 100 characters, no '/' and no control characters. Default: the client's site and a random suffix.
     /// </summary>
     public string? ParticipantId { get; set; }

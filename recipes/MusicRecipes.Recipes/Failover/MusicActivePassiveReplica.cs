@@ -12,8 +12,8 @@ namespace MusicRecipes.Recipes.Failover;
 /// </summary>
 /// <typeparam name="TState">The service's state, serialised as JSON.</typeparam>
 /// <remarks>
-/// <para>Algorithm: a <see cref="LeaderElection"/> whose term also locks the service's state key
-/// (<see cref="LeaderElectionOptions.ProtectedKeys"/>). The active replica reads the state with a critical get when its
+/// <para>Algorithm: a <see cref="MusicLeaderElection"/> whose term also locks the service's state key
+/// (<see cref="MusicLeaderElectionOptions.ProtectedKeys"/>). The active replica reads the state with a critical get when its
 /// term begins and writes checkpoints with critical puts.</para>
 /// <para>Why the successor never resumes from an older checkpoint: it holds the state key's lock, and acquiring that
 /// lock after a holder that did not release cleanly (crash, session expiry, a put that timed out) first reads the key
@@ -24,7 +24,7 @@ namespace MusicRecipes.Recipes.Failover;
 /// checkpoint is covered by this argument.</para>
 /// <example>
 /// <code>
-/// var replica = new ActivePassiveReplica&lt;long&gt;(client, "meter-reader");
+/// var replica = new MusicActivePassiveReplica&lt;long&gt;(client, "meter-reader");
 /// await replica.RunAsync(async (active, ct) =>
 /// {
 ///     var reading = active.State;                 // 0 for a brand-new service
@@ -37,26 +37,26 @@ namespace MusicRecipes.Recipes.Failover;
 /// </code>
 /// </example>
 /// </remarks>
-public sealed class ActivePassiveReplica<TState>
+public sealed class MusicActivePassiveReplica<TState>
 {
-    private readonly ActivePassiveOptions _options;
+    private readonly MusicActivePassiveOptions _options;
     private readonly ILogger _logger;
-    private readonly LeaderElection _election;
+    private readonly MusicLeaderElection _election;
     private readonly IMusicClient _client;
     private readonly string _stateKey;
 
     /// <summary>Creates a replica of <paramref name="service"/> using <paramref name="client"/>.</summary>
     /// <exception cref="ArgumentException">The service name is empty or contains '/'.</exception>
-    public ActivePassiveReplica(IMusicClient client, string service, ActivePassiveOptions? options = null, ILogger<ActivePassiveReplica<TState>>? logger = null)
+    public MusicActivePassiveReplica(IMusicClient client, string service, MusicActivePassiveOptions? options = null, ILogger<MusicActivePassiveReplica<TState>>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         Service = RecipeKeys.ValidateName(service, nameof(service));
         _client = client;
-        _options = options ?? new ActivePassiveOptions();
+        _options = options ?? new MusicActivePassiveOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _stateKey = RecipeKeys.FailoverState(service);
         var election = _options.Election;
-        var electionOptions = new LeaderElectionOptions
+        var electionOptions = new MusicLeaderElectionOptions
         {
             ParticipantId = election.ParticipantId,
             ProtectedKeys = election.ProtectedKeys.Append(_stateKey).ToArray(),
@@ -64,7 +64,7 @@ public sealed class ActivePassiveReplica<TState>
             MaxRetryDelay = election.MaxRetryDelay,
             TimeProvider = election.TimeProvider,
         };
-        _election = new LeaderElection(client, RecipeKeys.FailoverGroup(service), electionOptions, _logger);
+        _election = new MusicLeaderElection(client, RecipeKeys.FailoverGroup(service), electionOptions, _logger);
     }
 
     /// <summary>The service name.</summary>
