@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MusicRecipes.Cql;
@@ -49,31 +48,24 @@ namespace MusicRecipes.Cassandra;
 /// await using var client = new MusicClient(new CassandraDataStore(session), locks);
 /// </code>
 /// </example>
-public sealed partial class CassandraLockStore : ILockStore, ILockSessionEvents
+public sealed class CassandraLockStore : ILockStore, ILockSessionEvents
 {
-    private const int MaxEnqueueAttempts = 64;
-
-    private readonly CqlSession _cql;
     private readonly CassandraLockStoreOptions _options;
-    private readonly string _queueTable;
-    private readonly string _sessionTable;
-    private readonly string _keyspace;
-    private readonly LwtRunner _lwt;
+    private readonly CassandraLockTables _tables;
     private readonly LockSession _session;
-    private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, byte> _removedBySelf = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _aliveUntil = new(StringComparer.Ordinal);
     private readonly OrphanRowSweeper _orphans;
+    private readonly CassandraTicketEnqueuer _enqueuer;
+    private readonly CassandraQueueReader _queues;
+    private readonly CassandraKeyStateStore _keyStates;
+    private readonly CassandraTicketRemover _remover;
     private int _disposed;
-    private readonly AsyncInitializer<LockStatements> _statements;
 
     /// <summary>Creates the store; the schema is created (if allowed) and the session opened on first use.</summary>
     public CassandraLockStore(CqlSession session, CassandraLockStoreOptions? options = null, ILogger<CassandraLockStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(session);
-        _cql = session;
         _options = options ?? new CassandraLockStoreOptions();
-        _keyspace = CassandraIdentifier.Validate(_options.Keyspace, nameof(options));
+        var keyspace = CassandraIdentifier.Validate(_options.Keyspace, nameof(options));
         var prefix = CassandraIdentifier.Validate(_options.TablePrefix, nameof(options));
         if (prefix.Length > 38)
         {
@@ -90,23 +82,29 @@ public sealed partial class CassandraLockStore : ILockStore, ILockSessionEvents
             throw new ArgumentException("SerialConsistency must be SERIAL or LOCAL_SERIAL.", nameof(options));
         }
 
-        _queueTable = $"{_keyspace}.{prefix}_queue";
-        _sessionTable = $"{_keyspace}.{prefix}_sessions";
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _lwt = new LwtRunner(session, _options.SerialConsistency);
-        _statements = new AsyncInitializer<LockStatements>(CreateSchemaAndPrepareAsync);
-        _orphans = new OrphanRowSweeper(RemoveOrphanAsync, _options.Heartbeat, _logger);
-        _session = new LockSession(session, _statements.GetAsync, _lwt, _options, _logger) { VerifyTickets = VerifyTicketsAsync, TicketsLost = _orphans.AddLost };
+        var log = (ILogger?)logger ?? NullLogger.Instance;
+        var lwt = new LwtRunner(session, _options.SerialConsistency);
+        _tables = new CassandraLockTables(session, _options, keyspace, prefix, log);
+        _session = new LockSession(session, _tables.StatementsAsync, lwt, _options, log);
+        _remover = new CassandraTicketRemover(_tables, lwt, _session, log);
+        _orphans = new OrphanRowSweeper(_remover.RemoveOrphanAsync, _options.Heartbeat, log);
+        var verifier = new CassandraTicketVerifier(_tables, lwt, _session, _remover, _orphans, log);
+        _session.VerifyTickets = verifier.VerifyTicketsAsync;
+        _session.TicketsLost = _orphans.AddLost;
+        _enqueuer = new CassandraTicketEnqueuer(_tables, lwt, _session, _remover, _orphans);
+        var eviction = new CassandraBlockerEviction(_session, _remover, _options, log);
+        _queues = new CassandraQueueReader(_tables, lwt, _session, _remover, eviction, _options, log);
+        _keyStates = new CassandraKeyStateStore(_tables, lwt, _options);
     }
 
     /// <summary>The current lock-service session id, or null before the first ticket.</summary>
     public string? SessionId => _session.Id;
 
     /// <summary>The keyspace of the lock tables.</summary>
-    public string Keyspace => _keyspace;
+    public string Keyspace => _tables.Keyspace;
 
     /// <summary>The table holding the lease rows of sessions (tests delete a row to expire a session).</summary>
-    public string SessionTable => _sessionTable;
+    public string SessionTable => _tables.SessionTable;
 
     /// <inheritdoc />
     public LockSessionState SessionState => _session.State;
@@ -122,6 +120,48 @@ public sealed partial class CassandraLockStore : ILockStore, ILockSessionEvents
     public DateTimeOffset UtcNow => _options.TimeProvider.GetUtcNow();
 
     /// <inheritdoc />
+    public Task<LockTicket> EnqueueAsync(IReadOnlyList<string> keys, TicketMode mode, CancellationToken cancellationToken) =>
+        _enqueuer.EnqueueAsync(keys, mode, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>One SERIAL read per key (rule 1), which returns the key states in the same linearizable read.</remarks>
+    public Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken) =>
+        _queues.CheckHeadAsync(ticket, cancellationToken);
+
+    /// <inheritdoc />
+    public Task WaitForChangeAsync(LockTicket ticket, CancellationToken cancellationToken) =>
+        _queues.WaitForChangeAsync(ticket, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>The version is the last acquired ordinal (see <see cref="TryRecordAcquiredAsync"/>).</remarks>
+    public Task<VersionedKeyState> GetKeyStateAsync(string key, CancellationToken cancellationToken) =>
+        _keyStates.GetKeyStateAsync(key, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One Paxos round on the key's partition: a batch of <c>IF last_acquired = (what was read)</c> on the static state
+    /// and <c>IF ticket_id = (ours)</c> on the ticket's own row; an unknown outcome is settled by a SERIAL read.
+    /// </remarks>
+    public Task<RecordResult> TryRecordAcquiredAsync(LockTicket ticket, TicketPosition position, VersionedKeyState expected, CancellationToken cancellationToken) =>
+        _keyStates.TryRecordAcquiredAsync(ticket, position, expected, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Per key, one Paxos round on the key's partition: clean, the clean-release record "<c>IF last_acquired = (ours)</c>"
+    /// (rule 3) and the deletion of our row "<c>IF ticket_id = (ours)</c>" in one batch, else the removal on its own.
+    /// </remarks>
+    public Task ReleaseAsync(LockTicket ticket, CleanRelease? clean, CancellationToken cancellationToken) =>
+        _remover.ReleaseAsync(ticket, clean, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<QueueEntry>> ReadQueueAsync(string key, CancellationToken cancellationToken) =>
+        _queues.ReadQueueAsync(key, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> ForceRemoveAsync(QueueEntry entry, CancellationToken cancellationToken) =>
+        _remover.ForceRemoveAsync(entry, cancellationToken);
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -131,6 +171,6 @@ public sealed partial class CassandraLockStore : ILockStore, ILockSessionEvents
 
         await _session.DisposeAsync().ConfigureAwait(false);
         await _orphans.DisposeAsync().ConfigureAwait(false);
-        _statements.Dispose();
+        _tables.Dispose();
     }
 }

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MusicRecipes.Tls;
@@ -21,7 +20,7 @@ namespace MusicRecipes.ZooKeeper;
 /// </summary>
 internal sealed class ZooKeeperConnection
 {
-    private static readonly byte[] PingPacket = BuildPing();
+    private static readonly byte[] PingPacket = Requests.Frame(SpecialXid.Ping, OpCode.Ping, []);
 
     private readonly Socket _socket;
     private readonly Stream _stream;
@@ -63,10 +62,7 @@ internal sealed class ZooKeeperConnection
 
     public bool IsAborted => Volatile.Read(ref _aborted) != 0;
 
-    /// <summary>
-    /// Connects, runs the TLS handshake if <paramref name="tls"/> is set, and performs the ZooKeeper handshake. The caller
-    /// decides what a timeout of 0 (expired session) means.
-    /// </summary>
+    /// <summary>A connection after the <see cref="ServerHandshake"/>; the caller decides what a timeout of 0 (expired session) means.</summary>
     /// <exception cref="ZooKeeperTlsException">The TLS handshake failed for good.</exception>
     public static async Task<ZooKeeperConnection> OpenAsync(
         DnsEndPoint server,
@@ -78,52 +74,8 @@ internal sealed class ZooKeeperConnection
         ILogger logger,
         CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(connectTimeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        Stream? stream = null;
-        try
-        {
-            await socket.ConnectAsync(server, timeout.Token).ConfigureAwait(false);
-            stream = new NetworkStream(socket, ownsSocket: true);
-            if (tls is not null)
-            {
-                try
-                {
-                    stream = await TlsClientHandshake.AuthenticateAsync(stream, server.Host, tls, timeout.Token).ConfigureAwait(false);
-                }
-                catch (TlsHandshakeException e)
-                {
-                    // For a dropped connection this rethrows SslStream's own IOException: keep its stack.
-                    ExceptionDispatchInfo.Throw(ZooKeeperTlsFailure.ToException(e, server));
-                }
-            }
-
-            var sentAt = Stopwatch.GetTimestamp();
-            await stream.WriteAsync(connectRequest, timeout.Token).ConfigureAwait(false);
-            var prefix = new byte[4];
-            await ReceiveExactlyAsync(stream, prefix, tls is null, timeout.Token).ConfigureAwait(false);
-            var length = ConnectHandshake.ReadLength(prefix);
-            if (length is < 36 or > 1024)
-            {
-                throw new InvalidDataException($"ZooKeeper server {server.Host}:{server.Port} sent a ConnectResponse of {length} bytes.");
-            }
-
-            var frame = new byte[length];
-            await ReceiveExactlyAsync(stream, frame, tls is null, timeout.Token).ConfigureAwait(false);
-            var handshake = ConnectHandshake.DecodeResponse(frame);
-            return new ZooKeeperConnection(socket, stream, server, handshake, sentAt, owner, maxIncoming, logger);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            await CloseAsync(socket, stream).ConfigureAwait(false);
-            throw new TimeoutException($"No handshake with ZooKeeper server {server.Host}:{server.Port} within {connectTimeout.TotalMilliseconds:F0} ms.");
-        }
-        catch
-        {
-            await CloseAsync(socket, stream).ConfigureAwait(false);
-            throw;
-        }
+        var opened = await ServerHandshake.RunAsync(server, connectRequest, connectTimeout, tls, cancellationToken).ConfigureAwait(false);
+        return new ZooKeeperConnection(opened.Socket, opened.Stream, server, opened.Response, opened.ConnectSentTimestamp, owner, maxIncoming, logger);
     }
 
     /// <summary>Starts the loops. Call once, after queueing anything that must be sent first (SetWatches).</summary>
@@ -140,7 +92,7 @@ internal sealed class ZooKeeperConnection
         var xid = Interlocked.Increment(ref _nextXid);
         var pending = new PendingRequest(xid, watch, Stopwatch.GetTimestamp());
         _pending[xid] = pending;
-        if (IsAborted || !_outgoing.Writer.TryWrite(Frame(xid, opCode, body)))
+        if (IsAborted || !_outgoing.Writer.TryWrite(Requests.Frame(xid, opCode, body)))
         {
             _pending.TryRemove(xid, out _);
             throw new ConnectionLossException(path, $"The connection to {Server.Host}:{Server.Port} was lost before the request was sent.");
@@ -173,7 +125,7 @@ internal sealed class ZooKeeperConnection
     }
 
     /// <summary>Queues a packet with a reserved xid (SetWatches); its reply is not awaited.</summary>
-    public void SendSpecial(int xid, int opCode, byte[] body) => _outgoing.Writer.TryWrite(Frame(xid, opCode, body));
+    public void SendSpecial(int xid, int opCode, byte[] body) => _outgoing.Writer.TryWrite(Requests.Frame(xid, opCode, body));
 
     /// <summary>Closes the socket and fails every pending request with ConnectionLoss. Idempotent.</summary>
     public void Abort(Exception? reason)
@@ -201,45 +153,6 @@ internal sealed class ZooKeeperConnection
         }
 
         _closed.TrySetResult();
-    }
-
-    private static byte[] Frame(int xid, int opCode, byte[] body)
-    {
-        var packet = new byte[12 + body.Length];
-        BinaryPrimitives.WriteInt32BigEndian(packet, 8 + body.Length);
-        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(4), xid);
-        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(8), opCode);
-        body.CopyTo(packet.AsSpan(12));
-        return packet;
-    }
-
-    private static byte[] BuildPing() => Frame(SpecialXid.Ping, OpCode.Ping, []);
-
-    private static async Task ReceiveExactlyAsync(Stream stream, Memory<byte> buffer, bool plain, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-        catch (EndOfStreamException e)
-        {
-            // A secure client port drops a plain ConnectRequest without a word: say so, or the cause stays a riddle.
-            throw new IOException(
-                plain
-                    ? "The ZooKeeper server closed the connection during the handshake (a secureClientPort does that to a client without ZooKeeperClientOptions.Tls)."
-                    : "The ZooKeeper server closed the connection during the handshake.",
-                e);
-        }
-    }
-
-    private static async ValueTask CloseAsync(Socket socket, Stream? stream)
-    {
-        if (stream is not null)
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
-        }
-
-        socket.Dispose();
     }
 
     private async Task WriteLoopAsync()

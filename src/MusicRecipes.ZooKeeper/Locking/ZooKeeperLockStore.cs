@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using MusicRecipes.Locking;
 
@@ -60,30 +59,20 @@ namespace MusicRecipes.ZooKeeper;
 /// await music.WaitForLockAsync(lockRef, TimeSpan.FromSeconds(30), ct);
 /// </code>
 /// </example>
-public sealed partial class ZooKeeperLockStore : ILockStore, ILockSessionEvents
+public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
 {
     private readonly ZooKeeperClient _client;
     private readonly bool _ownsClient;
-    private readonly ZooKeeperLockStoreOptions _options;
-    private readonly string _root;
     private readonly ServerClock _clock;
-    private readonly ConcurrentDictionary<string, TrackedTicket> _tickets = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _knownKeyNodes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _orphans = new(StringComparer.Ordinal);
-    private readonly RecentlyRemoved _removedByUs = new(capacity: 4096);
-    private readonly object _leaseGate = new();
-    private SessionLeaseOf? _lease;
     private readonly LockSessionStateNotifier _events;
-    private static readonly TimeSpan OrphanRetryDelay = TimeSpan.FromMilliseconds(500);
-
-    private int _cleaning;
+    private readonly ZooKeeperOwnTickets _tickets = new();
+    private readonly ZooKeeperCallGuard _guard;
+    private readonly ZooKeeperLossMonitor _loss;
+    private readonly ZooKeeperKeyStateStore _keyStates;
+    private readonly ZooKeeperQueueReader _queues;
+    private readonly ZooKeeperTicketEnqueuer _enqueuer;
+    private readonly ZooKeeperTicketRemover _remover;
     private int _disposed;
-
-    /// <summary>
-    /// Tests only: called before (committed = false) and after (committed = true) each enqueue multi with the attempt
-    /// number; an exception returned is thrown there, as if the reply had been lost.
-    /// </summary>
-    internal Func<int, bool, Exception?>? EnqueueFault { get; set; }
 
     /// <summary>A store on an existing client (which the store does not dispose).</summary>
     public ZooKeeperLockStore(ZooKeeperClient client, ZooKeeperLockStoreOptions? options = null)
@@ -96,14 +85,22 @@ public sealed partial class ZooKeeperLockStore : ILockStore, ILockSessionEvents
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _ownsClient = ownsClient;
-        _options = options ?? new ZooKeeperLockStoreOptions();
-        ZooKeeperPath.Validate(_options.RootPath);
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.EnqueueAttempts, 1);
-        _root = _options.RootPath;
-        _clock = new ServerClock(_options.TimeProvider);
+        options ??= new ZooKeeperLockStoreOptions();
+        ZooKeeperPath.Validate(options.RootPath);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.EnqueueAttempts, 1);
+        var paths = new LockNodePaths(options.RootPath);
+        _clock = new ServerClock(options.TimeProvider);
         _events = new LockSessionStateNotifier(this, () => SessionState);
-        _client.ConnectionStateChanged += OnConnectionStateChanged;
-        _client.Acknowledged += OnAcknowledged;
+        var nodes = new ProtectedNodes(client, paths.Root);
+        var orphans = new GuaranteedDeletes(nodes, IsDisposed);
+        _guard = new ZooKeeperCallGuard(this, IsDisposed, client, _tickets);
+        _loss = new ZooKeeperLossMonitor(client, _tickets, paths.Root, options, _events, orphans, IsDisposed);
+        _keyStates = new ZooKeeperKeyStateStore(client, paths, _clock, _tickets, _loss);
+        _queues = new ZooKeeperQueueReader(client, paths, _tickets, _loss);
+        _enqueuer = new ZooKeeperTicketEnqueuer(client, options, paths, _keyStates, _tickets, _loss, nodes, orphans);
+        _remover = new ZooKeeperTicketRemover(client, paths, _tickets, _keyStates, nodes);
+        _client.ConnectionStateChanged += _loss.OnConnectionStateChanged;
+        _client.Acknowledged += _loss.OnAcknowledged;
     }
 
     /// <inheritdoc />
@@ -121,6 +118,16 @@ public sealed partial class ZooKeeperLockStore : ILockStore, ILockSessionEvents
 
     /// <summary>The client the store works through.</summary>
     public ZooKeeperClient Client => _client;
+
+    /// <summary>
+    /// Tests only: called before (committed = false) and after (committed = true) each enqueue multi with the attempt
+    /// number; an exception returned is thrown there, as if the reply had been lost.
+    /// </summary>
+    internal Func<int, bool, Exception?>? EnqueueFault
+    {
+        get => _enqueuer.Fault;
+        set => _enqueuer.Fault = value;
+    }
 
     /// <summary>Starts a client with <paramref name="clientOptions"/> and a store that owns it (disposing the store closes the session).</summary>
     /// <example>
@@ -143,7 +150,83 @@ public sealed partial class ZooKeeperLockStore : ILockStore, ILockSessionEvents
             throw new ArgumentException("A ticket needs at least one key.", nameof(keys));
         }
 
-        return GuardAsync(() => EnqueueCoreAsync(keys, mode, cancellationToken));
+        return _guard.RunAsync(() =>
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed(), this);
+            return _enqueuer.EnqueueAsync(keys, mode, cancellationToken);
+        });
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One round trip to the connected server without a <c>sync</c>, strong all the same (rule 1 of docs/design.md):
+    /// see the class remarks, and <c>ZooKeeperQueueReader.CheckHeadAsync</c> for the argument.
+    /// </remarks>
+    public Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return _guard.RunForTicketAsync(ticket, HeadCheck.Gone, () => _queues.CheckHeadAsync(ticket, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task WaitForChangeAsync(LockTicket ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return _guard.RunAsync(() => _queues.WaitForChangeAsync(ticket, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task<VersionedKeyState> GetKeyStateAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _guard.RunAsync(() => _keyStates.ReadStronglyAsync(key, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One <c>multi</c>: <c>check</c> of the ticket's own node on the key and <c>setData</c> of the key node at
+    /// <see cref="VersionedKeyState.Version"/>, applied both or neither.
+    /// </remarks>
+    public Task<RecordResult> TryRecordAcquiredAsync(LockTicket ticket, TicketPosition position, VersionedKeyState expected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(expected);
+        if (expected.Version is < -1 or > int.MaxValue)
+        {
+            throw new ArgumentException($"Version {expected.Version} was not read by a ZooKeeper lock store.", nameof(expected));
+        }
+
+        return _guard.RunForTicketAsync(ticket, RecordResult.TicketGone, () => _keyStates.TryRecordAcquiredAsync(ticket, position, expected, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Clean, with the versions this store's own records produced: ONE <c>multi</c> of the clean-release records and
+    /// the deletion of the ticket's nodes; else, per key, a compare-and-set that records only for the last acquirer
+    /// (rule 3), then the deletions.
+    /// </remarks>
+    public Task ReleaseAsync(LockTicket ticket, CleanRelease? clean, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return _guard.RunForTicketAsync(ticket, true, async () =>
+        {
+            await _remover.ReleaseAsync(ticket, clean, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<QueueEntry>> ReadQueueAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _guard.RunAsync(() => _queues.ReadQueueAsync(key, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task<bool> ForceRemoveAsync(QueueEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return _guard.RunAsync(() => _remover.ForceRemoveAsync(entry, cancellationToken));
     }
 
     /// <summary>Closes the session if the store owns the client (its tickets go at once); otherwise removes its tickets.</summary>
@@ -154,9 +237,9 @@ public sealed partial class ZooKeeperLockStore : ILockStore, ILockSessionEvents
             return;
         }
 
-        _client.ConnectionStateChanged -= OnConnectionStateChanged;
-        _client.Acknowledged -= OnAcknowledged;
-        var remaining = _tickets.Values.ToArray();
+        _client.ConnectionStateChanged -= _loss.OnConnectionStateChanged;
+        _client.Acknowledged -= _loss.OnAcknowledged;
+        var remaining = _tickets.All();
         foreach (var tracked in remaining)
         {
             tracked.MarkRemovedByOwner();
@@ -189,4 +272,6 @@ public sealed partial class ZooKeeperLockStore : ILockStore, ILockSessionEvents
 
         _tickets.Clear();
     }
+
+    private bool IsDisposed() => Volatile.Read(ref _disposed) != 0;
 }

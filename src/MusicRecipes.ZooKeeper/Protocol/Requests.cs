@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace MusicRecipes.ZooKeeper.Protocol;
 
 /// <summary>Encoders of the request records that more than one caller writes.</summary>
@@ -36,5 +38,16 @@ internal static class Requests
         writer.WriteString(serverPath);
         writer.WriteBool(watch);
         return writer.ToArray();
+    }
+
+    /// <summary>A request as it goes on the wire: the length prefix, the header (xid, type), then the body.</summary>
+    public static byte[] Frame(int xid, int opCode, byte[] body)
+    {
+        var packet = new byte[12 + body.Length];
+        BinaryPrimitives.WriteInt32BigEndian(packet, 8 + body.Length);
+        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(4), xid);
+        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(8), opCode);
+        body.CopyTo(packet.AsSpan(12));
+        return packet;
     }
 }

@@ -4,26 +4,34 @@ using MusicRecipes.Locking;
 
 namespace MusicRecipes.Cassandra;
 
-// Reading the queues: SERIAL head checks that return the key states in the same read (rule 1), polling waits with
-// backoff (rule 5: Cassandra has no watches), and the removal of a ticket's own leftover rows ahead of its place.
-public sealed partial class CassandraLockStore
+/// <summary>
+/// Reading the queues: SERIAL head checks that return the key states in the same read (rule 1), polling waits with
+/// backoff (rule 5: Cassandra has no watches), and the removal of a ticket's own leftover rows ahead of its place.
+/// </summary>
+internal sealed class CassandraQueueReader(
+    CassandraLockTables tables,
+    LwtRunner lwt,
+    LockSession session,
+    CassandraTicketRemover remover,
+    CassandraBlockerEviction eviction,
+    CassandraLockStoreOptions options,
+    ILogger logger)
 {
-    /// <inheritdoc />
-    /// <remarks>
+    /// <summary>
     /// One SERIAL read per key (rule 1) of the queue up to the ticket, which also returns the key's state (static
     /// columns of the same partition, read in the same linearizable read).
-    /// </remarks>
+    /// </summary>
     public async Task<HeadCheck> CheckHeadAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         for (var round = 0; ; round++)
         {
-            if (ticket.LossReason is not null || _removedBySelf.ContainsKey(ticket.Id))
+            if (ticket.LossReason is not null || remover.RemovedBySelf(ticket.Id))
             {
                 return HeadCheck.Gone;
             }
 
-            if (!_session.IsCurrent(ticket.SessionId))
+            if (!session.IsCurrent(ticket.SessionId))
             {
                 ticket.SignalLost(LockLossReason.SessionExpired);
                 return HeadCheck.Gone;
@@ -32,7 +40,7 @@ public sealed partial class CassandraLockStore
             var look = await ReadQueuesAsync(ticket, serial: true, cancellationToken).ConfigureAwait(false);
             if (look.Blockers is not { } blockers)
             {
-                if (!_removedBySelf.ContainsKey(ticket.Id))
+                if (!remover.RemovedBySelf(ticket.Id))
                 {
                     ticket.SignalLost(LockLossReason.ForciblyReleased);
                 }
@@ -45,14 +53,14 @@ public sealed partial class CassandraLockStore
                 return new HeadCheck(HeadStatus.Head, look.States);
             }
 
-            if (round > 0 || !await RemoveDeadBlockersAsync(blockers, cancellationToken).ConfigureAwait(false))
+            if (round > 0 || !await eviction.RemoveDeadBlockersAsync(blockers, cancellationToken).ConfigureAwait(false))
             {
                 return HeadCheck.Waiting;
             }
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Polls the ticket's blockers at QUORUM with a growing delay until one of them changes (see <see cref="ILockStore.WaitForChangeAsync"/>).</summary>
     public async Task WaitForChangeAsync(LockTicket ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
@@ -71,15 +79,15 @@ public sealed partial class CassandraLockStore
             return;
         }
 
-        var delay = _options.PollMinDelay;
-        var sessionCheckEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 200, _options.SessionTimeout.Ticks / 4));
+        var delay = options.PollMinDelay;
+        var sessionCheckEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 200, options.SessionTimeout.Ticks / 4));
         var sinceSessionCheck = System.Diagnostics.Stopwatch.StartNew();
         while (before is { Count: > 0 })
         {
             try
             {
                 await Task.Delay(delay, wake.Token).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.PollMaxDelay.Ticks));
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.PollMaxDelay.Ticks));
                 var now = await ReadBlockersAsync(ticket, serial: false, wake.Token).ConfigureAwait(false);
                 if (now is null || !now.Select(e => e.TicketId).SequenceEqual(before.Select(e => e.TicketId)))
                 {
@@ -89,7 +97,7 @@ public sealed partial class CassandraLockStore
                 if (sinceSessionCheck.Elapsed >= sessionCheckEvery)
                 {
                     sinceSessionCheck.Restart();
-                    if (await RemoveDeadBlockersAsync(now, wake.Token).ConfigureAwait(false))
+                    if (await eviction.RemoveDeadBlockersAsync(now, wake.Token).ConfigureAwait(false))
                     {
                         return;
                     }
@@ -107,12 +115,11 @@ public sealed partial class CassandraLockStore
         }
     }
 
-    /// <inheritdoc />
     public async Task<IReadOnlyList<QueueEntry>> ReadQueueAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await _lwt.ReadAsync(_lwt.SerialRead(statements.ReadQueue, key), $"Read lock queue of '{key}'", cancellationToken).ConfigureAwait(false);
+        var statements = await tables.StatementsAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await lwt.ReadAsync(lwt.SerialRead(statements.ReadQueue, key), $"Read lock queue of '{key}'", cancellationToken).ConfigureAwait(false);
         return ToEntries(key, rows);
     }
 
@@ -126,17 +133,17 @@ public sealed partial class CassandraLockStore
     /// <summary>The blockers (see <see cref="ReadBlockersAsync"/>) and each key's state, from one read per key.</summary>
     private async Task<QueueLook> ReadQueuesAsync(LockTicket ticket, bool serial, CancellationToken cancellationToken)
     {
-        var statements = await _statements.GetAsync(cancellationToken).ConfigureAwait(false);
+        var statements = await tables.StatementsAsync(cancellationToken).ConfigureAwait(false);
         var prefixes = await Task.WhenAll(ticket.Positions.Select(async p =>
         {
             var statement = serial
-                ? _lwt.SerialRead(statements.ReadPrefix, p.Key, p.Ordinal)
+                ? lwt.SerialRead(statements.ReadPrefix, p.Key, p.Ordinal)
                 : LwtRunner.QuorumRead(statements.ReadPrefix, p.Key, p.Ordinal);
-            var rows = await _lwt.ReadAsync(statement, $"Read lock queue of '{p.Key}'", cancellationToken).ConfigureAwait(false);
-            return (Position: p, Entries: ToEntries(p.Key, rows), State: ToState(rows));
+            var rows = await lwt.ReadAsync(statement, $"Read lock queue of '{p.Key}'", cancellationToken).ConfigureAwait(false);
+            return (Position: p, Entries: ToEntries(p.Key, rows), State: CassandraKeyStateStore.ToState(rows));
         })).ConfigureAwait(false);
 
-        var states = prefixes.Select(p => Versioned(p.State)).ToArray();
+        var states = prefixes.Select(p => CassandraKeyStateStore.Versioned(p.State)).ToArray();
         var blockers = new List<QueueEntry>();
         foreach (var (position, entries, _) in prefixes)
         {
@@ -171,8 +178,8 @@ public sealed partial class CassandraLockStore
     {
         foreach (var leftover in ahead.Where(e => e.TicketId == ticket.Id))
         {
-            _logger.LogWarning("Removing a leftover row of ticket {Ticket} at {Key}#{Ordinal}, ahead of its place", ticket, leftover.Position.Key, leftover.Position.Ordinal);
-            await RemoveEntryAsync(statements, leftover.Position.Key, leftover.Position.Ordinal, ticket.Id, cancellationToken).ConfigureAwait(false);
+            logger.LogWarning("Removing a leftover row of ticket {Ticket} at {Key}#{Ordinal}, ahead of its place", ticket, leftover.Position.Key, leftover.Position.Ordinal);
+            await remover.RemoveEntryAsync(statements, leftover.Position.Key, leftover.Position.Ordinal, ticket.Id, cancellationToken).ConfigureAwait(false);
         }
 
         return ahead.Where(e => e.TicketId != ticket.Id).ToArray();

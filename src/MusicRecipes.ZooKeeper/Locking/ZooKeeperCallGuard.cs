@@ -2,14 +2,17 @@ using MusicRecipes.Locking;
 
 namespace MusicRecipes.ZooKeeper;
 
-// How ZooKeeper's errors become MUSIC's: transient ones unavailable (the client retries them), a ticket call that
-// meets its own expired session as the ticket being gone (rule 6), the rest as refusals.
-public sealed partial class ZooKeeperLockStore
+/// <summary>
+/// How ZooKeeper's errors become MUSIC's: transient ones unavailable (the client retries them), a ticket call that
+/// meets its own expired session as the ticket being gone (rule 6), the rest as refusals. A call on a disposed store
+/// fails with <see cref="ObjectDisposedException"/>.
+/// </summary>
+internal sealed class ZooKeeperCallGuard(ZooKeeperLockStore store, Func<bool> disposed, ZooKeeperClient client, ZooKeeperOwnTickets tickets)
 {
     /// <summary>Runs a store call, turning ZooKeeper's transient errors into MUSIC's (the client retries those).</summary>
-    private async Task<T> GuardAsync<T>(Func<Task<T>> call)
+    public async Task<T> RunAsync<T>(Func<Task<T>> call)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ObjectDisposedException.ThrowIf(disposed(), store);
         try
         {
             return await call().ConfigureAwait(false);
@@ -25,7 +28,7 @@ public sealed partial class ZooKeeperLockStore
         }
     }
 
-    private Task GuardAsync(Func<Task> call) => GuardAsync(async () =>
+    public Task RunAsync(Func<Task> call) => RunAsync(async () =>
     {
         await call().ConfigureAwait(false);
         return true;
@@ -37,23 +40,23 @@ public sealed partial class ZooKeeperLockStore
     /// records nothing, and a release is done (the key is left unclean, so its next holder syncs, rule 3). Telling the
     /// caller "unavailable" would only make it retry what cannot succeed, or fail, any more.
     /// </summary>
-    private Task<T> GuardTicketAsync<T>(LockTicket ticket, T whenSessionEnded, Func<Task<T>> call)
+    public Task<T> RunForTicketAsync<T>(LockTicket ticket, T whenSessionEnded, Func<Task<T>> call)
     {
-        var sessionAtStart = _client.SessionId; // formatted only when an expiry is met: head checks are a hot path
-        return GuardAsync(async () =>
+        var sessionAtStart = client.SessionId; // formatted only when an expiry is met: head checks are a hot path
+        return RunAsync(async () =>
         {
             try
             {
                 return await call().ConfigureAwait(false);
             }
-            catch (KeeperException e) when (e.Code == KeeperErrorCode.SessionExpired && ticket.SessionId == FormatSessionId(sessionAtStart))
+            catch (KeeperException e) when (e.Code == KeeperErrorCode.SessionExpired && ticket.SessionId == ZooKeeperLockStore.FormatSessionId(sessionAtStart))
             {
-                if (!_removedByUs.Contains(ticket.Id))
+                if (!tickets.WasRemovedByUs(ticket.Id))
                 {
                     ticket.SignalLost(LockLossReason.SessionExpired); // a release under way is not a loss
                 }
 
-                _tickets.TryRemove(ticket.Id, out _);
+                tickets.Forget(ticket.Id);
                 return whenSessionEnded;
             }
         });
