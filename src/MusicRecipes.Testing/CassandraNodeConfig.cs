@@ -11,11 +11,40 @@ internal static class CassandraNodeConfig
         var conf = Path.Combine(nodeDirectory, "conf");
         Directory.CreateDirectory(conf);
         var address = CassandraTestCluster.AddressOf(node);
+        var layout = new CassandraNodeLayout(nodeDirectory, address, options.BroadcastAddressOf(node), address, null, options.BroadcastAddressOf(1));
+        var yaml = Yaml(layout, options);
+        if (options.Tls is { } tls)
+        {
+            yaml += "\n" + ClientEncryption(tls, tls.WriteServerStores(conf, [address, "localhost"], pkcs12TrustStore: tls.RequireClientCertificate));
+        }
+
+        File.WriteAllText(Path.Combine(conf, "cassandra.yaml"), yaml + "\n");
+        File.WriteAllText(Path.Combine(conf, "cassandra-rackdc.properties"), RackDc(options.DataCenterOf(node)));
+        File.WriteAllText(Path.Combine(conf, "logback.xml"), Logback);
+    }
+
+    /// <summary>The node's cassandra-rackdc.properties (read by GossipingPropertyFileSnitch).</summary>
+    public static string RackDc(string dataCenter) => $"dc={dataCenter}\nrack=rack1\n";
+
+    /// <summary>Logging to standard output only: the process kit sends it to node.log, a container to its log.</summary>
+    public const string Logback = """
+        <configuration scan="false">
+          <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+            <encoder><pattern>%-5level %date{HH:mm:ss,SSS} [%thread] %logger{0}: %msg%n</pattern></encoder>
+          </appender>
+          <root level="INFO"><appender-ref ref="STDOUT" /></root>
+        </configuration>
+        """;
+
+    /// <summary>The cassandra.yaml of one node (without TLS), for the process kit and the container kit alike.</summary>
+    public static string Yaml(CassandraNodeLayout layout, CassandraTestClusterOptions options)
+    {
         var snitch = options.DataCenters is null
             ? "org.apache.cassandra.locator.SimpleSnitch"
             : "org.apache.cassandra.locator.GossipingPropertyFileSnitch";
-        string Dir(string name) => Path.Combine(nodeDirectory, name);
+        string Dir(string name) => Path.Combine(layout.Directory, name);
         string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+        var broadcastRpc = layout.BroadcastRpcAddress is { } rpc ? $"\nbroadcast_rpc_address: {rpc}" : string.Empty;
 
         // Tuned for tests on a small machine: few tokens, no auto-bootstrap (empty nodes), quick timeouts, no
         // snapshots on DROP/TRUNCATE, small caches; listen and serve on 127.0.0.N only.
@@ -34,10 +63,10 @@ internal static class CassandraNodeConfig
             seed_provider:
                 - class_name: org.apache.cassandra.locator.SimpleSeedProvider
                   parameters:
-                      - seeds: "{options.BroadcastAddressOf(1)}"
-            listen_address: {address}
-            broadcast_address: {options.BroadcastAddressOf(node)}
-            rpc_address: {address}
+                      - seeds: "{layout.Seed}"
+            listen_address: {layout.ListenAddress}
+            broadcast_address: {layout.BroadcastAddress}
+            rpc_address: {layout.RpcAddress}{broadcastRpc}
             start_native_transport: true
             native_transport_port: {Int(options.NativePort)}
             storage_port: {Int(options.StoragePort)}
@@ -73,21 +102,7 @@ internal static class CassandraNodeConfig
             tombstone_failure_threshold: 1000000
             authenticator: {(options.PasswordAuthentication ? "PasswordAuthenticator" : "AllowAllAuthenticator")}
             """;
-        if (options.Tls is { } tls)
-        {
-            yaml += "\n" + ClientEncryption(tls, tls.WriteServerStores(conf, [address, "localhost"], pkcs12TrustStore: tls.RequireClientCertificate));
-        }
-
-        File.WriteAllText(Path.Combine(conf, "cassandra.yaml"), yaml + "\n");
-        File.WriteAllText(Path.Combine(conf, "cassandra-rackdc.properties"), $"dc={options.DataCenterOf(node)}\nrack=rack1\n");
-        File.WriteAllText(Path.Combine(conf, "logback.xml"), """
-            <configuration scan="false">
-              <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
-                <encoder><pattern>%-5level %date{HH:mm:ss,SSS} [%thread] %logger{0}: %msg%n</pattern></encoder>
-              </appender>
-              <root level="INFO"><appender-ref ref="STDOUT" /></root>
-            </configuration>
-            """);
+        return yaml;
     }
 
     /// <summary>

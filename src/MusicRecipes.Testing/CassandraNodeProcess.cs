@@ -6,20 +6,11 @@ namespace MusicRecipes.Testing;
 
 /// <summary>
 /// One Cassandra JVM started directly (not through bin/cassandra, whose GC flags Java 17 rejects), with the
-/// module opens Cassandra 2.1 needs on Java 17. Output goes to node.log in the node
+/// flags of <see cref="CassandraJvm"/>. Output goes to node.log in the node
 /// directory.
 /// </summary>
 internal sealed class CassandraNodeProcess
 {
-    private static readonly string[] OpenedPackages =
-    {
-        "java.lang", "java.lang.ref", "java.lang.reflect", "java.util", "java.util.concurrent",
-        "java.util.concurrent.atomic", "java.util.concurrent.locks", "java.io", "java.nio", "java.net", "java.math",
-        "java.text", "sun.nio.ch", "jdk.internal.misc", "jdk.internal.ref", "java.nio.channels", "java.security",
-        "java.time", "java.nio.charset", "java.util.regex", "java.util.zip", "java.lang.invoke", "sun.nio.cs",
-        "java.net.spi", "jdk.internal.loader",
-    };
-
     private Process? _wrapper;
 
     public CassandraNodeProcess(int node, string directory, string home, CassandraTestClusterOptions options)
@@ -57,32 +48,16 @@ internal sealed class CassandraNodeProcess
 
         var java = new StringBuilder("exec java");
         void Arg(string value) => java.Append(' ').Append(Quote(value));
-        var heap = Options.HeapMegabytes;
-        Arg($"-Xms{(heap / 2).ToString(CultureInfo.InvariantCulture)}m");
-        Arg($"-Xmx{heap.ToString(CultureInfo.InvariantCulture)}m");
-        Arg("-Xss512k");
-        Arg("-XX:+UseSerialGC");
-        Arg("-XX:TieredStopAtLevel=1");
-        Arg("-Djava.net.preferIPv4Stack=true");
+        foreach (var option in CassandraJvm.Options(Options.HeapMegabytes))
+        {
+            Arg(option);
+        }
+
         Arg($"-Dcassandra.config=file://{Path.Combine(Directory, "conf", "cassandra.yaml")}");
         Arg($"-Dlogback.configurationFile={Path.Combine(Directory, "conf", "logback.xml")}");
         Arg("-Dcassandra-foreground=yes");
         Arg($"-Dcassandra.storagedir={Directory}");
-        Arg("-Dcassandra.ring_delay_ms=1000");
-        Arg("-Dcassandra.skip_wait_for_gossip_to_settle=0");
         Arg($"-Dmusicrecipes.node={Directory}");
-        foreach (var export in new[] { "java.base/jdk.internal.ref", "java.base/jdk.internal.misc", "java.base/sun.nio.ch" })
-        {
-            Arg("--add-exports");
-            Arg($"{export}=ALL-UNNAMED");
-        }
-
-        foreach (var package in OpenedPackages)
-        {
-            Arg("--add-opens");
-            Arg($"java.base/{package}=ALL-UNNAMED");
-        }
-
         Arg("-cp");
         Arg($"{Path.Combine(Directory, "conf")}:{CassandraDistribution.Classpath(Home)}");
         Arg("org.apache.cassandra.service.CassandraDaemon");

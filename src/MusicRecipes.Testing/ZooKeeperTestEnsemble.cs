@@ -190,29 +190,7 @@ public sealed class ZooKeeperTestEnsemble : IAsyncDisposable
     public async Task ExpireSessionAsync(ZooKeeperSessionCredentials credentials, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-
-        // The owner, dropped when the killer takes its session over, may reconnect and take it back before the
-        // killer's closeSession is processed; the server then drops the killer and the session lives on. So repeat
-        // until a connection that presents the credentials is refused them (it gets a session of its own).
-        for (var attempt = 1; ; attempt++)
-        {
-            var killer = await ZooKeeperClient.ConnectAsync(
-                new ZooKeeperClientOptions { ConnectionString = ConnectionString, ResumeSession = credentials, SessionTimeout = TimeSpan.FromSeconds(10) },
-                cancellationToken).ConfigureAwait(false);
-            var expired = killer.SessionId != credentials.SessionId;
-
-            // Disposing sends closeSession: for the shared session, or for the fresh one the server gave instead.
-            await killer.DisposeAsync().ConfigureAwait(false);
-            if (expired)
-            {
-                return;
-            }
-
-            if (attempt == 10)
-            {
-                throw new InvalidOperationException($"Session 0x{credentials.SessionId:x} could not be expired: its owner kept taking it back.");
-            }
-        }
+        await ZooKeeperSessionKiller.ExpireAsync(ConnectionString, credentials, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Kills every server and deletes the data directories.</summary>

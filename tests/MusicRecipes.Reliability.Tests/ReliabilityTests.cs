@@ -13,6 +13,7 @@ namespace MusicRecipes.Reliability.Tests;
 /// <c>MUSIC_RELIABILITY_SEED</c> replays a schedule.
 /// </summary>
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
+[Collection(ReliabilityRuns.Name)]
 public sealed class ReliabilityTests(ITestOutputHelper output)
 {
     [Fact]

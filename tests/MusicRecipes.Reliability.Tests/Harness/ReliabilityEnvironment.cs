@@ -7,8 +7,9 @@ using MusicRecipes.ZooKeeper;
 namespace MusicRecipes.Reliability.Tests.Harness;
 
 /// <summary>
-/// The real systems under test: a 3-node Cassandra cluster with one data centre per simulated site ("site0" … on
-/// 127.0.0.1 …) and a 3-server ZooKeeper ensemble. Site i's clients use Cassandra node i as their local coordinator
+/// The real systems under test (<see cref="IReliabilityServers"/>: child processes or containers): a 3-node Cassandra
+/// cluster with one data centre per simulated site ("site0" …) and a 3-server ZooKeeper ensemble. Site i's clients use
+/// Cassandra node i as their local coordinator
 /// (LOCAL_ONE for eventual operations, QUORUM across all data centres for critical ones, docs/design.md §2) and reach
 /// ZooKeeper through TCP proxies of their own, one per server (<see cref="SiteLinks"/>), so the nemesis can cut a
 /// site's lock sessions. Clients run in this process (<see cref="CreateClientAsync"/>) or in worker processes
@@ -22,18 +23,16 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
     private readonly CassandraDataStore[] _dataStores;
     private readonly string _lockRoot = "/reliability-" + Guid.NewGuid().ToString("N")[..10];
 
-    private ReliabilityEnvironment(CassandraTestCluster cassandra, ZooKeeperTestEnsemble zooKeeper, CassandraDataStore[] dataStores, List<CqlSession> sessions)
+    private ReliabilityEnvironment(IReliabilityServers servers, CassandraDataStore[] dataStores, List<CqlSession> sessions)
     {
-        Cassandra = cassandra;
-        ZooKeeper = zooKeeper;
+        Servers = servers;
         _dataStores = dataStores;
         _sessions = sessions;
-        Links = new SiteLinks(ReliabilitySettings.Sites, zooKeeper.ServerCount);
+        Links = new SiteLinks(ReliabilitySettings.Sites, servers.ZooKeeperServers, servers.ZooKeeperEndPointOf);
     }
 
-    public CassandraTestCluster Cassandra { get; }
-
-    public ZooKeeperTestEnsemble ZooKeeper { get; }
+    /// <summary>The Cassandra nodes and ZooKeeper servers, whichever kit runs them.</summary>
+    public IReliabilityServers Servers { get; }
 
     /// <summary>Every client's ZooKeeper links, by site.</summary>
     public SiteLinks Links { get; }
@@ -53,31 +52,11 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
     public static string DataCenterOf(int site) => MusicTestServers.DataCenterOf(site);
 
     /// <summary>Starts both clusters side by side (ZooKeeper is ready long before Cassandra) and creates the schema.</summary>
-    public static async Task<ReliabilityEnvironment> StartAsync(CancellationToken cancellationToken)
+    public static async Task<ReliabilityEnvironment> StartAsync(ReliabilityBackend backend, CancellationToken cancellationToken)
     {
-        var servers = await MusicTestServers.StartAsync(
-            new CassandraTestClusterOptions
-            {
-                NodeCount = ReliabilitySettings.Sites,
-                NativePort = ReliabilitySettings.CassandraNativePort,
-                StoragePort = ReliabilitySettings.CassandraStoragePort,
-                DataCenters = Enumerable.Range(0, ReliabilitySettings.Sites).Select(DataCenterOf).ToArray(),
-            },
-            new ZooKeeperTestEnsembleOptions
-            {
-                ServerCount = 3,
-                BaseClientPort = ReliabilitySettings.ZooKeeperClientPort,
-                BaseQuorumPort = ReliabilitySettings.ZooKeeperQuorumPort,
-                BaseElectionPort = ReliabilitySettings.ZooKeeperElectionPort,
-                TickTimeMs = 200,
-
-                // A restart on two busy cores may be slow, and may wait out a port's TIME_WAIT (60 s); the nemesis
-                // reports a server that does not come back within this as a failure of the run.
-                StartTimeout = ReliabilitySettings.RepairTimeout,
-            },
-            cancellationToken);
-
-        var cassandra = servers.Cassandra;
+        IReliabilityServers servers = backend == ReliabilityBackend.Containers
+            ? await ContainerServers.StartAsync(cancellationToken)
+            : await ProcessServers.StartAsync(cancellationToken);
         var sessions = new List<CqlSession>();
         var stores = new CassandraDataStore[ReliabilitySettings.Sites];
         try
@@ -87,7 +66,7 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
                 Enumerable.Range(0, ReliabilitySettings.Sites).ToDictionary(DataCenterOf, _ => 1));
             for (var site = 0; site < ReliabilitySettings.Sites; site++)
             {
-                var session = await CqlSession.ConnectAsync(SessionOptions(cassandra, site), cancellationToken);
+                var session = await CqlSession.ConnectAsync(SessionOptions(servers, site), cancellationToken);
                 sessions.Add(session);
 
                 // The schema is created once, through site 0, before the other sites prepare their statements
@@ -111,7 +90,7 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
             throw;
         }
 
-        return new ReliabilityEnvironment(cassandra, servers.ZooKeeper, stores, sessions);
+        return new ReliabilityEnvironment(servers, stores, sessions);
     }
 
     /// <summary>A new client of this process at <paramref name="site"/>, with a ZooKeeper session of its own through links of its own.</summary>
@@ -146,9 +125,9 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
         ZooKeeper = Links.Open(site),
         LockRoot = _lockRoot,
         SessionTimeoutMs = (int)ReliabilitySettings.SessionTimeout.TotalMilliseconds,
-        CassandraAddress = CassandraTestCluster.AddressOf(site + 1),
-        CassandraPort = ReliabilitySettings.CassandraNativePort,
-        CassandraRequestTimeoutMs = (int)Cassandra.CreateSessionOptions().RequestTimeout.TotalMilliseconds,
+        CassandraAddress = Servers.CassandraAddressOf(site),
+        CassandraPort = Servers.CassandraSessionOptions().Port,
+        CassandraRequestTimeoutMs = (int)Servers.CassandraSessionOptions().RequestTimeout.TotalMilliseconds,
         DataCenter = DataCenterOf(site),
         Keyspace = Keyspace,
     };
@@ -156,21 +135,14 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
     /// <summary>Heals every link and brings every server back, so the run can drain and audit.</summary>
     public async Task RecoverAllAsync(CancellationToken cancellationToken)
     {
+        Links.EndPartition();
         for (var site = 0; site < ReliabilitySettings.Sites; site++)
         {
             Links.Heal(site);
             Links.SetLatency(site, TimeSpan.Zero);
         }
 
-        for (var server = 0; server < ZooKeeper.ServerCount; server++)
-        {
-            if (!ZooKeeper.IsRunning(server))
-            {
-                await ZooKeeper.RestartAsync(server, cancellationToken);
-            }
-        }
-
-        await Cassandra.EnsureAllUpAsync(cancellationToken);
+        await Servers.RecoverAllAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -193,16 +165,15 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
             await session.DisposeAsync();
         }
 
-        await Cassandra.DisposeAsync();
-        await ZooKeeper.DisposeAsync();
+        await Servers.DisposeAsync();
     }
 
     /// <summary>Site <paramref name="site"/>'s session: its Cassandra node as the only coordinator, its data centre as the local one.</summary>
-    private static CqlSessionOptions SessionOptions(CassandraTestCluster cassandra, int site)
+    private static CqlSessionOptions SessionOptions(IReliabilityServers servers, int site)
     {
-        var options = cassandra.CreateSessionOptions();
+        var options = servers.CassandraSessionOptions();
         options.ContactPoints.Clear();
-        options.ContactPoints.Add(CassandraTestCluster.AddressOf(site + 1));
+        options.ContactPoints.Add(servers.CassandraAddressOf(site));
         options.LocalDataCenter = DataCenterOf(site);
         options.MaxProtocolVersion = 3;
         return options;

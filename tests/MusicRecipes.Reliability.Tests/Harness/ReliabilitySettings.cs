@@ -41,6 +41,9 @@ internal sealed record ReliabilitySettings(TimeSpan Workload, int Seed)
 
     public bool IsLong => Workload > ShortWorkload;
 
+    /// <summary>Which kit runs the servers: processes (the default) or containers, whose nemesis also partitions servers.</summary>
+    public ReliabilityBackend Backend { get; init; } = ReliabilityBackend.Processes;
+
     /// <summary>
     /// Worker processes per counter workload and site (<c>MUSIC_RELIABILITY_WORKERS</c>, default 1). More contend
     /// harder for the same three counters; on two cores 2 per workload (12 processes) did not raise the throughput.

@@ -26,7 +26,7 @@ internal sealed class ClientFaults(ReliabilityEnvironment environment, WorkerFle
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            await environment.ZooKeeper.ExpireSessionAsync(credentials, deadline.Token);
+            await environment.Servers.ExpireSessionAsync(credentials, deadline.Token);
         }
         catch (Exception ex) when (ex is KeeperException or TimeoutException or InvalidOperationException or OperationCanceledException)
         {

@@ -26,4 +26,13 @@ internal enum FaultKind
 
     /// <summary>SIGKILL a client process (its session, and so its lock, lives on until the session times out); a new process takes its role.</summary>
     ClientKill,
+
+    /// <summary>Cut a Cassandra node from the other two (containers only): QUORUM through it fails, the others go on.</summary>
+    CassandraPartition,
+
+    /// <summary>Cut the ZooKeeper leader from the other servers (containers only): they elect another, it stops serving.</summary>
+    ZooKeeperLeaderIsolation,
+
+    /// <summary>Cut a minority site from the majority (containers only): its Cassandra node and ZooKeeper server from the others', its clients from the others' ZooKeeper servers and the others' clients from its server.</summary>
+    SitePartition,
 }

@@ -49,7 +49,7 @@ internal sealed class FaultLog
         {
             var skipped = Volatile.Read(ref _skipped[(int)kind]);
             var detail = kind == FaultKind.ClientPause ? $"  ({LongPauses} longer than the {ReliabilitySettings.SessionTimeout.TotalSeconds:F0} s session timeout)" : string.Empty;
-            text.AppendLine(CultureInfo.InvariantCulture, $"{kind,-22} {count,5}{detail}{(skipped == 0 ? string.Empty : $"  ({skipped} skipped: no target)")}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{kind,-24} {count,5}{detail}{(skipped == 0 ? string.Empty : $"  ({skipped} skipped: no target)")}");
         }
 
         foreach (var fault in Unrepaired)

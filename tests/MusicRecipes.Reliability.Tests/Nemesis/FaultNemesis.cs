@@ -14,6 +14,11 @@ namespace MusicRecipes.Reliability.Tests.Nemesis;
 /// <item>the <b>process lane</b> freezes or kills client processes (<see cref="ProcessFaults"/>), beginning with a freeze
 /// beyond the session timeout so even the short run has one.</item>
 /// </list>
+/// On containers (<see cref="IReliabilityServers.Partitions"/>) the server lanes also partition servers — the Cassandra
+/// lane cuts a node from the other two, the ZooKeeper lane isolates the leader — and a fifth, <b>site lane</b> cuts a
+/// minority site from the majority, servers and clients together (<see cref="PartitionFaults"/>). The site lane runs
+/// alone: it waits until neither server lane has a fault under way, so no more than one site's servers are ever
+/// unreachable and the majority keeps both quorums.
 /// A server lane stops for good after a repair that failed (a second server down could cost the majority); the run
 /// then fails with the server's story. The seed fixes the order, targets and durations; how they interleave with the
 /// clients is up to the machine.
@@ -24,6 +29,10 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, WorkerFle
     private readonly ServerFaults _servers = new(environment);
     private readonly ClientFaults _clients = new(environment, fleet);
     private readonly ProcessFaults _processes = new(fleet, workerHistory);
+    private readonly PartitionFaults? _partitions = environment.Servers.Partitions is { } partitions ? new(environment, partitions) : null;
+
+    // Each server lane holds one slot while its fault is under way; the site lane holds both.
+    private readonly SemaphoreSlim _serverSlots = new(2, 2);
 
     /// <summary>Runs every lane for <paramref name="workload"/> or until <paramref name="stop"/>; a fault under way then is still repaired.</summary>
     public Task RunAsync(TimeSpan workload, CancellationToken stop)
@@ -32,11 +41,21 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, WorkerFle
 
         // Each lane gets its own generator, drawn from the seeded one, so the schedules stay reproducible.
         var lanes = new[] { new Random(random.Next()), new Random(random.Next()), new Random(random.Next()), new Random(random.Next()) };
-        return Task.WhenAll(
+        var tasks = new List<Task>
+        {
             Task.Run(() => CassandraLaneAsync(lanes[0], endsAt, stop)),
             Task.Run(() => ZooKeeperLaneAsync(lanes[1], endsAt, stop)),
             Task.Run(() => SessionLaneAsync(lanes[2], stop)),
-            Task.Run(() => ProcessLaneAsync(lanes[3], stop)));
+            Task.Run(() => ProcessLaneAsync(lanes[3], stop)),
+        };
+        if (_partitions is { } partitions)
+        {
+            // Drawn after the four others, so a seed replays the same schedules on either backend.
+            var siteLane = new Random(random.Next());
+            tasks.Add(Task.Run(() => SiteLaneAsync(partitions, siteLane, endsAt, stop)));
+        }
+
+        return Task.WhenAll(tasks);
     }
 
     private async Task CassandraLaneAsync(Random lane, DateTimeOffset endsAt, CancellationToken stop)
@@ -44,6 +63,7 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, WorkerFle
         // A crash first (the slowest fault, ~10-20 s with its restart), so even the short run restarts a node.
         await PauseAsync(TimeSpan.FromSeconds(2), stop);
         var crash = true;
+        var first = true;
         while (!stop.IsCancellationRequested)
         {
             // Start a fault only if its repair ends near the workload's end.
@@ -54,12 +74,27 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, WorkerFle
             }
 
             var kind = crash && remaining >= TimeSpan.FromSeconds(15) ? FaultKind.CassandraKill : FaultKind.CassandraPause;
-            if (!await InjectAsync(kind, () => kind == FaultKind.CassandraKill ? _servers.KillCassandraAsync(lane) : _servers.PauseCassandraAsync(lane)))
+            if (_partitions is { } partitions && (first || lane.Next(3) == 0))
+            {
+                // On containers a partition comes first (the quickest fault), then one in three.
+                kind = FaultKind.CassandraPartition;
+            }
+
+            first = false;
+            if (!await InjectServerFaultAsync(kind, () => kind switch
+                {
+                    FaultKind.CassandraKill => _servers.KillCassandraAsync(lane),
+                    FaultKind.CassandraPartition => _partitions!.IsolateCassandraAsync(lane),
+                    _ => _servers.PauseCassandraAsync(lane),
+                }))
             {
                 break;
             }
 
-            crash = kind != FaultKind.CassandraKill;
+            if (kind != FaultKind.CassandraPartition)
+            {
+                crash = kind != FaultKind.CassandraKill;
+            }
             await RestAsync(lane, 500, 2500, stop);
         }
     }
@@ -67,14 +102,60 @@ internal sealed class FaultNemesis(ReliabilityEnvironment environment, WorkerFle
     private async Task ZooKeeperLaneAsync(Random lane, DateTimeOffset endsAt, CancellationToken stop)
     {
         await PauseAsync(TimeSpan.FromSeconds(3), stop);
+
+        // On containers the lane alternates leader isolations (first) and crashes.
+        var isolate = _partitions is not null;
         while (!stop.IsCancellationRequested && endsAt - DateTimeOffset.UtcNow > TimeSpan.FromSeconds(5))
         {
-            if (!await InjectAsync(FaultKind.ZooKeeperKill, () => _servers.KillZooKeeperAsync(lane)))
+            var kind = isolate ? FaultKind.ZooKeeperLeaderIsolation : FaultKind.ZooKeeperKill;
+            if (!await InjectServerFaultAsync(kind, () => isolate ? _partitions!.IsolateZooKeeperLeaderAsync(lane) : _servers.KillZooKeeperAsync(lane)))
             {
                 break;
             }
 
+            isolate = _partitions is not null && !isolate;
+
             await RestAsync(lane, 1000, 4000, stop);
+        }
+    }
+
+    private async Task SiteLaneAsync(PartitionFaults partitions, Random lane, DateTimeOffset endsAt, CancellationToken stop)
+    {
+        await PauseAsync(TimeSpan.FromSeconds(4), stop);
+        while (!stop.IsCancellationRequested && endsAt - DateTimeOffset.UtcNow > TimeSpan.FromSeconds(10))
+        {
+            await _serverSlots.WaitAsync(CancellationToken.None);
+            await _serverSlots.WaitAsync(CancellationToken.None);
+            bool repaired;
+            try
+            {
+                repaired = await InjectAsync(FaultKind.SitePartition, () => partitions.CutSiteAsync(lane));
+            }
+            finally
+            {
+                _serverSlots.Release(2);
+            }
+
+            if (!repaired)
+            {
+                break;
+            }
+
+            await RestAsync(lane, 2000, 6000, stop);
+        }
+    }
+
+    /// <summary>A server lane's fault, holding one server slot while it is under way (see <see cref="SiteLaneAsync"/>).</summary>
+    private async Task<bool> InjectServerFaultAsync(FaultKind kind, Func<Task<FaultResult?>> inject)
+    {
+        await _serverSlots.WaitAsync(CancellationToken.None);
+        try
+        {
+            return await InjectAsync(kind, inject);
+        }
+        finally
+        {
+            _serverSlots.Release();
         }
     }
 

@@ -12,24 +12,24 @@ internal sealed class ServerFaults(ReliabilityEnvironment environment)
 {
     public async Task<FaultResult?> KillCassandraAsync(Random lane)
     {
-        var node = lane.Next(1, environment.Cassandra.NodeCount + 1);
+        var node = lane.Next(1, environment.Servers.CassandraNodes + 1);
         var target = Name("cassandra", node);
-        await environment.Cassandra.KillAsync(node);
+        await environment.Servers.KillCassandraAsync(node);
         await Task.Delay(lane.Next(1000, 5000));
-        return await RepairAsync(target, ct => environment.Cassandra.StartNodeAsync(node, ct));
+        return await RepairAsync(target, ct => environment.Servers.StartCassandraAsync(node, ct));
     }
 
     public async Task<FaultResult?> PauseCassandraAsync(Random lane)
     {
-        var node = lane.Next(1, environment.Cassandra.NodeCount + 1);
-        await environment.Cassandra.PauseAsync(node);
+        var node = lane.Next(1, environment.Servers.CassandraNodes + 1);
+        await environment.Servers.PauseCassandraAsync(node);
         try
         {
             await Task.Delay(lane.Next(1000, 6000));
         }
         finally
         {
-            await environment.Cassandra.ResumeAsync(node, CancellationToken.None);
+            await environment.Servers.ResumeCassandraAsync(node);
         }
 
         return FaultResult.Repaired(Name("cassandra", node));
@@ -37,15 +37,15 @@ internal sealed class ServerFaults(ReliabilityEnvironment environment)
 
     public async Task<FaultResult?> KillZooKeeperAsync(Random lane)
     {
-        var leader = await environment.ZooKeeper.LeaderIndexAsync();
-        var server = lane.Next(2) == 0 && leader >= 0 ? leader : lane.Next(environment.ZooKeeper.ServerCount);
+        var leader = await environment.Servers.ZooKeeperLeaderAsync();
+        var server = lane.Next(2) == 0 && leader >= 0 ? leader : lane.Next(environment.Servers.ZooKeeperServers);
         var target = Name("zookeeper", server) + (server == leader ? " (leader)" : string.Empty);
-        await environment.ZooKeeper.KillAsync(server);
+        await environment.Servers.KillZooKeeperAsync(server);
         await Task.Delay(lane.Next(500, 4000));
-        return await RepairAsync(target, ct => environment.ZooKeeper.RestartAsync(server, ct));
+        return await RepairAsync(target, ct => environment.Servers.RestartZooKeeperAsync(server, ct));
     }
 
-    private static async Task<FaultResult?> RepairAsync(string target, Func<CancellationToken, Task> repair)
+    internal static async Task<FaultResult?> RepairAsync(string target, Func<CancellationToken, Task> repair)
     {
         using var deadline = new CancellationTokenSource(ReliabilitySettings.RepairTimeout + TimeSpan.FromSeconds(30));
         try
@@ -59,5 +59,5 @@ internal sealed class ServerFaults(ReliabilityEnvironment environment)
         }
     }
 
-    private static string Name(string system, int index) => system + index.ToString(CultureInfo.InvariantCulture);
+    internal static string Name(string system, int index) => system + index.ToString(CultureInfo.InvariantCulture);
 }

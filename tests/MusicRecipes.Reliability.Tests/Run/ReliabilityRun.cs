@@ -9,7 +9,7 @@ using MusicRecipes.Testing.History;
 namespace MusicRecipes.Reliability.Tests.Run;
 
 /// <summary>
-/// One reliability run: start the real clusters, run the counter workloads in worker processes and the work queue in
+/// One reliability run: start the real clusters (as processes or containers, <see cref="ReliabilitySettings.Backend"/>), run the counter workloads in worker processes and the work queue in
 /// this process on three sites while the nemesis injects faults, stop the workers, repair everything, let the queue
 /// drain, audit the final state, and check the histories.
 /// </summary>
@@ -27,10 +27,10 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
         var runId = Guid.NewGuid().ToString("N")[..8];
         var counters = Enumerable.Range(0, 3).Select(i => $"reliability/{runId}/counter{i}").ToArray();
         var random = new Random(settings.Seed);
-        log($"seed {settings.Seed}, workload {settings.Workload.TotalSeconds:F0} s, {settings.WorkersPerWorkload} worker(s) per workload and site");
+        log($"seed {settings.Seed}, workload {settings.Workload.TotalSeconds:F0} s, {settings.WorkersPerWorkload} worker(s) per workload and site, servers as {settings.Backend.ToString().ToLowerInvariant()}");
 
         var phase = Stopwatch.StartNew();
-        await using var environment = await ReliabilityEnvironment.StartAsync(CancellationToken.None);
+        await using var environment = await ReliabilityEnvironment.StartAsync(settings.Backend, CancellationToken.None);
         _phases["cluster start"] = phase.Elapsed;
 
         phase.Restart();
