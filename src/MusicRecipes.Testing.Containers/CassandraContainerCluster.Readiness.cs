@@ -1,24 +1,15 @@
-using System.Globalization;
 using MusicRecipes.Cql;
 
 namespace MusicRecipes.Testing.Containers;
 
-// When a node, and the cluster, count as up — as in the process kit: the node serves CQL, every node sees every other
-// one, and a write at ALL succeeds through each.
+// When a node, and the cluster, count as up: the process kit's definition (CassandraReadinessProbe); only the retry
+// loops and the logs shown on a timeout are the container kit's own.
 public sealed partial class CassandraContainerCluster
 {
     private CqlSessionOptions SingleNodeOptions(int node)
     {
-        var options = new CqlSessionOptions
-        {
-            Port = NativePort,
-            MaxProtocolVersion = 3,
-            ConnectTimeout = TimeSpan.FromSeconds(2),
-            RequestTimeout = TimeSpan.FromSeconds(10),
-            HeartbeatInterval = TimeSpan.Zero,
-            DiscoverPeers = false,
-        };
-        options.ContactPoints.Add(AddressOf(node));
+        var options = CassandraReadinessProbe.SingleNodeOptions(AddressOf(node), NativePort);
+        options.DiscoverPeers = false;
         return options;
     }
 
@@ -29,8 +20,7 @@ public sealed partial class CassandraContainerCluster
         {
             try
             {
-                await using var session = await CqlSession.ConnectAsync(SingleNodeOptions(node), timeout).ConfigureAwait(false);
-                await session.ExecuteAsync(new CqlQuery("SELECT release_version FROM system.local") { Host = EndPointOf(node) }, timeout).ConfigureAwait(false);
+                await CassandraReadinessProbe.CheckServesCqlAsync(SingleNodeOptions(node), EndPointOf(node), timeout).ConfigureAwait(false);
                 return;
             }
             catch (Exception e) when (e is CqlException or IOException or System.Net.Sockets.SocketException)
@@ -50,40 +40,12 @@ public sealed partial class CassandraContainerCluster
         var options = CreateSessionOptions();
         options.MaxProtocolVersion = 3;
         options.RequestTimeout = TimeSpan.FromSeconds(10);
-        var schemaReady = false;
+        var probe = new CassandraReadinessProbe(ProbeKeyspace, NodeCount, EndPointOf);
         while (true)
         {
             try
             {
-                await using var session = await CqlSession.ConnectAsync(options, timeout).ConfigureAwait(false);
-                if (!schemaReady)
-                {
-                    await session.ExecuteAsync(new CqlQuery(
-                        $"CREATE KEYSPACE IF NOT EXISTS {ProbeKeyspace} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': {NodeCount.ToString(CultureInfo.InvariantCulture)}}}"), timeout).ConfigureAwait(false);
-                    await session.ExecuteAsync(new CqlQuery($"CREATE TABLE IF NOT EXISTS {ProbeKeyspace}.probe (k int PRIMARY KEY)"), timeout).ConfigureAwait(false);
-                    if (!await session.WaitForSchemaAgreementAsync(TimeSpan.FromSeconds(10), timeout).ConfigureAwait(false))
-                    {
-                        throw new CqlException("Schema not yet agreed.");
-                    }
-
-                    schemaReady = true;
-                }
-
-                for (var n = 1; n <= NodeCount; n++)
-                {
-                    var peers = await session.ExecuteAsync(new CqlQuery("SELECT peer FROM system.peers") { Host = EndPointOf(n) }, timeout).ConfigureAwait(false);
-                    if (peers.Rows.Count < NodeCount - 1)
-                    {
-                        throw new CqlException($"Node {n} sees {peers.Rows.Count} peers.");
-                    }
-
-                    await session.ExecuteAsync(new CqlQuery($"INSERT INTO {ProbeKeyspace}.probe (k) VALUES (?)", n)
-                    {
-                        Host = EndPointOf(n),
-                        Consistency = CqlConsistency.All,
-                    }, timeout).ConfigureAwait(false);
-                }
-
+                await probe.CheckAllUpAsync(options, timeout).ConfigureAwait(false);
                 return;
             }
             catch (Exception e) when (e is CqlException or IOException or System.Net.Sockets.SocketException)

@@ -98,20 +98,7 @@ public sealed partial class CassandraContainerCluster : IAsyncDisposable
     /// <summary>Session options pointing at every node, with a request timeout above the servers' own timeouts.</summary>
     public CqlSessionOptions CreateSessionOptions()
     {
-        var options = new CqlSessionOptions
-        {
-            Port = NativePort,
-            RequestTimeout = TimeSpan.FromMilliseconds(Math.Max(Options.WriteRequestTimeoutMs, Options.ReadRequestTimeoutMs) * 3),
-            ConnectTimeout = TimeSpan.FromSeconds(3),
-            HeartbeatInterval = TimeSpan.FromSeconds(1),
-            ReconnectBaseDelay = TimeSpan.FromMilliseconds(200),
-            ReconnectMaxDelay = TimeSpan.FromSeconds(2),
-        };
-        foreach (var contact in ContactPoints)
-        {
-            options.ContactPoints.Add(contact);
-        }
-
+        var options = CassandraKitSessionOptions.Create(NativePort, Options.WriteRequestTimeoutMs, Options.ReadRequestTimeoutMs, ContactPoints);
         return options;
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MusicRecipes.Cql;
 
 namespace MusicRecipes.Testing;
@@ -9,15 +8,7 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
 {
     private CqlSessionOptions SingleNodeOptions(int node)
     {
-        var options = new CqlSessionOptions
-        {
-            Port = NativePort,
-            MaxProtocolVersion = 3,
-            ConnectTimeout = TimeSpan.FromSeconds(2),
-            RequestTimeout = TimeSpan.FromSeconds(10),
-            HeartbeatInterval = TimeSpan.Zero,
-        };
-        options.ContactPoints.Add(AddressOf(node));
+        var options = CassandraReadinessProbe.SingleNodeOptions(AddressOf(node), NativePort);
         LogInAsSuperuser(options);
         UseKitTls(options);
         return options;
@@ -58,8 +49,7 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
 
             try
             {
-                await using var session = await CqlSession.ConnectAsync(SingleNodeOptions(node), timeout).ConfigureAwait(false);
-                await session.ExecuteAsync(new CqlQuery("SELECT release_version FROM system.local") { Host = EndPointOf(node) }, timeout).ConfigureAwait(false);
+                await CassandraReadinessProbe.CheckServesCqlAsync(SingleNodeOptions(node), EndPointOf(node), timeout).ConfigureAwait(false);
                 return;
             }
             catch (CqlTlsException e)
@@ -91,40 +81,12 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
             options.ContactPoints.Add(contact);
         }
 
-        var schemaReady = false;
+        var probe = new CassandraReadinessProbe(ProbeKeyspace, NodeCount, EndPointOf);
         while (true)
         {
             try
             {
-                await using var session = await CqlSession.ConnectAsync(options, timeout).ConfigureAwait(false);
-                if (!schemaReady)
-                {
-                    await session.ExecuteAsync(new CqlQuery(
-                        $"CREATE KEYSPACE IF NOT EXISTS {ProbeKeyspace} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': {NodeCount.ToString(CultureInfo.InvariantCulture)}}}"), timeout).ConfigureAwait(false);
-                    await session.ExecuteAsync(new CqlQuery($"CREATE TABLE IF NOT EXISTS {ProbeKeyspace}.probe (k int PRIMARY KEY)"), timeout).ConfigureAwait(false);
-                    if (!await session.WaitForSchemaAgreementAsync(TimeSpan.FromSeconds(10), timeout).ConfigureAwait(false))
-                    {
-                        throw new CqlException("Schema not yet agreed.");
-                    }
-
-                    schemaReady = true;
-                }
-
-                for (var n = 1; n <= NodeCount; n++)
-                {
-                    var peers = await session.ExecuteAsync(new CqlQuery("SELECT peer FROM system.peers") { Host = EndPointOf(n) }, timeout).ConfigureAwait(false);
-                    if (peers.Rows.Count < NodeCount - 1)
-                    {
-                        throw new CqlException($"Node {n} sees {peers.Rows.Count} peers.");
-                    }
-
-                    await session.ExecuteAsync(new CqlQuery($"INSERT INTO {ProbeKeyspace}.probe (k) VALUES (?)", n)
-                    {
-                        Host = EndPointOf(n),
-                        Consistency = CqlConsistency.All,
-                    }, timeout).ConfigureAwait(false);
-                }
-
+                await probe.CheckAllUpAsync(options, timeout).ConfigureAwait(false);
                 return;
             }
             catch (CqlException)

@@ -106,20 +106,7 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
     /// </summary>
     public CqlSessionOptions CreateSessionOptions()
     {
-        var options = new CqlSessionOptions
-        {
-            Port = NativePort,
-            RequestTimeout = TimeSpan.FromMilliseconds(Math.Max(Options.WriteRequestTimeoutMs, Options.ReadRequestTimeoutMs) * 3),
-            ConnectTimeout = TimeSpan.FromSeconds(3),
-            HeartbeatInterval = TimeSpan.FromSeconds(1),
-            ReconnectBaseDelay = TimeSpan.FromMilliseconds(200),
-            ReconnectMaxDelay = TimeSpan.FromSeconds(2),
-        };
-        foreach (var contact in ContactPoints)
-        {
-            options.ContactPoints.Add(contact);
-        }
-
+        var options = CassandraKitSessionOptions.Create(NativePort, Options.WriteRequestTimeoutMs, Options.ReadRequestTimeoutMs, ContactPoints);
         LogInAsSuperuser(options);
         UseKitTls(options);
         return options;
