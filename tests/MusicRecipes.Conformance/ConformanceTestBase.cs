@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 namespace MusicRecipes.Conformance;
 
 /// <summary>
@@ -42,15 +43,7 @@ public abstract class ConformanceTestBase : IAsyncLifetime
     }
 
     /// <summary>Polls a condition that an asynchronous notification will make true (test-side only).</summary>
-    protected static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
-            await Task.Delay(10);
-        }
-    }
+    protected static Task WaitUntilAsync(Func<bool> condition) => Eventually.TrueAsync(condition, Patience, "the condition becomes true");
 
     /// <inheritdoc />
     public virtual Task InitializeAsync() => Task.CompletedTask;

@@ -64,7 +64,7 @@ public sealed class AuthAndAclTests(ZooKeeperEnsembleFixture fixture)
         await using var refused = await fixture.ConnectAsync(auth: new ZooKeeperAuthInfo("no-such-scheme", "orders:topsecret"u8.ToArray()));
         var states = new StateRecorder(refused);
 
-        var error = await Eventually.Within(RetryUntilAuthFailedAsync(refused), TimeSpan.FromSeconds(20), "the refusal reaches the caller");
+        var error = await Eventually.WithinAsync(RetryUntilAuthFailedAsync(refused), TimeSpan.FromSeconds(20), "the refusal reaches the caller");
         Assert.Contains("no-such-scheme", error.Message);
         Assert.Equal(ZooKeeperConnectionState.Lost, refused.ConnectionState); // the refusal may come before the recorder listens
         Assert.DoesNotContain("topsecret", error.Message); // credentials never reach messages or logs

@@ -30,7 +30,7 @@ public sealed class FailoverTests(ZooKeeperEnsembleFixture fixture)
 
             // The watch set on the dead server was re-registered on the new one and fires once.
             await writer.SetDataAsync(root, "changed"u8.ToArray());
-            var e = await Eventually.Within(fired.Task, TimeSpan.FromSeconds(10), "the re-registered watch");
+            var e = await Eventually.WithinAsync(fired.Task, TimeSpan.FromSeconds(10), "the re-registered watch");
             Assert.Equal(new WatchedEvent(WatchEventType.NodeDataChanged, root), e);
             await writer.SyncAsync(root);
             Assert.Equal(session, (await writer.ExistsAsync(root + "/eph"))!.EphemeralOwner);
@@ -59,7 +59,7 @@ public sealed class FailoverTests(ZooKeeperEnsembleFixture fixture)
             // If the killed server was the leader, the writer's server drops its connections until a new leader is
             // elected; setData without a version is safe to repeat.
             await SetDataRetryingAsync(writer, root, "x"u8.ToArray());
-            var e = await Eventually.Within(fired.Task, TimeSpan.FromSeconds(20), "the watch after reconnect");
+            var e = await Eventually.WithinAsync(fired.Task, TimeSpan.FromSeconds(20), "the watch after reconnect");
             Assert.Equal(WatchEventType.NodeDataChanged, e.Type);
         }
         finally

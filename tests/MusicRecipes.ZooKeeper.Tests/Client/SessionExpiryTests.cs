@@ -25,7 +25,7 @@ public sealed class SessionExpiryTests(ZooKeeperEnsembleFixture fixture)
         await observer.SyncAsync(root);
         Assert.Null(await observer.ExistsAsync(root + "/eph"));
         await Eventually.TrueAsync(() => states.Saw(ZooKeeperConnectionState.Lost), TimeSpan.FromSeconds(20), "Lost");
-        Assert.Equal(new WatchedEvent(WatchEventType.SessionExpired, root + "/other"), await Eventually.Within(watch.Task, TimeSpan.FromSeconds(5), "the expiry event"));
+        Assert.Equal(new WatchedEvent(WatchEventType.SessionExpired, root + "/other"), await Eventually.WithinAsync(watch.Task, TimeSpan.FromSeconds(5), "the expiry event"));
         await Eventually.TrueAsync(() => zk.ConnectionState == ZooKeeperConnectionState.Connected, TimeSpan.FromSeconds(20), "a new session");
         Assert.NotEqual(oldSession, zk.SessionId);
         Assert.NotEqual(0, zk.SessionId);

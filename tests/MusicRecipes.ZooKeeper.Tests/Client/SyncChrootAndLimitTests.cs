@@ -42,7 +42,7 @@ public sealed class SyncChrootAndLimitTests(ZooKeeperEnsembleFixture fixture)
         var fired = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         await rooted.GetDataAsync("/q-0000000000", e => fired.TrySetResult(e));
         await plain.SetDataAsync(chroot + "/q-0000000000", "e"u8.ToArray());
-        Assert.Equal(new WatchedEvent(WatchEventType.NodeDataChanged, "/q-0000000000"), await Eventually.Within(fired.Task, TimeSpan.FromSeconds(10), "chrooted watch"));
+        Assert.Equal(new WatchedEvent(WatchEventType.NodeDataChanged, "/q-0000000000"), await Eventually.WithinAsync(fired.Task, TimeSpan.FromSeconds(10), "chrooted watch"));
 
         var results = await rooted.MultiAsync([ZooKeeperOp.Create("/m", default, CreateMode.Persistent)]);
         Assert.Equal("/m", results[0].Path);

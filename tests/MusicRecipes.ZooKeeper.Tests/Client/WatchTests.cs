@@ -37,17 +37,17 @@ public sealed class WatchTests(ZooKeeperEnsembleFixture fixture)
         var created = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         Assert.Null(await zk.ExistsAsync(root, e => created.TrySetResult(e)));
         await other.CreateAsync(root, default, CreateMode.Persistent);
-        Assert.Equal(new WatchedEvent(WatchEventType.NodeCreated, root), await Eventually.Within(created.Task, Wait, "NodeCreated"));
+        Assert.Equal(new WatchedEvent(WatchEventType.NodeCreated, root), await Eventually.WithinAsync(created.Task, Wait, "NodeCreated"));
 
         var children = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         await zk.GetChildrenAsync(root, e => children.TrySetResult(e));
         await other.CreateAsync(root + "/c", default, CreateMode.Ephemeral);
-        Assert.Equal(new WatchedEvent(WatchEventType.NodeChildrenChanged, root), await Eventually.Within(children.Task, Wait, "NodeChildrenChanged"));
+        Assert.Equal(new WatchedEvent(WatchEventType.NodeChildrenChanged, root), await Eventually.WithinAsync(children.Task, Wait, "NodeChildrenChanged"));
 
         var deleted = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         await zk.ExistsAsync(root + "/c", e => deleted.TrySetResult(e));
         await other.DeleteAsync(root + "/c");
-        Assert.Equal(new WatchedEvent(WatchEventType.NodeDeleted, root + "/c"), await Eventually.Within(deleted.Task, Wait, "NodeDeleted"));
+        Assert.Equal(new WatchedEvent(WatchEventType.NodeDeleted, root + "/c"), await Eventually.WithinAsync(deleted.Task, Wait, "NodeDeleted"));
     }
 
     [Fact]
@@ -64,9 +64,9 @@ public sealed class WatchTests(ZooKeeperEnsembleFixture fixture)
             release.Wait(TimeSpan.FromSeconds(10)); // a callback that blocks
         });
         await zk.SetDataAsync(root, "x"u8.ToArray());
-        await Eventually.Within(entered.Task, Wait, "the blocking callback");
+        await Eventually.WithinAsync(entered.Task, Wait, "the blocking callback");
         // While the callback blocks, the connection still answers requests.
-        var stat = await Eventually.Within(zk.ExistsAsync(root), TimeSpan.FromSeconds(3), "a request while a callback blocks");
+        var stat = await Eventually.WithinAsync(zk.ExistsAsync(root), TimeSpan.FromSeconds(3), "a request while a callback blocks");
         Assert.Equal(1, stat!.Version);
         release.Set();
     }

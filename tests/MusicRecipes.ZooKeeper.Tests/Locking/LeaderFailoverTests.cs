@@ -35,7 +35,7 @@ public sealed class LeaderFailoverTests(ZooKeeperEnsembleFixture fixture) : IAsy
                 TimeSpan.FromSeconds(30),
                 "a new leader");
             await RetryWhileUnavailableAsync(() => holder.ReleaseAsync(held, clean: null, default));
-            await Eventually.Within(wake, TimeSpan.FromSeconds(20), "the waiter's wake-up after the election");
+            await Eventually.WithinAsync(wake, TimeSpan.FromSeconds(20), "the waiter's wake-up after the election");
             Assert.Equal(HeadStatus.Head, (await waiter.CheckHeadAsync(waiting, default)).Status);
             Assert.Null(held.LossReason);
             Assert.Null(waiting.LossReason);

@@ -33,7 +33,7 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
         Assert.False(wake.IsCompleted, "nothing changed, so the waiter must still be waiting");
 
         await holder.ReleaseAsync(held, clean: null, default);
-        await Eventually.Within(wake, Wait, "the wake-up after the predecessor left");
+        await Eventually.WithinAsync(wake, Wait, "the wake-up after the predecessor left");
         Assert.Equal(HeadStatus.Head, (await waiter.CheckHeadAsync(waiting, default)).Status);
     }
 
