@@ -11,13 +11,15 @@ namespace MusicRecipes.Hosting;
 /// <remarks>
 /// Before the connection <see cref="SessionState"/> is <see cref="LockSessionState.Latent"/>, and <see cref="Site"/> is the
 /// configured site (<c>Music:Cassandra:Site</c> or <c>LocalDataCenter</c>); without one, reading it waits for the
-/// connection, bounded by the connect timeout.
+/// connection, up to <see cref="SiteWait"/> (the backends bound their connects themselves; this is only a backstop).
 /// </remarks>
 internal sealed class ConnectingMusicClient : IMusicClient
 {
+    /// <summary>How long reading <see cref="Site"/> waits for the connection when no site was configured.</summary>
+    internal static readonly TimeSpan SiteWait = TimeSpan.FromSeconds(31);
+
     private readonly Func<CancellationToken, Task<IMusicClient>> _connect;
     private readonly string? _siteHint;
-    private readonly TimeSpan _connectTimeout;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly LockSessionStateNotifier _events;
@@ -25,11 +27,10 @@ internal sealed class ConnectingMusicClient : IMusicClient
     private IMusicClient? _client;
     private int _disposed;
 
-    public ConnectingMusicClient(Func<CancellationToken, Task<IMusicClient>> connect, string? siteHint, TimeSpan connectTimeout)
+    public ConnectingMusicClient(Func<CancellationToken, Task<IMusicClient>> connect, string? siteHint)
     {
         _connect = connect;
         _siteHint = siteHint;
-        _connectTimeout = connectTimeout;
         _events = new LockSessionStateNotifier(this, () => SessionState);
     }
 
@@ -149,9 +150,9 @@ internal sealed class ConnectingMusicClient : IMusicClient
         var connecting = ConnectAsync(CancellationToken.None);
         try
         {
-            if (!connecting.Wait(_connectTimeout + TimeSpan.FromSeconds(1)))
+            if (!connecting.Wait(SiteWait))
             {
-                throw new MusicUnavailableException($"The MUSIC backend did not connect within {_connectTimeout}; its site is not known yet (set Music:Cassandra:LocalDataCenter to name it without connecting).");
+                throw new MusicUnavailableException($"The MUSIC backend did not connect within {SiteWait}; its site is not known yet (set Music:Cassandra:LocalDataCenter to name it without connecting).");
             }
         }
         catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)

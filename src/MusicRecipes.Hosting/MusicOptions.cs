@@ -105,7 +105,7 @@ public sealed class MusicOptions
     public MusicOptions UseClientFactory(Func<IServiceProvider, MusicClientOptions, CancellationToken, Task<IMusicClient>> factory, string? site = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        ClientFactory = (sp, clientOptions) => new ConnectingMusicClient(ct => factory(sp, clientOptions, ct), site, TimeSpan.FromSeconds(30));
+        ClientFactory = (sp, clientOptions) => new ConnectingMusicClient(ct => factory(sp, clientOptions, ct), site);
         InMemoryChosen = false;
         return this;
     }

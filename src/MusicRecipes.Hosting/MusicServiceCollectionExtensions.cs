@@ -88,7 +88,6 @@ public static class MusicServiceCollectionExtensions
         if (options.DataStoreFactory is { } data && options.LockStoreFactory is { } locks)
         {
             // Connected asynchronously by MusicClientStartup (or the first call), never here: DI factories must not block.
-            // The backends bound their own connects; this only bounds reading Site before the connection is made.
             var siteHint = options.DataStoreSiteHint?.Invoke(services);
             return new ConnectingMusicClient(
                 async ct =>
@@ -97,8 +96,7 @@ public static class MusicServiceCollectionExtensions
                     var lockStore = await locks(services, ct).ConfigureAwait(false);
                     return new MusicClient(dataStore, lockStore, clientOptions, logger);
                 },
-                siteHint,
-                TimeSpan.FromSeconds(30));
+                siteHint);
         }
 
         // Only when chosen: a data store alone must not silently fall back to in-memory locks.
