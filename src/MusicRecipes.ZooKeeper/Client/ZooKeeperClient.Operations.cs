@@ -146,48 +146,63 @@ public sealed partial class ZooKeeperClient
 
     /// <summary>
     /// <c>getChildren</c> of each of <paramref name="childrenPaths"/> and <c>getData</c> of each of
-    /// <paramref name="dataPaths"/>, sent together on one connection: one round trip to the connected server, whose
-    /// state includes at least every write this session has been answered (the server refuses a session whose last seen
-    /// zxid it has not reached). A node that does not exist reads as <c>null</c>.
+    /// <paramref name="dataPaths"/> in one <c>multiRead</c> request (ZooKeeper 3.6+): one request and one round trip to the
+    /// connected server, which answers it locally, after everything this session sent before it, from a state that
+    /// includes at least every write this session has been answered (the server refuses a session whose last seen zxid
+    /// it has not reached). The reads are not one snapshot, but each sees at least what the one before it saw. Sets no
+    /// watches. A node that does not exist reads as <c>null</c>.
     /// </summary>
-    internal async Task<(IReadOnlyList<ZooKeeperChildren?> Children, IReadOnlyList<ZooKeeperData?> Data)> ReadInOneTripAsync(
+    internal async Task<(IReadOnlyList<IReadOnlyList<string>?> Children, IReadOnlyList<ZooKeeperData?> Data)> MultiReadAsync(
         IReadOnlyList<string> childrenPaths, IReadOnlyList<string> dataPaths, CancellationToken cancellationToken)
     {
-        var connection = await ConnectionAsync(childrenPaths.Concat(dataPaths).First(), failOnSessionLoss: true, cancellationToken).ConfigureAwait(false);
-        var children = childrenPaths.Select(path => connection.SendAsync(OpCode.GetChildren2, Requests.PathAndWatch(_chroot.ToServer(path), false), null, path, cancellationToken)).ToArray();
-        var data = dataPaths.Select(path => connection.SendAsync(OpCode.GetData, Requests.PathAndWatch(_chroot.ToServer(path), false), null, path, cancellationToken)).ToArray();
-
-        var childLists = new ZooKeeperChildren?[children.Length];
-        for (var i = 0; i < children.Length; i++)
+        var paths = childrenPaths.Concat(dataPaths).ToArray();
+        if (paths.Length == 0)
         {
-            var reply = await children[i].ConfigureAwait(false);
-            if (ThrowUnlessOk(reply, childrenPaths[i]))
+            return ([], []);
+        }
+
+        foreach (var path in paths)
+        {
+            ZooKeeperPath.Validate(path);
+        }
+
+        var body = MultiReadRequest.Encode(childrenPaths.Select(_chroot.ToServer).ToArray(), dataPaths.Select(_chroot.ToServer).ToArray());
+        var reply = await ExecuteAsync(OpCode.MultiRead, body, paths[0], null, cancellationToken).ConfigureAwait(false);
+        var results = MultiReadReply.Read(reply);
+        if (results.Count != paths.Length)
+        {
+            throw new InvalidDataException($"ZooKeeper answered a multiRead of {paths.Length} reads with {results.Count} results.");
+        }
+
+        var children = new IReadOnlyList<string>?[childrenPaths.Count];
+        var nodes = new ZooKeeperData?[dataPaths.Count];
+        for (var i = 0; i < results.Count; i++)
+        {
+            var result = results[i];
+            if (!ThrowUnlessOk(result.Error, paths[i]))
             {
-                var reader = reply.Body();
-                childLists[i] = new ZooKeeperChildren(reader.ReadStringVector(), reader.ReadStat());
+                continue;
+            }
+
+            if (i < children.Length)
+            {
+                children[i] = result.Children;
+            }
+            else
+            {
+                nodes[i - children.Length] = result.Data;
             }
         }
 
-        var nodes = new ZooKeeperData?[data.Length];
-        for (var i = 0; i < data.Length; i++)
-        {
-            var reply = await data[i].ConfigureAwait(false);
-            if (ThrowUnlessOk(reply, dataPaths[i]))
-            {
-                var reader = reply.Body();
-                nodes[i] = new ZooKeeperData(reader.ReadBuffer() ?? [], reader.ReadStat());
-            }
-        }
-
-        return (childLists, nodes);
+        return (children, nodes);
     }
 
     /// <summary>True for Ok, false for NoNode; throws the typed error otherwise.</summary>
-    private static bool ThrowUnlessOk(Reply reply, string path) => reply.Error switch
+    private static bool ThrowUnlessOk(KeeperErrorCode error, string path) => error switch
     {
         KeeperErrorCode.Ok => true,
         KeeperErrorCode.NoNode => false,
-        _ => throw KeeperException.Create(reply.Error, path),
+        _ => throw KeeperException.Create(error, path),
     };
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace MusicRecipes.ZooKeeper;
 internal sealed class ZooKeeperQueueReader(ZooKeeperClient client, LockNodePaths paths, ZooKeeperOwnTickets tickets, ZooKeeperLossMonitor loss)
 {
     /// <summary>
-    /// The children of each key node and each key node's data and version, pipelined on one connection — one round
+    /// The children of each key node and each key node's data and version, in one <c>multiRead</c> request — one round
     /// trip to the connected server, no <c>sync</c> through the leader. That is a strong head check all the same
     /// (rule 1 of docs/design.md): the server has applied at least this session's own enqueue, every ticket queued
     /// before it on a key was created before it (its node exists in that view, or was deleted for good), so a view
@@ -25,14 +25,14 @@ internal sealed class ZooKeeperQueueReader(ZooKeeperClient client, LockNodePaths
             return HeadCheck.Gone;
         }
 
-        // One round trip to the connected server: every queue and every key state.
+        // One request, answered by the connected server: every queue and every key state.
         var keyPaths = ticket.Positions.Select(p => paths.KeyPath(p.Key)).ToArray();
-        var (children, nodes) = await client.ReadInOneTripAsync(keyPaths, keyPaths, cancellationToken).ConfigureAwait(false);
+        var (children, nodes) = await client.MultiReadAsync(keyPaths, keyPaths, cancellationToken).ConfigureAwait(false);
         var status = HeadStatus.Head;
         for (var i = 0; i < ticket.Positions.Count; i++)
         {
             var position = ticket.Positions[i];
-            var queue = children[i] is { } listed ? ToQueue(listed.Children) : [];
+            var queue = children[i] is { } listed ? ToQueue(listed) : [];
             if (!queue.Any(e => e.Ordinal == position.Ordinal && e.TicketId == ticket.Id))
             {
                 await loss.NoticeGoneAsync(ticket).ConfigureAwait(false);

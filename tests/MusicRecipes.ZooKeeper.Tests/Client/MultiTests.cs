@@ -30,6 +30,25 @@ public sealed class MultiTests(ZooKeeperEnsembleFixture fixture)
     }
 
     [Fact]
+    public async Task A_multiRead_returns_every_read_in_one_request_and_a_missing_node_as_null()
+    {
+        await using var zk = await fixture.ConnectAsync();
+        var root = ZooKeeperEnsembleFixture.UniqueRoot();
+        await zk.CreateAsync(root, "state"u8.ToArray(), CreateMode.Persistent);
+        await zk.CreateAsync(root + "/b", default, CreateMode.Persistent);
+        await zk.CreateAsync(root + "/a", default, CreateMode.Persistent);
+        await zk.SetDataAsync(root, "state2"u8.ToArray(), 0);
+
+        // The session's own writes are visible to its reads on the same server (the head check relies on it).
+        var (children, data) = await zk.MultiReadAsync([root, root + "/missing"], [root, root + "/a/missing"], CancellationToken.None);
+        Assert.Equal(["a", "b"], children[0]!.Order());
+        Assert.Null(children[1]);
+        Assert.Equal("state2"u8.ToArray(), data[0]!.Data);
+        Assert.Equal(1, data[0]!.Stat.Version);
+        Assert.Null(data[1]);
+    }
+
+    [Fact]
     public async Task A_failing_operation_rolls_back_the_whole_multi()
     {
         await using var zk = await fixture.ConnectAsync();
