@@ -72,7 +72,7 @@ internal static class DockerEngine
         && labels.TryGetValue(OwnerLabel, out var owner)
         && int.TryParse(owner, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
         && pid != Environment.ProcessId
-        && !ProcessLiveness.IsAlive(pid);
+        && !ChildServerProcess.IsAlive(pid);
 
     /// <summary>
     /// Makes Testcontainers speak the daemon's API version where that is older than its own default: Testcontainers 4

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace MusicRecipes.Testing;
 
@@ -11,7 +9,7 @@ namespace MusicRecipes.Testing;
 /// </summary>
 internal sealed class CassandraNodeProcess
 {
-    private Process? _wrapper;
+    private readonly ChildServerProcess _process;
 
     public CassandraNodeProcess(int node, string directory, string home, CassandraTestClusterOptions options)
     {
@@ -19,6 +17,8 @@ internal sealed class CassandraNodeProcess
         Directory = directory;
         Home = home;
         Options = options;
+        var slot = $"{CassandraTestCluster.AddressOf(node)}-{options.NativePort.ToString(CultureInfo.InvariantCulture)}";
+        _process = new ChildServerProcess("musicrecipes-cassandra-pids", slot, "CassandraDaemon");
     }
 
     public int Node { get; }
@@ -29,105 +29,53 @@ internal sealed class CassandraNodeProcess
 
     public CassandraTestClusterOptions Options { get; }
 
-    /// <summary>The JVM's pid, or 0 when not started.</summary>
-    public int Pid { get; private set; }
-
-    public bool IsPaused { get; set; }
+    public bool IsPaused { get; private set; }
 
     public string LogFile => Path.Combine(Directory, "node.log");
 
-    public bool IsAlive => Pid > 0 && CassandraChildProcesses.IsAlive(Pid);
+    public bool IsAlive => _process.ServerIsAlive;
 
     public void Start()
     {
-        var address = CassandraTestCluster.AddressOf(Node);
-        CassandraChildProcesses.KillStale(address, Options.NativePort);
+        // Kill a node an earlier run left on this address before its configuration changes under it.
+        _process.KillStale();
         CassandraNodeConfig.Write(Directory, Node, Options);
-        var pidFile = Path.Combine(Directory, "cassandra.pid");
-        File.Delete(pidFile);
 
-        var java = new StringBuilder("exec java");
-        void Arg(string value) => java.Append(' ').Append(Quote(value));
-        foreach (var option in CassandraJvm.Options(Options.HeapMegabytes))
+        // The log holds this start only: Tail, in error messages, is about this start.
+        File.Delete(LogFile);
+        var java = new List<string>(CassandraJvm.Options(Options.HeapMegabytes))
         {
-            Arg(option);
-        }
-
-        Arg($"-Dcassandra.config=file://{Path.Combine(Directory, "conf", "cassandra.yaml")}");
-        Arg($"-Dlogback.configurationFile={Path.Combine(Directory, "conf", "logback.xml")}");
-        Arg("-Dcassandra-foreground=yes");
-        Arg($"-Dcassandra.storagedir={Directory}");
-        Arg($"-Dmusicrecipes.node={Directory}");
-        Arg("-cp");
-        Arg($"{Path.Combine(Directory, "conf")}:{CassandraDistribution.Classpath(Home)}");
-        Arg("org.apache.cassandra.service.CassandraDaemon");
-
-        // The shell starts the JVM in the background, records its pid, then blocks reading stdin (our pipe);
-        // when the pipe closes — this process exited or died — it kills the JVM (CassandraChildProcesses).
-        var script = $"""
-            ({java} > {Quote(LogFile)} 2>&1 < /dev/null) &
-            echo $! > {Quote(pidFile)}
-            cat > /dev/null
-            kill -9 $! 2>/dev/null
-            """;
-        var wrapper = new Process
-        {
-            StartInfo = new ProcessStartInfo("/bin/sh", new[] { "-c", script })
-            {
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-                WorkingDirectory = Directory,
-            },
+            $"-Dcassandra.config=file://{Path.Combine(Directory, "conf", "cassandra.yaml")}",
+            $"-Dlogback.configurationFile={Path.Combine(Directory, "conf", "logback.xml")}",
+            "-Dcassandra-foreground=yes",
+            $"-Dcassandra.storagedir={Directory}",
+            $"-Dmusicrecipes.node={Directory}",
+            "-cp",
+            $"{Path.Combine(Directory, "conf")}:{CassandraDistribution.Classpath(Home)}",
+            "org.apache.cassandra.service.CassandraDaemon",
         };
-        wrapper.Start();
-        _wrapper = wrapper;
+        _process.Start($"cassandra-{Node.ToString(CultureInfo.InvariantCulture)}", java, LogFile, Directory);
+        IsPaused = false;
+    }
 
-        var watch = Stopwatch.StartNew();
-        while (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out _))
-        {
-            if (watch.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                throw new InvalidOperationException($"Cassandra node {Node} did not start (no pid file).");
-            }
+    /// <summary>Freezes the JVM (SIGSTOP): connections stay open but nothing answers.</summary>
+    public void Pause()
+    {
+        _process.Pause();
+        IsPaused = true;
+    }
 
-            Thread.Sleep(10);
-        }
-
-        // "( … ) &" forks a subshell that execs java, so $! is the JVM's pid.
-        Pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
-        File.WriteAllText(CassandraChildProcesses.PidFile(address, Options.NativePort), Pid.ToString(CultureInfo.InvariantCulture));
-        CassandraChildProcesses.Track(Pid);
+    /// <summary>Unfreezes the JVM (SIGCONT).</summary>
+    public void Resume()
+    {
+        _process.Resume();
         IsPaused = false;
     }
 
     /// <summary>SIGKILLs the JVM and waits until it is gone.</summary>
-    public void Kill()
+    public async Task KillAsync()
     {
-        if (Pid > 0)
-        {
-            CassandraChildProcesses.Kill(Pid);
-            CassandraChildProcesses.WaitForExit(Pid, TimeSpan.FromSeconds(15));
-            CassandraChildProcesses.Untrack(Pid);
-        }
-
-        if (_wrapper is { } wrapper)
-        {
-            try
-            {
-                wrapper.StandardInput.Close();
-                wrapper.WaitForExit(5000);
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException)
-            {
-                // The shell is gone already.
-            }
-
-            wrapper.Dispose();
-            _wrapper = null;
-        }
-
-        File.Delete(CassandraChildProcesses.PidFile(CassandraTestCluster.AddressOf(Node), Options.NativePort));
-        Pid = 0;
+        await _process.KillAsync().ConfigureAwait(false);
         IsPaused = false;
     }
 
@@ -146,6 +94,4 @@ internal sealed class CassandraNodeProcess
             return "(no log)";
         }
     }
-
-    private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -122,7 +122,7 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
     public Task KillAsync(int node, CancellationToken cancellationToken = default)
     {
         var process = Node(node);
-        return Task.Run(process.Kill, cancellationToken);
+        return Task.Run(process.KillAsync, cancellationToken);
     }
 
     /// <summary>Freezes the node (SIGSTOP): connections stay open but nothing answers.</summary>
@@ -130,8 +130,7 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var process = Node(node);
-        CassandraChildProcesses.Pause(process.Pid);
-        process.IsPaused = true;
+        process.Pause();
         return Task.CompletedTask;
     }
 
@@ -140,8 +139,7 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var process = Node(node);
-        CassandraChildProcesses.Resume(process.Pid);
-        process.IsPaused = false;
+        process.Resume();
         return Task.CompletedTask;
     }
 
@@ -206,7 +204,7 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
             return;
         }
 
-        await Task.WhenAll(_nodes.Select(n => Task.Run(n.Kill))).ConfigureAwait(false);
+        await Task.WhenAll(_nodes.Select(n => Task.Run(n.KillAsync))).ConfigureAwait(false);
         if (_ownsBaseDirectory)
         {
             try

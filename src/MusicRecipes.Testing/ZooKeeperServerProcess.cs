@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using MusicRecipes.Testing.Tls;
@@ -8,15 +7,9 @@ namespace MusicRecipes.Testing;
 /// <summary>One ZooKeeper server of a test ensemble: its directory, configuration and (while running) its process.</summary>
 internal sealed class ZooKeeperServerProcess
 {
-    // The wrapper shell: starts java in the background, records its pid, then blocks reading stdin. Stdin is a
-    // pipe from the test host, so when the host goes — however it goes — the read ends and java is killed.
-    private const string Wrapper =
-        "java \"$@\" >>\"$ZK_LOG\" 2>&1 </dev/null & zk=$!; echo $zk >\"$ZK_PIDFILE\"; " +
-        "while read -r _; do :; done; kill -9 $zk 2>/dev/null; wait $zk 2>/dev/null; exit 0";
-
     private readonly ZooKeeperTestEnsembleOptions _options;
     private readonly string _classpath;
-    private Process? _wrapper;
+    private readonly ChildServerProcess _process;
     private int _logLengthAtStart;
 
     public ZooKeeperServerProcess(int id, string directory, ZooKeeperTestEnsembleOptions options, string classpath)
@@ -29,6 +22,7 @@ internal sealed class ZooKeeperServerProcess
         SecureClientPort = options.Tls is null ? null : options.SecureClientPort(id);
         int[] clientPorts = SecureClientPort is { } secure ? [ClientPort, secure] : [ClientPort];
         Ports = options.ServerCount > 1 ? [.. clientPorts, options.QuorumPort(id), options.ElectionPort(id)] : clientPorts;
+        _process = new ChildServerProcess("musicrecipes-zookeeper-pids", $"client-port-{ClientPort.ToString(CultureInfo.InvariantCulture)}", "QuorumPeerMain");
         WriteConfiguration();
     }
 
@@ -44,7 +38,7 @@ internal sealed class ZooKeeperServerProcess
     /// <summary>Every port the server listens on: client (and secure client), and for an ensemble quorum (while it leads) and election.</summary>
     public IReadOnlyList<int> Ports { get; }
 
-    public bool IsRunning => _wrapper is { HasExited: false };
+    public bool IsRunning => _process.WatchdogIsAlive;
 
     public string LogFile => Path.Combine(Directory, "server.log");
 
@@ -52,19 +46,10 @@ internal sealed class ZooKeeperServerProcess
     /// True when the wrapper runs but the Java process it started is gone (e.g. a port was taken). The wrapper reaps
     /// the JVM only when its stdin closes, so a JVM that exited on its own is a zombie until then, and counts as gone.
     /// </summary>
-    public bool JavaHasExited
-    {
-        get
-        {
-            var pidFile = ZooKeeperChildProcesses.PidFile(ClientPort);
-            return File.Exists(pidFile)
-                && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)
-                && !ProcessLiveness.IsAlive(pid);
-        }
-    }
+    public bool JavaHasExited => _process.Pid > 0 && !_process.ServerIsAlive;
 
     /// <summary>Kills a server an earlier run left on this server's client port.</summary>
-    public void KillStale() => ZooKeeperChildProcesses.KillStale(ClientPort);
+    public void KillStale() => _process.KillStale();
 
     /// <summary>The first of <see cref="Ports"/> another socket holds now, or <c>null</c> when the server could listen on all.</summary>
     public int? BusyPort() => Ports.Cast<int?>().FirstOrDefault(p => !LocalPorts.CanListen(p!.Value));
@@ -87,68 +72,14 @@ internal sealed class ZooKeeperServerProcess
 
     public void Start()
     {
-        ZooKeeperChildProcesses.KillStale(ClientPort);
+        // Before the log's length is taken: a stale server still writes to it.
+        _process.KillStale();
         _logLengthAtStart = ReadLog().Length;
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Directory,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(Wrapper);
-        start.ArgumentList.Add("zookeeper-" + Id.ToString(CultureInfo.InvariantCulture));
-        foreach (var argument in JavaArguments())
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["ZK_LOG"] = LogFile;
-        start.Environment["ZK_PIDFILE"] = ZooKeeperChildProcesses.PidFile(ClientPort);
-        _wrapper = Process.Start(start) ?? throw new InvalidOperationException("Could not start /bin/sh for ZooKeeper.");
-        ZooKeeperChildProcesses.Track(_wrapper);
+        _process.Start("zookeeper-" + Id.ToString(CultureInfo.InvariantCulture), JavaArguments(), LogFile, Directory);
     }
 
     /// <summary>Kills the server at once (SIGKILL: no clean shutdown, like a crash) and waits until it is gone.</summary>
-    public async Task KillAsync()
-    {
-        var wrapper = _wrapper;
-        if (wrapper is null)
-        {
-            return;
-        }
-
-        _wrapper = null;
-        var pidFile = ZooKeeperChildProcesses.PidFile(ClientPort);
-        if (File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile).ConfigureAwait(false)).Trim(), out var pid))
-        {
-            ZooKeeperChildProcesses.KillPid(pid, wait: false);
-        }
-
-        try
-        {
-            // The shell reaps the server and exits.
-            wrapper.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The shell is gone already.
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await wrapper.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            wrapper.Kill(entireProcessTree: true);
-        }
-
-        ZooKeeperChildProcesses.Untrack(wrapper);
-        wrapper.Dispose();
-        File.Delete(pidFile);
-    }
+    public Task KillAsync() => _process.KillAsync();
 
     private IEnumerable<string> LogSinceStart()
     {
