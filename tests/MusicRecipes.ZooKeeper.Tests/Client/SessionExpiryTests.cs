@@ -26,13 +26,20 @@ public sealed class SessionExpiryTests(ZooKeeperEnsembleFixture fixture)
         Assert.Null(await observer.ExistsAsync(root + "/eph"));
         await Eventually.TrueAsync(() => states.Saw(ZooKeeperConnectionState.Lost), TimeSpan.FromSeconds(20), "Lost");
         Assert.Equal(new WatchedEvent(WatchEventType.SessionExpired, root + "/other"), await Eventually.WithinAsync(watch.Task, TimeSpan.FromSeconds(5), "the expiry event"));
-        await Eventually.TrueAsync(() => zk.ConnectionState == ZooKeeperConnectionState.Connected, TimeSpan.FromSeconds(20), "a new session");
+        // The state changes to Connected before the listener records it: wait for the recorded event, which must come
+        // after Lost (a new session), not only for the state.
+        await Eventually.TrueAsync(
+            () =>
+            {
+                var seen = states.States.ToList();
+                var lost = seen.IndexOf(ZooKeeperConnectionState.Lost);
+                return lost >= 0 && seen.LastIndexOf(ZooKeeperConnectionState.Connected) > lost;
+            },
+            TimeSpan.FromSeconds(20),
+            "Connected (a new session) recorded after Lost");
+        Assert.Equal(ZooKeeperConnectionState.Connected, zk.ConnectionState);
         Assert.NotEqual(oldSession, zk.SessionId);
         Assert.NotEqual(0, zk.SessionId);
-        var states2 = states.States.ToList();
-        Assert.True(
-            states2.IndexOf(ZooKeeperConnectionState.Lost) < states2.LastIndexOf(ZooKeeperConnectionState.Connected),
-            "Connected (new session) comes after Lost: " + string.Join(",", states2));
         var created = await zk.CreateAsync(root + "/eph2", default, CreateMode.Ephemeral);
         Assert.Equal(zk.SessionId, created.Stat.EphemeralOwner);
     }
