@@ -1,17 +1,18 @@
 using MusicRecipes.InMemory;
 using MusicRecipes.Locking;
 using MusicRecipes.Storage;
+using MusicRecipes.Testing.Backends;
 
 namespace MusicRecipes.Testing;
 
 /// <summary>
-/// An <see cref="InMemoryMusicCluster"/> with its faults as asynchronous calls, the shape test suites use for every
-/// backend (<see cref="CassandraTestCluster"/> and <see cref="ZooKeeperTestEnsemble"/> inject the same faults into real
-/// servers). Test suites derive from it and add their own backend interfaces, which these members implement.
+/// An <see cref="InMemoryMusicCluster"/> as an <see cref="IMusicTestBackend"/>: every fault of the test kit, injected
+/// for real into the simulated sites (<see cref="CassandraTestCluster"/> and <see cref="ZooKeeperTestEnsemble"/> inject
+/// the same faults into real servers). Suites run on it as on any backend; derive from it to fix its options.
 /// </summary>
 /// <example>
 /// <code>
-/// public sealed class MyInMemoryBackend() : InMemoryTestCluster(new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromSeconds(2) }), IMySuiteBackend;
+/// public sealed class MyInMemoryBackend() : InMemoryTestCluster(new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromSeconds(2) });
 ///
 /// await using var backend = new MyInMemoryBackend();
 /// var client = await backend.CreateClientAsync(site: 0);
@@ -19,7 +20,7 @@ namespace MusicRecipes.Testing;
 /// await backend.ExpireSessionAsync(client);
 /// </code>
 /// </example>
-public class InMemoryTestCluster : IAsyncDisposable
+public class InMemoryTestCluster : IMusicTestBackend
 {
     /// <summary>Creates a 3-site cluster with <paramref name="options"/>.</summary>
     public InMemoryTestCluster(InMemoryClusterOptions options, int sites = 3)
@@ -33,21 +34,31 @@ public class InMemoryTestCluster : IAsyncDisposable
     /// <summary>The number of sites.</summary>
     public int SiteCount => Cluster.SiteCount;
 
-    /// <summary>A client at <paramref name="site"/> with a lock session of its own.</summary>
-    public Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null) =>
-        Task.FromResult<IMusicClient>(Cluster.CreateClient(site, options));
+    /// <summary>Every fault of the kit: the simulated sites have them all.</summary>
+    public MusicTestBackendFaults Faults =>
+        MusicTestBackendFaults.ExpireSession | MusicTestBackendFaults.Crash | MusicTestBackendFaults.CutOff | MusicTestBackendFaults.Stall | MusicTestBackendFaults.PartialWrite;
 
-    /// <summary>A client at <paramref name="site"/> whose lock store is wrapped by <paramref name="decorateLocks"/> (for example a <see cref="Faults.PausableLockStore"/>).</summary>
-    public Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options, Func<ILockStore, ILockStore> decorateLocks) =>
-        Task.FromResult<IMusicClient>(Cluster.CreateClient(site, options, decorateLocks));
+    /// <summary>A client at <paramref name="site"/> with a lock session of its own, its lock store wrapped by <paramref name="decorateLocks"/> if given (for example a <see cref="MusicRecipes.Testing.Faults.PausableLockStore"/>).</summary>
+    public Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null, Func<ILockStore, ILockStore>? decorateLocks = null) =>
+        Task.FromResult<IMusicClient>(decorateLocks is null ? Cluster.CreateClient(site, options) : Cluster.CreateClient(site, options, decorateLocks));
 
     /// <summary>A raw data-store view from <paramref name="site"/>.</summary>
     public Task<IDataStore> CreateDataStoreAsync(int site) => Task.FromResult(Cluster.CreateDataStore(site));
+
+    /// <summary>A bare lock-store session at <paramref name="site"/>.</summary>
+    public Task<ILockStore> CreateLockStoreAsync(int site) => Task.FromResult(Cluster.CreateLockStore(site));
 
     /// <summary>Expires the client's lock session now.</summary>
     public Task ExpireSessionAsync(IMusicClient client)
     {
         Cluster.ExpireSession(client);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Expires the session of a store from <see cref="CreateLockStoreAsync"/> now.</summary>
+    public Task ExpireSessionAsync(ILockStore lockStore)
+    {
+        Cluster.ExpireSession(lockStore);
         return Task.CompletedTask;
     }
 
@@ -72,6 +83,12 @@ public class InMemoryTestCluster : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>An in-memory cut is silent already: no connection exists to be closed, calls just fail to arrive.</summary>
+    public Task StallAsync(int site) => CutOffAsync(site);
+
+    /// <summary>Ends the stall of <paramref name="site"/>.</summary>
+    public Task EndStallAsync(int site) => HealAsync(site);
+
     /// <summary>The next critical put of <paramref name="writer"/> reaches one replica only and times out.</summary>
     public Task ArmPartialWriteAsync(IMusicClient writer)
     {
@@ -81,7 +98,7 @@ public class InMemoryTestCluster : IAsyncDisposable
     }
 
     /// <summary>Nothing to undo after a partial write in memory.</summary>
-    public Task RecoverAsync() => Task.CompletedTask;
+    public Task RecoverFromPartialWriteAsync() => Task.CompletedTask;
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()

@@ -1,9 +1,12 @@
 using MusicRecipes.Testing;
+using MusicRecipes.Testing.Backends;
+
 namespace MusicRecipes.Conformance;
 
 /// <summary>
 /// Client bookkeeping shared by the conformance suites: every client a test creates is disposed after it, and so is the
-/// backend when it is <see cref="IAsyncDisposable"/> (each test class instance makes its own).
+/// backend (each test class instance makes its own). A suite whose every test needs a fault names it in
+/// <see cref="RequiredFaults"/>, so a backend without it fails every test of the suite before it starts.
 /// </summary>
 public abstract class ConformanceTestBase : IAsyncLifetime
 {
@@ -14,6 +17,9 @@ public abstract class ConformanceTestBase : IAsyncLifetime
 
     /// <summary>The backend under test.</summary>
     protected abstract IMusicTestBackend Backend { get; }
+
+    /// <summary>The faults every test of the suite injects; a backend lacking one fails the test before it runs.</summary>
+    protected virtual MusicTestBackendFaults RequiredFaults => MusicTestBackendFaults.None;
 
     /// <summary>Creates a client that is disposed when the test ends.</summary>
     protected async Task<IMusicClient> ClientAsync(int site, MusicClientOptions? options = null) =>
@@ -46,7 +52,11 @@ public abstract class ConformanceTestBase : IAsyncLifetime
     protected static Task WaitUntilAsync(Func<bool> condition) => Eventually.TrueAsync(condition, Patience, "the condition becomes true");
 
     /// <inheritdoc />
-    public virtual Task InitializeAsync() => Task.CompletedTask;
+    public virtual Task InitializeAsync()
+    {
+        MusicTestBackendNotSupportedException.ThrowIfLacking(Backend, RequiredFaults);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public virtual async Task DisposeAsync()
@@ -63,9 +73,6 @@ public abstract class ConformanceTestBase : IAsyncLifetime
         }
 
         // Each test class instance builds its own backend: it goes with the test.
-        if (Backend is IAsyncDisposable backend)
-        {
-            await backend.DisposeAsync();
-        }
+        await Backend.DisposeAsync();
     }
 }

@@ -1,3 +1,5 @@
+using MusicRecipes.Testing.Backends;
+
 namespace MusicRecipes.Conformance;
 
 /// <summary>
@@ -6,8 +8,8 @@ namespace MusicRecipes.Conformance;
 /// </summary>
 public abstract class GuaranteedReleaseConformanceTests : ConformanceTestBase
 {
-    /// <summary>The backend's partition injector.</summary>
-    protected abstract IPartitionFaults Partitions { get; }
+    /// <inheritdoc />
+    protected override MusicTestBackendFaults RequiredFaults => MusicTestBackendFaults.CutOff;
 
     [Fact]
     public async Task A_release_that_failed_during_a_cut_is_completed_after_the_heal_without_the_caller_retrying()
@@ -18,7 +20,7 @@ public abstract class GuaranteedReleaseConformanceTests : ConformanceTestBase
         var held = await HoldAsync(holder, key);
         var waiting = await waiter.CreateLockRefAsync([key]);
 
-        await Partitions.CutOffAsync(0);
+        await Backend.CutOffAsync(0);
         try
         {
             // The caller gives up quickly; the cut is far shorter than the session timeout, so the session survives it.
@@ -28,7 +30,7 @@ public abstract class GuaranteedReleaseConformanceTests : ConformanceTestBase
         }
         finally
         {
-            await Partitions.HealAsync(0);
+            await Backend.HealAsync(0);
         }
 
         // Nobody calls release again. The holder's session lives on, so only the client's own retry frees the key.
@@ -49,7 +51,7 @@ public abstract class GuaranteedReleaseConformanceTests : ConformanceTestBase
         var abandoned = await quitter.CreateLockRefAsync([key]);
         var waiting = await next.CreateLockRefAsync([key]);
 
-        await Partitions.CutOffAsync(0);
+        await Backend.CutOffAsync(0);
         try
         {
             using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
@@ -57,7 +59,7 @@ public abstract class GuaranteedReleaseConformanceTests : ConformanceTestBase
         }
         finally
         {
-            await Partitions.HealAsync(0);
+            await Backend.HealAsync(0);
         }
 
         await holder.ReleaseLockAsync(held);

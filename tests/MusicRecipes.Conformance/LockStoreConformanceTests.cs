@@ -1,22 +1,30 @@
 using System.Collections.Concurrent;
 using MusicRecipes.Locking;
+using MusicRecipes.Testing.Backends;
 
 namespace MusicRecipes.Conformance;
 
 /// <summary>
 /// The obligations of an <see cref="ILockStore"/> (rules 1–6 of docs/design.md), checked on the store itself — below
-/// the MUSIC client, so a store cannot lean on the client to hide a gap. One small subclass per store.
+/// the MUSIC client, so a store cannot lean on the client to hide a gap. One small subclass per store; the backend
+/// gives bare lock-store sessions (<see cref="IMusicTestBackend.CreateLockStoreAsync"/>, spread over its sites) and
+/// expires them (<see cref="IMusicTestBackend.ExpireSessionAsync(ILockStore)"/>).
 /// </summary>
 public abstract class LockStoreConformanceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly List<ILockStore> _stores = [];
+    private int _nextSite;
 
-    /// <summary>The store under test.</summary>
-    protected abstract ILockStoreTestBackend Backend { get; }
+    /// <summary>The lock service under test; each test class instance makes its own, disposed after the test.</summary>
+    protected abstract IMusicTestBackend Backend { get; }
 
     /// <inheritdoc />
-    public Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync()
+    {
+        MusicTestBackendNotSupportedException.ThrowIfLacking(Backend, MusicTestBackendFaults.ExpireSession);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public virtual async Task DisposeAsync()
@@ -25,6 +33,8 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         {
             await store.DisposeAsync();
         }
+
+        await Backend.DisposeAsync();
     }
 
     [Fact]
@@ -124,8 +134,9 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
     public async Task Disposing_a_store_twice_is_harmless_and_ends_its_tickets()
     {
         // A store handed to a MusicClient is disposed by the client, and often again by an `await using` of its own.
+        // (The suite disposes it once more after the test, as it does every store it opened.)
         var key = ConformanceKeys.New("dispose");
-        var store = await Backend.CreateStoreAsync();
+        var store = await StoreAsync();
         var ticket = await store.EnqueueAsync([key], TicketMode.Exclusive, default);
         await store.DisposeAsync();
         await store.DisposeAsync();
@@ -277,9 +288,13 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         Assert.Equal(HeadStatus.Gone, (await dying.CheckHeadAsync(one, default)).Status);
     }
 
+    /// <summary>
+    /// A new session, disposed after the test, at the backend's sites in turn (on a multi-site backend, sessions of
+    /// different sites meet).
+    /// </summary>
     private async Task<ILockStore> StoreAsync()
     {
-        var store = await Backend.CreateStoreAsync();
+        var store = await Backend.CreateLockStoreAsync(Interlocked.Increment(ref _nextSite) % Backend.SiteCount);
         _stores.Add(store);
         return store;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MusicRecipes.Locking;
+using MusicRecipes.Testing.Backends;
 using Xunit.Abstractions;
 
 namespace MusicRecipes.Conformance;
@@ -12,8 +13,8 @@ namespace MusicRecipes.Conformance;
 /// </summary>
 public abstract class LossFirstConformanceTests(ITestOutputHelper output) : ConformanceTestBase
 {
-    /// <summary>The backend's silent-partition injector.</summary>
-    protected abstract ISilentPartitionFaults Stalls { get; }
+    /// <inheritdoc />
+    protected override MusicTestBackendFaults RequiredFaults => MusicTestBackendFaults.Stall;
 
     [Fact]
     public async Task A_holder_silently_cut_off_is_told_of_its_loss_before_anyone_else_acquires()
@@ -26,7 +27,7 @@ public abstract class LossFirstConformanceTests(ITestOutputHelper output) : Conf
         long toldAt = 0;
         held.LostToken.Register(() => Interlocked.CompareExchange(ref toldAt, Stopwatch.GetTimestamp(), 0));
 
-        await Stalls.StallAsync(0);
+        await Backend.StallAsync(0);
         long acquiredAt;
         bool heldWhenWaiterAcquired;
         try
@@ -37,7 +38,7 @@ public abstract class LossFirstConformanceTests(ITestOutputHelper output) : Conf
         }
         finally
         {
-            await Stalls.EndStallAsync(0);
+            await Backend.EndStallAsync(0);
         }
 
         Assert.False(heldWhenWaiterAcquired, "The cut-off holder still believed it held the lock when the waiter acquired it.");

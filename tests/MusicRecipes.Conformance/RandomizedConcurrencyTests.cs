@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MusicRecipes.Testing.Backends;
 using MusicRecipes.Testing.History;
 using Xunit.Abstractions;
 
@@ -16,8 +17,8 @@ public abstract class RandomizedConcurrencyTests : ConformanceTestBase
     /// <summary>Creates the suite.</summary>
     protected RandomizedConcurrencyTests(ITestOutputHelper output) => _output = output;
 
-    /// <summary>The backend's partition injector.</summary>
-    protected abstract IPartitionFaults Partitions { get; }
+    /// <summary>The nemesis cuts sites off and expires sessions.</summary>
+    protected override MusicTestBackendFaults RequiredFaults => MusicTestBackendFaults.CutOff | MusicTestBackendFaults.ExpireSession;
 
     /// <summary>How long the clients run.</summary>
     protected virtual TimeSpan RunTime => TimeSpan.FromSeconds(6);
@@ -55,9 +56,9 @@ public abstract class RandomizedConcurrencyTests : ConformanceTestBase
                 if (random.Next(2) == 0)
                 {
                     var site = random.Next(Backend.SiteCount);
-                    await Partitions.CutOffAsync(site);
+                    await Backend.CutOffAsync(site);
                     await Task.Delay(random.Next(100, 700));
-                    await Partitions.HealAsync(site);
+                    await Backend.HealAsync(site);
                 }
                 else
                 {
@@ -74,7 +75,7 @@ public abstract class RandomizedConcurrencyTests : ConformanceTestBase
         await nemesis;
         for (var site = 0; site < Backend.SiteCount; site++)
         {
-            await Partitions.HealAsync(site);
+            await Backend.HealAsync(site);
         }
 
         // The workers are done: close their sessions before the audit, as processes that exit would. The audit checks

@@ -1,5 +1,5 @@
-using MusicRecipes.Locking;
 using MusicRecipes.Conformance;
+using MusicRecipes.Testing.Backends;
 using Xunit.Abstractions;
 
 namespace MusicRecipes.InMemory.Tests;
@@ -16,8 +16,6 @@ public sealed class InMemoryPartialWriteTests : PartialWriteConformanceTests
     private readonly InMemoryTestBackend _backend = new();
 
     protected override IMusicTestBackend Backend => _backend;
-
-    protected override IPartialWriteFaults Faults => _backend;
 }
 
 public sealed class InMemoryRandomizedConcurrencyTests(ITestOutputHelper output) : RandomizedConcurrencyTests(output)
@@ -25,8 +23,6 @@ public sealed class InMemoryRandomizedConcurrencyTests(ITestOutputHelper output)
     private readonly InMemoryTestBackend _backend = new();
 
     protected override IMusicTestBackend Backend => _backend;
-
-    protected override IPartitionFaults Partitions => _backend;
 }
 
 public sealed class InMemoryGuaranteedReleaseTests : GuaranteedReleaseConformanceTests
@@ -34,8 +30,6 @@ public sealed class InMemoryGuaranteedReleaseTests : GuaranteedReleaseConformanc
     private readonly InMemoryTestBackend _backend = new();
 
     protected override IMusicTestBackend Backend => _backend;
-
-    protected override IPartitionFaults Partitions => _backend;
 }
 
 public sealed class InMemoryLockPathFaultTests : LockPathFaultConformanceTests
@@ -50,30 +44,13 @@ public sealed class InMemoryLossFirstTests(ITestOutputHelper output) : LossFirst
     private readonly InMemoryTestBackend _backend = new();
 
     protected override IMusicTestBackend Backend => _backend;
-
-    protected override ISilentPartitionFaults Stalls => _backend;
 }
 
-public sealed class InMemoryLockStoreTests : LockStoreConformanceTests, ILockStoreTestBackend
+public sealed class InMemoryLockStoreTests : LockStoreConformanceTests
 {
-    private readonly InMemoryMusicCluster _cluster = new(sites: 3, new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromSeconds(3) });
-    private int _nextSite;
+    private readonly InMemoryTestBackend _backend = new();
 
-    protected override ILockStoreTestBackend Backend => this;
-
-    public Task<ILockStore> CreateStoreAsync() => Task.FromResult(_cluster.CreateLockStore(Interlocked.Increment(ref _nextSite) % _cluster.SiteCount));
-
-    public Task ExpireSessionAsync(ILockStore store)
-    {
-        _cluster.ExpireSession(store);
-        return Task.CompletedTask;
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _cluster.DisposeAsync();
-    }
+    protected override IMusicTestBackend Backend => _backend;
 }
 
 public sealed class InMemorySharedTicketTests(ITestOutputHelper output) : SharedTicketConformanceTests(output)

@@ -1,6 +1,7 @@
 using MusicRecipes.Testing;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
+using MusicRecipes.Testing.Backends;
 using Xunit.Abstractions;
 
 namespace MusicRecipes.Cassandra.Tests.Conformance;
@@ -38,27 +39,11 @@ public sealed class CassandraLockPathFaultTests(CassandraClusterFixture fixture)
 /// <summary>Loss told first with Cassandra (LWT) locks: each site's lock session goes through its own coordinator, which the test stalls.</summary>
 [Collection(CassandraCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
-public sealed class CassandraLossFirstTests : LossFirstConformanceTests
+public sealed class CassandraLossFirstTests(CassandraClusterFixture fixture, ITestOutputHelper output) : LossFirstConformanceTests(output)
 {
-    private readonly SiteCoordinators _sites;
-    private readonly CassandraTestBackend _backend;
-
-    public CassandraLossFirstTests(CassandraClusterFixture fixture, ITestOutputHelper output)
-        : base(output)
-    {
-        _sites = new SiteCoordinators(fixture);
-        _backend = new CassandraTestBackend(fixture, cassandraLocks: true, _sites, locksThroughSites: true);
-    }
+    private readonly CassandraTestBackend _backend = new(fixture, cassandraLocks: true, CassandraSiteLinks.DataAndLocks);
 
     protected override IMusicTestBackend Backend => _backend;
-
-    protected override ISilentPartitionFaults Stalls => _backend;
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _sites.DisposeAsync();
-    }
 }
 
 /// <summary>Reader-writer and semaphore tickets with Cassandra data and Cassandra (LWT) locks.</summary>

@@ -1,44 +1,22 @@
 using MusicRecipes.Testing;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
+using MusicRecipes.Testing.Backends;
 
 namespace MusicRecipes.Cassandra.Tests.Conformance;
 
 /// <summary>
 /// Sync on acquire (rule 3 of docs/design.md) against real partial writes on Cassandra (<see cref="CassandraPartialWrites"/>).
-/// Every test freezes two of the three shared nodes, so the nodes are always brought back, even when a test fails
+/// Every test freezes two of the three shared nodes; the suite brings them back after every test, even one that failed
 /// between arming and recovering.
 /// </summary>
-public abstract class CassandraPartialWriteSuite : PartialWriteConformanceTests
+public abstract class CassandraPartialWriteSuite(CassandraClusterFixture fixture, bool cassandraLocks) : PartialWriteConformanceTests
 {
-    private readonly SiteCoordinators _sites;
-    private readonly CassandraTestBackend _backend;
-    private readonly CassandraPartialWrites _faults;
-
-    protected CassandraPartialWriteSuite(CassandraClusterFixture fixture, bool cassandraLocks)
-    {
-        _sites = new SiteCoordinators(fixture);
-
-        // Freezing two of three nodes also stops Cassandra locks (LWT needs a majority), as losing a ZooKeeper
-        // majority would: lock sessions must outlive the few seconds of the fault, so their lease is longer.
-        _backend = new CassandraTestBackend(fixture, cassandraLocks, _sites, lockSessionTimeout: TimeSpan.FromSeconds(10));
-        _faults = new CassandraPartialWrites(fixture);
-    }
+    // Freezing two of three nodes also stops Cassandra locks (LWT needs a majority), as losing a ZooKeeper
+    // majority would: lock sessions must outlive the few seconds of the fault, so their lease is longer.
+    private readonly CassandraTestBackend _backend = new(fixture, cassandraLocks, CassandraSiteLinks.Data, lockSessionTimeout: TimeSpan.FromSeconds(10));
 
     protected override IMusicTestBackend Backend => _backend;
-
-    protected override IPartialWriteFaults Faults => _faults;
-
-    public override async Task DisposeAsync()
-    {
-        if (_faults.IsArmed)
-        {
-            await _faults.RecoverAsync();
-        }
-
-        await base.DisposeAsync();
-        await _sites.DisposeAsync();
-    }
 }
 
 /// <summary>Partial writes with Cassandra data and the in-memory lock service.</summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using MusicRecipes.Cassandra.Tests.Infrastructure;
-using MusicRecipes.Conformance;
 
 namespace MusicRecipes.Cassandra.Tests.Conformance;
 
@@ -14,25 +12,14 @@ namespace MusicRecipes.Cassandra.Tests.Conformance;
 /// This is the state rule 3 of docs/design.md exists for: a QUORUM read sees the write or not depending on the replicas
 /// it meets, until a new holder syncs the key.
 /// </summary>
-public sealed class CassandraPartialWrites(CassandraClusterFixture fixture) : IPartialWriteFaults
+public sealed class CassandraPartialWrites(CassandraClusterFixture fixture)
 {
     private readonly List<int> _paused = new();
 
-    /// <summary>Whether nodes are still frozen (a test failed between arming and recovering).</summary>
-    public bool IsArmed
+    /// <summary>Freezes every node but the coordinator of <paramref name="writerSite"/>: its next critical put lands on that one replica and times out.</summary>
+    public async Task ArmAsync(int writerSite)
     {
-        get
-        {
-            lock (_paused)
-            {
-                return _paused.Count > 0;
-            }
-        }
-    }
-
-    public async Task ArmPartialWriteAsync(IMusicClient writer)
-    {
-        var coordinator = SiteCoordinators.NodeOf(int.Parse(writer.Site.AsSpan("site-".Length), CultureInfo.InvariantCulture));
+        var coordinator = SiteCoordinators.NodeOf(writerSite);
 
         // The coordinator must believe its peers alive: one that gossip has convicted answers Unavailable and stores
         // nothing. So everything is confirmed up first, and the freeze comes last, right before the write: a few
@@ -54,11 +41,16 @@ public sealed class CassandraPartialWrites(CassandraClusterFixture fixture) : IP
         }
     }
 
-    /// <summary>Resumes the frozen nodes and waits until every node sees every other one up again.</summary>
+    /// <summary>Resumes the frozen nodes and waits until every node sees every other one up again; nothing to do when none is frozen.</summary>
     public async Task RecoverAsync()
     {
         lock (_paused)
         {
+            if (_paused.Count == 0)
+            {
+                return;
+            }
+
             _paused.Clear();
         }
 

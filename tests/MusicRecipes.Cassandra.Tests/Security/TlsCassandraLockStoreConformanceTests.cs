@@ -3,6 +3,7 @@ using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Cql;
 using MusicRecipes.Locking;
 using MusicRecipes.Testing;
+using MusicRecipes.Testing.Backends;
 
 namespace MusicRecipes.Cassandra.Tests.Security;
 
@@ -12,14 +13,20 @@ namespace MusicRecipes.Cassandra.Tests.Security;
 /// </summary>
 [Collection(TlsCassandraCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
-public sealed class TlsCassandraLockStoreConformanceTests(TlsCassandra node) : LockStoreConformanceTests, ILockStoreTestBackend
+public sealed class TlsCassandraLockStoreConformanceTests : LockStoreConformanceTests
 {
     private const string Keyspace = "tls_lock_tests";
-    private readonly Lazy<Task<CqlSession>> _session = new(() => CqlSession.ConnectAsync(node.SessionOptions(o => o.DefaultConsistency = CqlConsistency.Quorum)));
+    private readonly Lazy<Task<CqlSession>> _session;
 
-    protected override ILockStoreTestBackend Backend => this;
+    public TlsCassandraLockStoreConformanceTests(TlsCassandra node)
+    {
+        _session = new(() => CqlSession.ConnectAsync(node.SessionOptions(o => o.DefaultConsistency = CqlConsistency.Quorum)));
+        Backend = new LockStoreTestBackend("Cassandra LWT lock store over TLS", OpenStoreAsync, ExpireAsync);
+    }
 
-    public async Task<ILockStore> CreateStoreAsync() => new CassandraLockStore(await _session.Value, new CassandraLockStoreOptions
+    protected override IMusicTestBackend Backend { get; }
+
+    private async Task<ILockStore> OpenStoreAsync() => new CassandraLockStore(await _session.Value, new CassandraLockStoreOptions
     {
         Keyspace = Keyspace,
         Replication = CassandraReplication.Simple(1),
@@ -28,7 +35,7 @@ public sealed class TlsCassandraLockStoreConformanceTests(TlsCassandra node) : L
     });
 
     /// <summary>As the lease would: the session's row disappears; the owner's next heartbeat finds it gone.</summary>
-    public async Task ExpireSessionAsync(ILockStore store) => await LockSessionRows.DeleteAsync(await _session.Value, (CassandraLockStore)store);
+    private async Task ExpireAsync(ILockStore store) => await LockSessionRows.DeleteAsync(await _session.Value, (CassandraLockStore)store);
 
     public override async Task DisposeAsync()
     {

@@ -5,6 +5,7 @@ using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
 using MusicRecipes.Cql;
 using MusicRecipes.Locking;
+using MusicRecipes.Testing.Backends;
 
 namespace MusicRecipes.Cassandra.Tests.Stores;
 
@@ -198,17 +199,16 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
 /// <summary>The lock-store obligations on Cassandra lightweight transactions: each store its own lease-row session.</summary>
 [Collection(CassandraCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
-public sealed class CassandraLockStoreConformanceTests(CassandraClusterFixture fixture) : LockStoreConformanceTests, ILockStoreTestBackend
+public sealed class CassandraLockStoreConformanceTests(CassandraClusterFixture fixture) : LockStoreConformanceTests
 {
-    protected override ILockStoreTestBackend Backend => this;
-
-    public Task<ILockStore> CreateStoreAsync() => Task.FromResult<ILockStore>(new CassandraLockStore(fixture.Session, new CassandraLockStoreOptions
-    {
-        Keyspace = "lock_tests",
-        SessionTimeout = TimeSpan.FromSeconds(10),
-        PollMaxDelay = TimeSpan.FromMilliseconds(100),
-    }));
-
-    /// <summary>As the lease would: the session's row disappears; the owner's next heartbeat finds it gone.</summary>
-    public Task ExpireSessionAsync(ILockStore store) => LockSessionRows.DeleteAsync(fixture.Session, (CassandraLockStore)store);
+    /// <summary>Expiry as the lease would: the session's row disappears; the owner's next heartbeat finds it gone.</summary>
+    protected override IMusicTestBackend Backend { get; } = new LockStoreTestBackend(
+        "Cassandra LWT lock store",
+        () => Task.FromResult<ILockStore>(new CassandraLockStore(fixture.Session, new CassandraLockStoreOptions
+        {
+            Keyspace = "lock_tests",
+            SessionTimeout = TimeSpan.FromSeconds(10),
+            PollMaxDelay = TimeSpan.FromMilliseconds(100),
+        })),
+        store => LockSessionRows.DeleteAsync(fixture.Session, (CassandraLockStore)store));
 }

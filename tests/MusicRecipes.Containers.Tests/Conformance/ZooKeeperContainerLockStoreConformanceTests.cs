@@ -2,6 +2,7 @@ using MusicRecipes.Conformance;
 using MusicRecipes.Containers.Tests.Infrastructure;
 using MusicRecipes.Locking;
 using MusicRecipes.Testing;
+using MusicRecipes.Testing.Backends;
 using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Containers.Tests.Conformance;
@@ -9,25 +10,28 @@ namespace MusicRecipes.Containers.Tests.Conformance;
 /// <summary>The lock-store obligations on ZooKeeper in containers: each store its own session, all under one fresh root.</summary>
 [Collection(ContainersCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
-public sealed class ZooKeeperContainerLockStoreConformanceTests(ContainerServersFixture fixture) : LockStoreConformanceTests, ILockStoreTestBackend
+public sealed class ZooKeeperContainerLockStoreConformanceTests : LockStoreConformanceTests
 {
-    private readonly string _root = ContainerServersFixture.UniqueRoot() + "/locks";
-
-    protected override ILockStoreTestBackend Backend => this;
-
-    public async Task<ILockStore> CreateStoreAsync()
+    public ZooKeeperContainerLockStoreConformanceTests(ContainerServersFixture fixture)
     {
-        var store = ZooKeeperLockStore.Create(
-            new ZooKeeperClientOptions
+        var root = ContainerServersFixture.UniqueRoot() + "/locks";
+        Backend = new LockStoreTestBackend(
+            "ZooKeeper lock store in containers",
+            async () =>
             {
-                ConnectionString = fixture.ZooKeeper.ConnectionString,
-                SessionTimeout = TimeSpan.FromSeconds(6),
-                ConnectionTimeout = TimeSpan.FromSeconds(20),
+                var store = ZooKeeperLockStore.Create(
+                    new ZooKeeperClientOptions
+                    {
+                        ConnectionString = fixture.ZooKeeper.ConnectionString,
+                        SessionTimeout = TimeSpan.FromSeconds(6),
+                        ConnectionTimeout = TimeSpan.FromSeconds(20),
+                    },
+                    new ZooKeeperLockStoreOptions { RootPath = root });
+                await store.Client.WaitUntilConnectedAsync();
+                return store;
             },
-            new ZooKeeperLockStoreOptions { RootPath = _root });
-        await store.Client.WaitUntilConnectedAsync();
-        return store;
+            store => fixture.ZooKeeper.ExpireSessionAsync(((ZooKeeperLockStore)store).Client));
     }
 
-    public Task ExpireSessionAsync(ILockStore store) => fixture.ZooKeeper.ExpireSessionAsync(((ZooKeeperLockStore)store).Client);
+    protected override IMusicTestBackend Backend { get; }
 }

@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using MusicRecipes.Testing.Backends;
 
 namespace MusicRecipes.Recipes.Tests.AbstractTestCases;
 
 /// <summary>
-/// Shared plumbing of the recipe suites: a backend per test, clients disposed after the test, unique names (so a
-/// backend shared between tests never mixes their keys), and bounded waits. A bounded wait fails only when the
+/// Shared plumbing of the recipe suites: a backend per test (the test kit's <see cref="IMusicTestBackend"/>: clients at
+/// each site, and the faults a suite injects — expiry, crash, cut-off — which a backend lacking them refuses loudly),
+/// clients disposed after the test, unique names (so a backend shared between tests never mixes their keys), and
+/// bounded waits. A bounded wait fails only when the
 /// awaited thing never happens within <see cref="Patience"/>; no test asserts on how fast anything is.
 /// </summary>
 public abstract class RecipeTestBase : IAsyncLifetime
@@ -13,13 +16,13 @@ public abstract class RecipeTestBase : IAsyncLifetime
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     private readonly List<IMusicClient> _clients = new();
-    private IRecipeTestBackend? _backend;
+    private IMusicTestBackend? _backend;
 
     /// <summary>The backend under test, created per test.</summary>
-    protected IRecipeTestBackend Backend => _backend ?? throw new InvalidOperationException("The backend is created in InitializeAsync.");
+    protected IMusicTestBackend Backend => _backend ?? throw new InvalidOperationException("The backend is created in InitializeAsync.");
 
     /// <summary>Creates the backend under test.</summary>
-    protected abstract Task<IRecipeTestBackend> CreateBackendAsync();
+    protected abstract Task<IMusicTestBackend> CreateBackendAsync();
 
     /// <summary>A name unique to this test run.</summary>
     protected static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];

@@ -1,6 +1,7 @@
 using MusicRecipes.Conformance;
 using MusicRecipes.Locking;
 using MusicRecipes.Testing;
+using MusicRecipes.Testing.Backends;
 using MusicRecipes.ZooKeeper.Tests.Infrastructure;
 
 namespace MusicRecipes.ZooKeeper.Tests.Locking;
@@ -12,31 +13,29 @@ namespace MusicRecipes.ZooKeeper.Tests.Locking;
 /// </summary>
 [Collection(TlsZooKeeperCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
-public sealed class SecuredZooKeeperLockStoreConformanceTests(TlsZooKeeper server) : LockStoreConformanceTests, ILockStoreTestBackend
+public sealed class SecuredZooKeeperLockStoreConformanceTests : LockStoreConformanceTests
 {
-    private readonly List<ZooKeeperLockStore> _stores = [];
     private readonly string _root = ZooKeeperEnsembleFixture.UniqueRoot() + "/locks";
+    private readonly TlsZooKeeper _server;
 
-    protected override ILockStoreTestBackend Backend => this;
-
-    public async Task<ILockStore> CreateStoreAsync()
+    public SecuredZooKeeperLockStoreConformanceTests(TlsZooKeeper server)
     {
-        var options = server.ClientOptions();
-        options.AuthInfo.Add(ZooKeeperAuthInfo.Digest("conformance", "suite-secret"));
-        var store = ZooKeeperLockStore.Create(options, new ZooKeeperLockStoreOptions { RootPath = _root });
-        _stores.Add(store);
-        await store.Client.WaitUntilConnectedAsync();
-        return store;
+        _server = server;
+        Backend = new LockStoreTestBackend(
+            "ZooKeeper lock store over TLS with digest ACLs",
+            OpenStoreAsync,
+            store => server.Ensemble.ExpireSessionAsync(((ZooKeeperLockStore)store).Client));
     }
 
-    public Task ExpireSessionAsync(ILockStore store) => server.Ensemble.ExpireSessionAsync(((ZooKeeperLockStore)store).Client);
+    /// <summary>Stores over the TLS port; the suite disposes every store it opens.</summary>
+    protected override IMusicTestBackend Backend { get; }
 
-    public override async Task DisposeAsync()
+    private async Task<ILockStore> OpenStoreAsync()
     {
-        await base.DisposeAsync();
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
+        var options = _server.ClientOptions();
+        options.AuthInfo.Add(ZooKeeperAuthInfo.Digest("conformance", "suite-secret"));
+        var store = ZooKeeperLockStore.Create(options, new ZooKeeperLockStoreOptions { RootPath = _root });
+        await store.Client.WaitUntilConnectedAsync();
+        return store;
     }
 }

@@ -1,6 +1,7 @@
 using MusicRecipes.Testing;
 using MusicRecipes.Conformance;
 using MusicRecipes.Locking;
+using MusicRecipes.Testing.Backends;
 using MusicRecipes.ZooKeeper.Tests.Infrastructure;
 
 namespace MusicRecipes.ZooKeeper.Tests.Locking;
@@ -121,15 +122,20 @@ public sealed class ZooKeeperLockStoreTests(ZooKeeperEnsembleFixture fixture) : 
 /// <summary>The lock-store obligations on ZooKeeper: each store its own session on the shared ensemble.</summary>
 [Collection(ZooKeeperCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
-public sealed class ZooKeeperLockStoreConformanceTests(ZooKeeperEnsembleFixture fixture) : LockStoreConformanceTests, ILockStoreTestBackend
+public sealed class ZooKeeperLockStoreConformanceTests : LockStoreConformanceTests
 {
-    private readonly LockStoreHarness _harness = new(fixture);
+    private readonly LockStoreHarness _harness;
 
-    protected override ILockStoreTestBackend Backend => this;
+    public ZooKeeperLockStoreConformanceTests(ZooKeeperEnsembleFixture fixture)
+    {
+        _harness = new LockStoreHarness(fixture);
+        Backend = new LockStoreTestBackend(
+            "ZooKeeper lock store",
+            async () => await _harness.StoreAsync(),
+            store => fixture.Ensemble.ExpireSessionAsync(((ZooKeeperLockStore)store).Client));
+    }
 
-    public async Task<ILockStore> CreateStoreAsync() => await _harness.StoreAsync();
-
-    public Task ExpireSessionAsync(ILockStore store) => fixture.Ensemble.ExpireSessionAsync(((ZooKeeperLockStore)store).Client);
+    protected override IMusicTestBackend Backend { get; }
 
     public override async Task DisposeAsync()
     {

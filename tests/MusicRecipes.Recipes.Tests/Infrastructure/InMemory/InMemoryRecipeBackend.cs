@@ -1,5 +1,4 @@
 using MusicRecipes.InMemory;
-using MusicRecipes.Recipes.Tests.AbstractTestCases;
 using MusicRecipes.Testing;
 
 namespace MusicRecipes.Recipes.Tests.Infrastructure.InMemory;
@@ -9,8 +8,7 @@ namespace MusicRecipes.Recipes.Tests.Infrastructure.InMemory;
 /// expiry-driven tests stay fast (every fault is injected for real: sessions expire, quorums fail, hints replay).
 /// </summary>
 public sealed class InMemoryRecipeBackend() :
-    InMemoryTestCluster(new InMemoryClusterOptions { SessionTimeout = SessionTimeout, ReplicaTimeout = TimeSpan.FromSeconds(2) }),
-    IRecipeTestBackend
+    InMemoryTestCluster(new InMemoryClusterOptions { SessionTimeout = SessionTimeout, ReplicaTimeout = TimeSpan.FromSeconds(2) })
 {
     /// <summary>
     /// The session timeout of the test clusters: short, yet long enough that a holder's lease (80 % of it, heartbeats

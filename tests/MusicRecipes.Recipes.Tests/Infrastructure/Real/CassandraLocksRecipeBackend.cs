@@ -15,7 +15,7 @@ public sealed class CassandraLocksRecipeBackend(RealBackendServers servers) : Re
 
     protected override int LockServicePort => RealBackendServers.CassandraPort;
 
-    protected override async Task<RealLockStore> CreateLockStoreAsync(int lockProxyPort)
+    protected override async Task<RealLockStore> OpenLockStoreAsync(int lockProxyPort)
     {
         var session = await CqlSession.ConnectAsync(Servers.SessionOptionsThrough(lockProxyPort));
         var locks = new CassandraLockStore(session, RealBackendServers.RecipeLockOptions(SessionTimeout, createSchema: false));

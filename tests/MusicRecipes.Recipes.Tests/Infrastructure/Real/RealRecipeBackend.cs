@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net;
 using MusicRecipes.Cassandra;
 using MusicRecipes.Cql;
-using MusicRecipes.Recipes.Tests.AbstractTestCases;
+using MusicRecipes.Locking;
+using MusicRecipes.Storage;
+using MusicRecipes.Testing.Backends;
 using MusicRecipes.Testing.Network;
 
 namespace MusicRecipes.Recipes.Tests.Infrastructure.Real;
@@ -12,9 +14,11 @@ namespace MusicRecipes.Recipes.Tests.Infrastructure.Real;
 /// subclass chooses. Every client has its data session and its lock session, each through a TCP proxy of its own, so
 /// the faults are real network faults: a crash cuts both of the client's links for good without closing anything (its
 /// session expires on the server after the timeout, as a dead process's would); a cut-off cuts the lock-service links
-/// of every client of the site (it keeps its local data, as a partitioned site keeps its local replica).
+/// of every client of the site (it keeps its local data, as a partitioned site keeps its local replica). A one-node
+/// Cassandra has no minority to write a partial write to, no recipe suite needs a silent partition, and the backend
+/// hands out clients only (no bare data or lock stores): those members refuse.
 /// </summary>
-public abstract class RealRecipeBackend(RealBackendServers servers) : IRecipeTestBackend
+public abstract class RealRecipeBackend(RealBackendServers servers) : IMusicTestBackend
 {
     /// <summary>
     /// The lock-session timeout of the suites' clients. A client counts on its session for 80 % of it after its last
@@ -27,6 +31,8 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IRecipeTes
 
     public int SiteCount => 3;
 
+    public MusicTestBackendFaults Faults => MusicTestBackendFaults.ExpireSession | MusicTestBackendFaults.Crash | MusicTestBackendFaults.CutOff;
+
     /// <summary>The servers the backend runs on.</summary>
     protected RealBackendServers Servers => servers;
 
@@ -34,7 +40,7 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IRecipeTes
     protected abstract int LockServicePort { get; }
 
     /// <summary>Opens the lock store of a client through <paramref name="lockProxyPort"/>.</summary>
-    protected abstract Task<RealLockStore> CreateLockStoreAsync(int lockProxyPort);
+    protected abstract Task<RealLockStore> OpenLockStoreAsync(int lockProxyPort);
 
     /// <summary>Expires the lock session of a client as the lock service would.</summary>
     protected abstract Task ExpireSessionAsync(RealClientParts parts);
@@ -51,14 +57,14 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IRecipeTes
         }
     }
 
-    public async Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null)
+    public async Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null, Func<ILockStore, ILockStore>? decorateLocks = null)
     {
         var lockProxy = TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, LockServicePort));
         var dataProxy = TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, RealBackendServers.CassandraPort));
         var session = await CqlSession.ConnectAsync(servers.SessionOptionsThrough(dataProxy.Port));
-        var locks = await CreateLockStoreAsync(lockProxy.Port);
+        var locks = await OpenLockStoreAsync(lockProxy.Port);
         var data = new CassandraDataStore(session, RealBackendServers.RecipeDataOptions("site-" + site.ToString(CultureInfo.InvariantCulture)));
-        var client = new MusicClient(data, locks.Store, options);
+        var client = new MusicClient(data, decorateLocks is null ? locks.Store : decorateLocks(locks.Store), options);
         var parts = new RealClientParts(client, site, locks.Store, [.. locks.Owned, session], lockProxy, dataProxy);
         lock (_clients)
         {
@@ -73,6 +79,20 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IRecipeTes
     }
 
     public Task ExpireSessionAsync(IMusicClient client) => ExpireSessionAsync(PartsOf(client));
+
+    public Task<IDataStore> CreateDataStoreAsync(int site) => throw new MusicTestBackendNotSupportedException(this, "create a bare data store (it hands out clients only)");
+
+    public Task<ILockStore> CreateLockStoreAsync(int site) => throw new MusicTestBackendNotSupportedException(this, "create a bare lock store (it hands out clients only)");
+
+    public Task ExpireSessionAsync(ILockStore lockStore) => throw new MusicTestBackendNotSupportedException(this, "expire a bare lock store's session (it hands out clients only)");
+
+    public Task StallAsync(int site) => throw new MusicTestBackendNotSupportedException(this, MusicTestBackendFaults.Stall);
+
+    public Task EndStallAsync(int site) => throw new MusicTestBackendNotSupportedException(this, MusicTestBackendFaults.Stall);
+
+    public Task ArmPartialWriteAsync(IMusicClient writer) => throw new MusicTestBackendNotSupportedException(this, MusicTestBackendFaults.PartialWrite);
+
+    public Task RecoverFromPartialWriteAsync() => throw new MusicTestBackendNotSupportedException(this, MusicTestBackendFaults.PartialWrite);
 
     public Task CrashAsync(IMusicClient client)
     {

@@ -13,7 +13,7 @@ public sealed class ZooKeeperCassandraRecipeBackend(RealBackendServers servers) 
 
     protected override int LockServicePort => RealBackendServers.ZooKeeperPort;
 
-    protected override async Task<RealLockStore> CreateLockStoreAsync(int lockProxyPort)
+    protected override async Task<RealLockStore> OpenLockStoreAsync(int lockProxyPort)
     {
         var locks = ZooKeeperLockStore.Create(
             new ZooKeeperClientOptions

@@ -2,6 +2,7 @@ using MusicRecipes.Recipes.Barriers;
 using MusicRecipes.Recipes.Tests.AbstractTestCases;
 using MusicRecipes.Recipes.Tests.Infrastructure;
 using MusicRecipes.Recipes.Tests.Infrastructure.InMemory;
+using MusicRecipes.Testing.Backends;
 
 namespace MusicRecipes.Recipes.Tests.Tests.InMemory;
 
@@ -20,7 +21,7 @@ public sealed class BarrierPollerFaultTests : RecipeTestBase
         LockTimeout = TimeSpan.FromSeconds(3),
     };
 
-    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new InMemoryRecipeBackend());
+    protected override Task<IMusicTestBackend> CreateBackendAsync() => Task.FromResult<IMusicTestBackend>(new InMemoryRecipeBackend());
 
     [Fact]
     public async Task A_waiter_rides_out_failed_local_reads()

@@ -1,6 +1,7 @@
 using MusicRecipes.Testing;
 using MusicRecipes.Recipes.Tests.AbstractTestCases;
 using MusicRecipes.Recipes.Tests.Infrastructure.Real;
+using MusicRecipes.Testing.Backends;
 
 namespace MusicRecipes.Recipes.Tests.Tests.Real;
 
@@ -8,47 +9,47 @@ namespace MusicRecipes.Recipes.Tests.Tests.Real;
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraLocksMutexTests(RealBackendServers servers) : MutexTestCases
 {
-    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new CassandraLocksRecipeBackend(servers));
+    protected override Task<IMusicTestBackend> CreateBackendAsync() => Task.FromResult<IMusicTestBackend>(new CassandraLocksRecipeBackend(servers));
 }
 
 [Collection(RealBackendCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraLocksLeaderElectionTests(RealBackendServers servers) : LeaderElectionTestCases
 {
-    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new CassandraLocksRecipeBackend(servers));
+    protected override Task<IMusicTestBackend> CreateBackendAsync() => Task.FromResult<IMusicTestBackend>(new CassandraLocksRecipeBackend(servers));
 }
 
 [Collection(RealBackendCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraLocksActivePassiveTests(RealBackendServers servers) : ActivePassiveTestCases
 {
-    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new CassandraLocksRecipeBackend(servers));
+    protected override Task<IMusicTestBackend> CreateBackendAsync() => Task.FromResult<IMusicTestBackend>(new CassandraLocksRecipeBackend(servers));
 }
 
 [Collection(RealBackendCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraLocksBarrierTests(RealBackendServers servers) : BarrierTestCases
 {
-    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new CassandraLocksRecipeBackend(servers));
+    protected override Task<IMusicTestBackend> CreateBackendAsync() => Task.FromResult<IMusicTestBackend>(new CassandraLocksRecipeBackend(servers));
 }
 
 [Collection(RealBackendCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraLocksWorkQueueTests(RealBackendServers servers) : WorkQueueTestCases
 {
-    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new CassandraLocksRecipeBackend(servers));
+    protected override Task<IMusicTestBackend> CreateBackendAsync() => Task.FromResult<IMusicTestBackend>(new CassandraLocksRecipeBackend(servers));
 }
 
 [Collection(RealBackendCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraLocksDistributedLockTests(RealBackendServers servers) : DistributedLockTestCases
 {
-    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new CassandraLocksRecipeBackend(servers));
+    protected override Task<IMusicTestBackend> CreateBackendAsync() => Task.FromResult<IMusicTestBackend>(new CassandraLocksRecipeBackend(servers));
 }
 
 [Collection(RealBackendCollection.Name)]
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraLocksDistributedReaderWriterAndSemaphoreTests(RealBackendServers servers) : DistributedReaderWriterAndSemaphoreTestCases
 {
-    protected override Task<IRecipeTestBackend> CreateBackendAsync() => Task.FromResult<IRecipeTestBackend>(new CassandraLocksRecipeBackend(servers));
+    protected override Task<IMusicTestBackend> CreateBackendAsync() => Task.FromResult<IMusicTestBackend>(new CassandraLocksRecipeBackend(servers));
 }
