@@ -18,12 +18,15 @@ public static class Eventually
     public static Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        return TrueAsync(() => Task.FromResult(condition()), timeout, what, TimeSpan.FromMilliseconds(20));
+        return PollAsync(() => Task.FromResult(condition()), timeout, what, TimeSpan.FromMilliseconds(20));
     }
 
-    /// <summary>Polls an asynchronous <paramref name="condition"/> (one that asks a server) every 200 ms until it holds.</summary>
-    public static Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
-        TrueAsync(condition, timeout, what, TimeSpan.FromMilliseconds(200));
+    /// <summary>
+    /// Polls an asynchronous <paramref name="condition"/> every <paramref name="poll"/> (default 200 ms, for a condition
+    /// that asks a server; in-memory conditions may poll faster) until it holds.
+    /// </summary>
+    public static Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? poll = null) =>
+        PollAsync(condition, timeout, what, poll ?? TimeSpan.FromMilliseconds(200));
 
     /// <summary>The result of <paramref name="task"/>, which must complete within <paramref name="timeout"/>.</summary>
     public static async Task<T> WithinAsync<T>(Task<T> task, TimeSpan timeout, string what)
@@ -44,7 +47,7 @@ public static class Eventually
         await task.ConfigureAwait(false);
     }
 
-    private static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan poll)
+    private static async Task PollAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan poll)
     {
         ArgumentNullException.ThrowIfNull(condition);
         var clock = Stopwatch.StartNew();

@@ -51,7 +51,7 @@ public sealed class CqlFaultTests(CassandraClusterFixture fixture)
         }
 
         // The restarted nodes lost their prepared statements: the session re-prepares on reconnect or on UNPREPARED.
-        await WaitUntilAsync(() => session.Hosts.All(h => h.IsUp), TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => session.Hosts.All(h => h.IsUp), TimeSpan.FromSeconds(30), "every host up");
         for (var node = 1; node <= 3; node++)
         {
             await session.ExecuteAsync(new CqlBoundStatement(insert, -node, node) { Host = fixture.Cluster.EndPointOf(node), Consistency = CqlConsistency.All });
@@ -200,16 +200,6 @@ public sealed class CqlFaultTests(CassandraClusterFixture fixture)
             {
                 await Task.Delay(250);
             }
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < timeout, "condition not met in time");
-            await Task.Delay(100);
         }
     }
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using MusicRecipes.Testing;
 using MusicRecipes.Testing.Backends;
 
 namespace MusicRecipes.Recipes.Tests.AbstractTestCases;
@@ -40,61 +40,16 @@ public abstract class RecipeTestBase : IAsyncLifetime
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds; fails the test if it never does within <see cref="Patience"/>.</summary>
-    protected static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (!condition())
-        {
-            if (Stopwatch.GetElapsedTime(started) > Patience)
-            {
-                Assert.Fail($"Never happened: {what}");
-            }
+    protected static Task EventuallyAsync(Func<bool> condition, string what) => Eventually.TrueAsync(condition, Patience, what);
 
-            await Task.Delay(10);
-        }
-    }
-
-    /// <summary>Waits until <paramref name="condition"/> returns true; fails the test if it never does within <see cref="Patience"/>.</summary>
-    protected static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (!await condition())
-        {
-            if (Stopwatch.GetElapsedTime(started) > Patience)
-            {
-                Assert.Fail($"Never happened: {what}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    /// <summary>Waits until <paramref name="condition"/> returns true (polled every 10 ms: the recipe suites' conditions are cheap); fails the test if it never does within <see cref="Patience"/>.</summary>
+    protected static Task EventuallyAsync(Func<Task<bool>> condition, string what) => Eventually.TrueAsync(condition, Patience, what, TimeSpan.FromMilliseconds(10));
 
     /// <summary>Awaits a task, failing the test if it does not complete within <see cref="Patience"/>.</summary>
-    protected static async Task<T> WithinPatience<T>(Task<T> task, string what)
-    {
-        try
-        {
-            return await task.WaitAsync(Patience);
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"Never completed: {what}");
-            throw;
-        }
-    }
+    protected static Task<T> WithinPatience<T>(Task<T> task, string what) => Eventually.WithinAsync(task, Patience, what);
 
     /// <summary>Awaits a task, failing the test if it does not complete within <see cref="Patience"/>.</summary>
-    protected static async Task WithinPatience(Task task, string what)
-    {
-        try
-        {
-            await task.WaitAsync(Patience);
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"Never completed: {what}");
-        }
-    }
+    protected static Task WithinPatience(Task task, string what) => Eventually.WithinAsync(task, Patience, what);
 
     /// <summary>A task that completes when <paramref name="token"/> is cancelled.</summary>
     protected static Task WhenCancelled(CancellationToken token)

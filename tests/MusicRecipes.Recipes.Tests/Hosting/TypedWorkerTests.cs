@@ -1,3 +1,4 @@
+using MusicRecipes.Testing;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,12 +28,12 @@ public sealed class TypedWorkerTests : IAsyncLifetime
         var producer = new MusicWorkQueue(_cluster.CreateClient(0), "typed");
         var first = await producer.SubmitStringAsync("later"); // put back once, then completed
         var second = await producer.SubmitStringAsync("now");
-        await EventuallyAsync(async () => (await producer.PeekStatusAsync(first))?.State == WorkItemState.Done && (await producer.PeekStatusAsync(second))?.State == WorkItemState.Done);
+        await Eventually.TrueAsync(async () => (await producer.PeekStatusAsync(first))?.State == WorkItemState.Done && (await producer.PeekStatusAsync(second))?.State == WorkItemState.Done, Patience, "both items done", TimeSpan.FromMilliseconds(20));
 
         Assert.Equal(2, log.Handled.Count(h => h.Payload == "later")); // put back, then handled again
         Assert.Equal(1, log.Handled.Count(h => h.Payload == "now"));
         Assert.Equal(log.Handled.Count, log.Handled.Select(h => h.Resource).Distinct().Count()); // a scope per item
-        await EventuallyAsync(() => Task.FromResult(log.Disposed == log.Handled.Count));
+        await Eventually.TrueAsync(() => log.Disposed == log.Handled.Count, Patience, "every handled item's scope disposed");
         Assert.Null(await producer.PeekStatusAsync(new WorkItemId("nobody", 1)));
         await host.StopAsync();
     }
@@ -40,15 +41,6 @@ public sealed class TypedWorkerTests : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            await Task.Delay(20, deadline.Token);
-        }
-    }
 
     private sealed class HandlerLog
     {
