@@ -202,13 +202,5 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
 public sealed class CassandraLockStoreConformanceTests(CassandraClusterFixture fixture) : LockStoreConformanceTests
 {
     /// <summary>Expiry as the lease would: the session's row disappears; the owner's next heartbeat finds it gone.</summary>
-    protected override IMusicTestBackend Backend { get; } = new LockStoreTestBackend(
-        "Cassandra LWT lock store",
-        () => Task.FromResult<ILockStore>(new CassandraLockStore(fixture.Session, new CassandraLockStoreOptions
-        {
-            Keyspace = "lock_tests",
-            SessionTimeout = TimeSpan.FromSeconds(10),
-            PollMaxDelay = TimeSpan.FromMilliseconds(100),
-        })),
-        store => LockSessionRows.DeleteAsync(fixture.Session, (CassandraLockStore)store));
+    protected override IMusicTestBackend Backend { get; } = CassandraLockStoreTestBackends.Create("Cassandra LWT lock store", () => fixture.Session, "lock_tests");
 }

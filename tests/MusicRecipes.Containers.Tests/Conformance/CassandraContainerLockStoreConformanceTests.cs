@@ -1,8 +1,6 @@
-using MusicRecipes.Cassandra;
+using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
 using MusicRecipes.Containers.Tests.Infrastructure;
-using MusicRecipes.Cql;
-using MusicRecipes.Locking;
 using MusicRecipes.Testing;
 using MusicRecipes.Testing.Backends;
 
@@ -13,20 +11,5 @@ namespace MusicRecipes.Containers.Tests.Conformance;
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraContainerLockStoreConformanceTests(ContainerServersFixture fixture) : LockStoreConformanceTests
 {
-    /// <summary>Expiry as the lease would: the session's row disappears, and the owner's next heartbeat finds it gone.</summary>
-    protected override IMusicTestBackend Backend { get; } = new LockStoreTestBackend(
-        "Cassandra LWT lock store in containers",
-        () => Task.FromResult<ILockStore>(new CassandraLockStore(fixture.Session, new CassandraLockStoreOptions
-        {
-            Keyspace = "container_lock_tests",
-            SessionTimeout = TimeSpan.FromSeconds(10),
-            PollMaxDelay = TimeSpan.FromMilliseconds(100),
-        })),
-        async store =>
-        {
-            if (((CassandraLockStore)store).SessionId is { } id)
-            {
-                await fixture.Session.ExecuteAsync(new CqlQuery($"DELETE FROM {((CassandraLockStore)store).SessionTable} WHERE session_id = ?", id) { Consistency = CqlConsistency.Quorum });
-            }
-        });
+    protected override IMusicTestBackend Backend { get; } = CassandraLockStoreTestBackends.Create("Cassandra LWT lock store in containers", () => fixture.Session, "container_lock_tests");
 }
