@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MusicRecipes.Cassandra;
 using MusicRecipes.Cql;
+using MusicRecipes.Testing.SiteClients;
 
 namespace MusicRecipes.Recipes.Tests.Infrastructure.Real;
 
@@ -13,14 +14,8 @@ public sealed class CassandraLocksRecipeBackend(RealBackendServers servers) : Re
 {
     private static readonly TimeSpan ExpiryPatience = TimeSpan.FromSeconds(30);
 
-    protected override int LockServicePort => RealBackendServers.CassandraPort;
-
-    protected override async Task<RealLockStore> OpenLockStoreAsync(int lockProxyPort)
-    {
-        var session = await CqlSession.ConnectAsync(Servers.SessionOptionsThrough(lockProxyPort));
-        var locks = new CassandraLockStore(session, RealBackendServers.RecipeLockOptions(SessionTimeout, createSchema: false));
-        return new RealLockStore(locks, [session]);
-    }
+    protected override SiteClientBuilder WithLocks(SiteClientBuilder builder) =>
+        builder.WithCassandraLocks(CassandraNode, Servers.Servers.Cassandra.CreateSessionOptions(), RealBackendServers.RecipeLockOptions(SessionTimeout, createSchema: false));
 
     /// <summary>
     /// As the service expires a session: its renewals stop arriving (the client's lock link is cut) until the session
@@ -28,15 +23,15 @@ public sealed class CassandraLocksRecipeBackend(RealBackendServers servers) : Re
     /// hand instead would end the session before the client's lease (rule 6 of docs/design.md): others could evict its
     /// tickets while it still counts on them, which no real expiry does (docs/cassandra.md, "Session rows").
     /// </summary>
-    protected override async Task ExpireSessionAsync(RealClientParts parts)
+    protected override async Task ExpireSessionAsync(FaultableSiteClient client)
     {
-        var locks = (CassandraLockStore)parts.Locks;
+        var locks = (CassandraLockStore)client.LockStore;
         if (locks.SessionId is not { } id)
         {
             return; // no session opened yet: nothing to expire
         }
 
-        parts.LockProxy.Cut();
+        client.CutLocks();
         var started = Stopwatch.GetTimestamp();
         var readSession = new CqlQuery($"SELECT session_id FROM {locks.SessionTable} WHERE session_id = ?", id) { Consistency = CqlConsistency.Quorum };
         while ((await Servers.AdminSession.ExecuteAsync(readSession)).Rows.Count > 0)
@@ -49,6 +44,6 @@ public sealed class CassandraLocksRecipeBackend(RealBackendServers servers) : Re
             await Task.Delay(100);
         }
 
-        HealLockLink(parts);
+        HealLockLink(client);
     }
 }

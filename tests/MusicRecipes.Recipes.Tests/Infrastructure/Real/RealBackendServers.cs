@@ -42,16 +42,6 @@ public sealed class RealBackendServers : IAsyncLifetime
         await bootstrap.ReadQueueAsync("schema-bootstrap", CancellationToken.None);
     }
 
-    /// <summary>Options of a CQL session to the Cassandra node through <paramref name="port"/> (a client's proxy).</summary>
-    public CqlSessionOptions SessionOptionsThrough(int port)
-    {
-        var options = Servers.Cassandra.CreateSessionOptions();
-        options.ContactPoints.Clear();
-        options.ContactPoints.Add("127.0.0.1");
-        options.Port = port;
-        return options;
-    }
-
     /// <summary>The lock-store options of a recipe-suite client with Cassandra locks (one replica: one node).</summary>
     public static CassandraLockStoreOptions RecipeLockOptions(TimeSpan sessionTimeout, bool createSchema) => new()
     {

@@ -1,19 +1,18 @@
 using System.Globalization;
 using System.Net;
-using MusicRecipes.Cassandra;
-using MusicRecipes.Cql;
 using MusicRecipes.Locking;
 using MusicRecipes.Storage;
 using MusicRecipes.Testing.Backends;
-using MusicRecipes.Testing.Network;
+using MusicRecipes.Testing.SiteClients;
 
 namespace MusicRecipes.Recipes.Tests.Infrastructure.Real;
 
 /// <summary>
 /// The recipe suites on real servers (<see cref="RealBackendServers"/>): state in Cassandra, locks in the lock service a
-/// subclass chooses. Every client has its data session and its lock session, each through a TCP proxy of its own, so
-/// the faults are real network faults: a crash cuts both of the client's links for good without closing anything (its
-/// session expires on the server after the timeout, as a dead process's would); a cut-off cuts the lock-service links
+/// subclass chooses. Every client is a <see cref="FaultableSiteClient"/>: its data session and its lock session go each
+/// through a TCP proxy of its own, so the faults are real network faults: a crash cuts both of the client's links for
+/// good without closing anything (its session expires on the server after the timeout, as a dead process's would, and
+/// disposing it says no goodbye); a cut-off cuts the lock-service links
 /// of every client of the site (it keeps its local data, as a partitioned site keeps its local replica). A one-node
 /// Cassandra has no minority to write a partial write to, no recipe suite needs a silent partition, and the backend
 /// hands out clients only (no bare data or lock stores): those members refuse.
@@ -26,7 +25,7 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IMusicTest
     /// </summary>
     public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(4);
 
-    private readonly List<RealClientParts> _clients = [];
+    private readonly List<FaultableSiteClient> _clients = [];
     private readonly HashSet<int> _cutSites = [];
 
     public int SiteCount => 3;
@@ -36,49 +35,47 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IMusicTest
     /// <summary>The servers the backend runs on.</summary>
     protected RealBackendServers Servers => servers;
 
-    /// <summary>The port of the lock service a client's lock proxy forwards to.</summary>
-    protected abstract int LockServicePort { get; }
+    /// <summary>The node every client's data link leads to.</summary>
+    protected static IPEndPoint CassandraNode { get; } = new(IPAddress.Loopback, RealBackendServers.CassandraPort);
 
-    /// <summary>Opens the lock store of a client through <paramref name="lockProxyPort"/>.</summary>
-    protected abstract Task<RealLockStore> OpenLockStoreAsync(int lockProxyPort);
+    /// <summary>Sets the lock service of a client being built (one lock link, so a cut-off cuts one proxy).</summary>
+    protected abstract SiteClientBuilder WithLocks(SiteClientBuilder builder);
 
     /// <summary>Expires the lock session of a client as the lock service would.</summary>
-    protected abstract Task ExpireSessionAsync(RealClientParts parts);
+    protected abstract Task ExpireSessionAsync(FaultableSiteClient client);
 
-    /// <summary>Heals a client's lock link, unless the client crashed or its site is cut off.</summary>
-    protected void HealLockLink(RealClientParts parts)
+    /// <summary>Heals a client's lock link, unless its site is cut off (the client keeps it cut if it crashed).</summary>
+    protected void HealLockLink(FaultableSiteClient client)
     {
         lock (_clients)
         {
-            if (!parts.Crashed && !_cutSites.Contains(parts.Site))
+            if (!_cutSites.Contains(client.SiteIndex))
             {
-                parts.LockProxy.Heal();
+                client.HealLocks();
             }
         }
     }
 
     public async Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null, Func<ILockStore, ILockStore>? decorateLocks = null)
     {
-        var lockProxy = TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, LockServicePort));
-        var dataProxy = TcpFaultProxy.Start(new IPEndPoint(IPAddress.Loopback, RealBackendServers.CassandraPort));
-        var session = await CqlSession.ConnectAsync(servers.SessionOptionsThrough(dataProxy.Port));
-        var locks = await OpenLockStoreAsync(lockProxy.Port);
-        var data = new CassandraDataStore(session, RealBackendServers.RecipeDataOptions("site-" + site.ToString(CultureInfo.InvariantCulture)));
-        var client = new MusicClient(data, decorateLocks is null ? locks.Store : decorateLocks(locks.Store), options);
-        var parts = new RealClientParts(client, site, locks.Store, [.. locks.Owned, session], lockProxy, dataProxy);
+        var builder = new SiteClientBuilder(site)
+            .WithCassandraData(CassandraNode, servers.Servers.Cassandra.CreateSessionOptions(), RealBackendServers.RecipeDataOptions("site-" + site.ToString(CultureInfo.InvariantCulture)))
+            .WithClientOptions(options)
+            .WithLockDecorator(decorateLocks);
+        var client = await WithLocks(builder).BuildAsync();
         lock (_clients)
         {
-            _clients.Add(parts);
+            _clients.Add(client);
             if (_cutSites.Contains(site))
             {
-                lockProxy.Cut();
+                client.CutLocks();
             }
         }
 
         return client;
     }
 
-    public Task ExpireSessionAsync(IMusicClient client) => ExpireSessionAsync(PartsOf(client));
+    public Task ExpireSessionAsync(IMusicClient client) => ExpireSessionAsync(SiteClientOf(client));
 
     public Task<IDataStore> CreateDataStoreAsync(int site) => throw new MusicTestBackendNotSupportedException(this, "create a bare data store (it hands out clients only)");
 
@@ -96,10 +93,7 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IMusicTest
 
     public Task CrashAsync(IMusicClient client)
     {
-        var parts = PartsOf(client);
-        parts.Crashed = true;
-        parts.LockProxy.Cut();
-        parts.DataProxy.Cut();
+        SiteClientOf(client).Crash();
         return Task.CompletedTask;
     }
 
@@ -108,9 +102,9 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IMusicTest
         lock (_clients)
         {
             _cutSites.Add(site);
-            foreach (var parts in _clients.Where(c => c.Site == site))
+            foreach (var client in _clients.Where(c => c.SiteIndex == site))
             {
-                parts.LockProxy.Cut();
+                client.CutLocks();
             }
         }
 
@@ -122,35 +116,35 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IMusicTest
         lock (_clients)
         {
             _cutSites.Remove(site);
-            foreach (var parts in _clients.Where(c => c.Site == site && !c.Crashed))
+            foreach (var client in _clients.Where(c => c.SiteIndex == site))
             {
-                parts.LockProxy.Heal();
+                client.HealLocks();
             }
         }
 
         return Task.CompletedTask;
     }
 
-    /// <summary>The suites dispose their clients first; this closes what the clients do not own.</summary>
+    /// <summary>The suites dispose their clients first; this disposes any they left (a second dispose does nothing).</summary>
     public async ValueTask DisposeAsync()
     {
-        RealClientParts[] clients;
+        FaultableSiteClient[] clients;
         lock (_clients)
         {
             clients = [.. _clients];
         }
 
-        foreach (var parts in clients)
+        foreach (var client in clients)
         {
-            await parts.DisposeAsync();
+            await client.DisposeAsync();
         }
     }
 
-    private RealClientParts PartsOf(IMusicClient client)
+    private FaultableSiteClient SiteClientOf(IMusicClient client)
     {
         lock (_clients)
         {
-            return _clients.Single(c => ReferenceEquals(c.Client, client));
+            return _clients.Single(c => ReferenceEquals(c, client));
         }
     }
 }

@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Net;
+using MusicRecipes.Testing.SiteClients;
 using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Recipes.Tests.Infrastructure.Real;
@@ -11,20 +12,10 @@ public sealed class ZooKeeperCassandraRecipeBackend(RealBackendServers servers) 
 {
     private readonly string _lockRoot = "/recipe-suites-" + Guid.NewGuid().ToString("N")[..10];
 
-    protected override int LockServicePort => RealBackendServers.ZooKeeperPort;
+    protected override SiteClientBuilder WithLocks(SiteClientBuilder builder) => builder.WithZooKeeperLocks(
+        [new IPEndPoint(IPAddress.Loopback, RealBackendServers.ZooKeeperPort)],
+        new ZooKeeperClientOptions { SessionTimeout = SessionTimeout },
+        new ZooKeeperLockStoreOptions { RootPath = _lockRoot });
 
-    protected override async Task<RealLockStore> OpenLockStoreAsync(int lockProxyPort)
-    {
-        var locks = ZooKeeperLockStore.Create(
-            new ZooKeeperClientOptions
-            {
-                ConnectionString = "127.0.0.1:" + lockProxyPort.ToString(CultureInfo.InvariantCulture),
-                SessionTimeout = SessionTimeout,
-            },
-            new ZooKeeperLockStoreOptions { RootPath = _lockRoot });
-        await locks.Client.WaitUntilConnectedAsync();
-        return new RealLockStore(locks, []);
-    }
-
-    protected override Task ExpireSessionAsync(RealClientParts parts) => Servers.Servers.ZooKeeper.ExpireSessionAsync(((ZooKeeperLockStore)parts.Locks).Client);
+    protected override Task ExpireSessionAsync(FaultableSiteClient client) => Servers.Servers.ZooKeeper.ExpireSessionAsync(((ZooKeeperLockStore)client.LockStore).Client);
 }
