@@ -2,7 +2,7 @@ using System.Globalization;
 using MusicRecipes;
 using MusicRecipes.Cassandra;
 using MusicRecipes.Cql;
-using MusicRecipes.Testing.Network;
+using MusicRecipes.Testing.SiteClients;
 using MusicRecipes.ZooKeeper;
 
 namespace PlacementService;
@@ -13,7 +13,8 @@ namespace PlacementService;
 /// their eventual puts stay at that node and their critical operations are QUORUM across all nodes.
 /// </summary>
 /// <remarks>
-/// <para>Each client has its own ZooKeeper session, reached through TCP proxies of its own (one per server):</para>
+/// <para>Each client is a <see cref="FaultableSiteClient"/> of the test kit with its own ZooKeeper session, reached
+/// through TCP proxies of its own (one per server), and its site's shared data store:</para>
 /// <list type="bullet">
 /// <item><b>Cut-off</b> cuts the proxies of every client of the site: their lock sessions are suspended and, if the
 /// cut outlasts the session timeout, expire (their locks go to other sites). It does NOT cut the site's Cassandra
@@ -22,7 +23,7 @@ namespace PlacementService;
 /// the data; it only loses the lock service, which is what keeps it out of critical sections.</item>
 /// <item><b>Crash</b> cuts one client's proxies for good and never closes its session, like a killed process: its
 /// locks stay until ZooKeeper expires the session (<see cref="RealBackendSettings.SessionTimeout"/>), then the next
-/// holder syncs the keys (rule 3 of docs/design.md).</item>
+/// holder syncs the keys (rule 3 of docs/design.md). Disposing a crashed client says no goodbye either.</item>
 /// </list>
 /// <para>Every run uses a fresh keyspace and lock root, dropped at the end, so runs never see each other's items.</para>
 /// </remarks>
@@ -33,7 +34,7 @@ public sealed class RealPlacementBackend : IPlacementBackend
     private readonly CassandraDataStore[] _stores;
     private readonly ZooKeeperConnectionString _zooKeeper;
     private readonly string _lockRoot;
-    private readonly List<SiteClient> _clients = [];
+    private readonly List<FaultableSiteClient> _clients = [];
     private readonly HashSet<int> _cutSites = [];
     private readonly LocalServers? _servers;
 
@@ -126,23 +127,19 @@ public sealed class RealPlacementBackend : IPlacementBackend
 
     public async Task<IMusicClient> CreateClientAsync(int site)
     {
-        var links = _zooKeeper.Servers.Select(server => TcpFaultProxy.Start(server)).ToArray();
-        var locks = ZooKeeperLockStore.Create(
-            new ZooKeeperClientOptions
-            {
-                ConnectionString = string.Join(',', links.Select(l => "127.0.0.1:" + l.Port.ToString(CultureInfo.InvariantCulture))),
-                SessionTimeout = _settings.SessionTimeout,
-                ConnectionTimeout = TimeSpan.FromSeconds(20),
-            },
-            new ZooKeeperLockStoreOptions { RootPath = _lockRoot });
-        await locks.Client.WaitUntilConnectedAsync();
-        var client = new SiteClient(site, new MusicClient(_stores[site], locks), locks, links);
+        var client = await new SiteClientBuilder(site)
+            .WithSharedDataStore(_stores[site])
+            .WithZooKeeperLocks(
+                _zooKeeper.Servers,
+                new ZooKeeperClientOptions { SessionTimeout = _settings.SessionTimeout, ConnectionTimeout = TimeSpan.FromSeconds(20) },
+                new ZooKeeperLockStoreOptions { RootPath = _lockRoot })
+            .BuildAsync();
         lock (_clients)
         {
             _clients.Add(client);
             if (_cutSites.Contains(site))
             {
-                client.Cut();
+                client.CutLocks();
             }
         }
 
@@ -151,7 +148,7 @@ public sealed class RealPlacementBackend : IPlacementBackend
 
     public Task CrashAsync(IMusicClient client)
     {
-        ((SiteClient)client).Crash();
+        ((FaultableSiteClient)client).Crash();
         return Task.CompletedTask;
     }
 
@@ -162,7 +159,7 @@ public sealed class RealPlacementBackend : IPlacementBackend
             _cutSites.Add(site);
             foreach (var client in _clients.Where(c => c.SiteIndex == site))
             {
-                client.Cut();
+                client.CutLocks();
             }
         }
 
@@ -176,7 +173,7 @@ public sealed class RealPlacementBackend : IPlacementBackend
             _cutSites.Remove(site);
             foreach (var client in _clients.Where(c => c.SiteIndex == site))
             {
-                client.Heal();
+                client.HealLocks();
             }
         }
 
