@@ -26,7 +26,7 @@ namespace MusicRecipes.Testing.SiteClients;
 /// client.Crash();      // the process dies: both links cut for good; its locks go when its session expires
 /// </code>
 /// </example>
-public sealed class FaultableSiteClient : IMusicClient
+public sealed class FaultableSiteClient : DelegatingMusicClient
 {
     private readonly MusicClient _inner;
     private readonly SiteLockStore _locks;
@@ -37,6 +37,7 @@ public sealed class FaultableSiteClient : IMusicClient
     private int _disposed;
 
     internal FaultableSiteClient(int siteIndex, MusicClient inner, SiteLockStore locks, IReadOnlyList<TcpFaultProxy> lockLinks, TcpFaultProxy? dataLink, CqlSession? dataSession)
+        : base(inner)
     {
         SiteIndex = siteIndex;
         _inner = inner;
@@ -57,19 +58,6 @@ public sealed class FaultableSiteClient : IMusicClient
 
     /// <summary>Whether the client's data goes through a link of its own (<see cref="CutData"/> needs one).</summary>
     public bool HasDataLink => _dataLink is not null;
-
-    /// <inheritdoc />
-    public string Site => _inner.Site;
-
-    /// <inheritdoc />
-    public LockSessionState SessionState => _inner.SessionState;
-
-    /// <inheritdoc />
-    public event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
-    {
-        add => _inner.SessionStateChanged += value;
-        remove => _inner.SessionStateChanged -= value;
-    }
 
     /// <summary>The process dies: every link of the client is cut and stays cut; nothing is closed.</summary>
     public void Crash()
@@ -114,44 +102,11 @@ public sealed class FaultableSiteClient : IMusicClient
         }
     }
 
-    /// <inheritdoc />
-    public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) => _inner.GetAsync(key, cancellationToken);
-
-    /// <inheritdoc />
-    public Task PutAsync(string key, byte[] value, CancellationToken cancellationToken = default) => _inner.PutAsync(key, value, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) => _inner.CreateLockRefAsync(keys, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, TicketMode mode, CancellationToken cancellationToken = default) => _inner.CreateLockRefAsync(keys, mode, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<bool> AcquireLockAsync(LockRef lockRef, CancellationToken cancellationToken = default) => _inner.AcquireLockAsync(lockRef, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<byte[]?> CriticalGetAsync(LockRef lockRef, string key, CancellationToken cancellationToken = default) => _inner.CriticalGetAsync(lockRef, key, cancellationToken);
-
-    /// <inheritdoc />
-    public Task CriticalPutAsync(LockRef lockRef, string key, byte[] value, CancellationToken cancellationToken = default) => _inner.CriticalPutAsync(lockRef, key, value, cancellationToken);
-
-    /// <inheritdoc />
-    public Task ReleaseLockAsync(LockRef lockRef, CancellationToken cancellationToken = default) => _inner.ReleaseLockAsync(lockRef, cancellationToken);
-
-    /// <inheritdoc />
-    public Task WaitForLockAsync(LockRef lockRef, TimeSpan timeout, CancellationToken cancellationToken = default) => _inner.WaitForLockAsync(lockRef, timeout, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<bool> ForceReleaseAsync(string key, CancellationToken cancellationToken = default) => _inner.ForceReleaseAsync(key, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<LockQueueEntry>> GetLockQueueAsync(string key, CancellationToken cancellationToken = default) => _inner.GetLockQueueAsync(key, cancellationToken);
-
     /// <summary>
     /// Closes the client (a crashed one without a goodbye: see the remarks), then the sessions it owns, then its links.
     /// Safe to call more than once, as a test and its backend may both do.
     /// </summary>
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {

@@ -1,3 +1,5 @@
+using MusicRecipes.Testing;
+
 namespace MusicRecipes.Recipes.Tests.Infrastructure;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace MusicRecipes.Recipes.Tests.Infrastructure;
 /// (what a Cassandra coordinator reports when the acknowledgement, not the write, is lost). <see cref="FailLocalReads"/>
 /// makes eventual reads throw, as a local replica that is down or overloaded would.
 /// </remarks>
-public sealed class FaultyClient(IMusicClient inner) : IMusicClient
+public sealed class FaultyClient(IMusicClient inner) : DelegatingMusicClient(inner)
 {
     private Func<string, bool>? _loseAckOf;
     private int _failingReads;
@@ -17,17 +19,10 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
     private EventHandler<LockSessionStateChangedEventArgs>? _injectedStates;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lockedKeys = new();
 
-    /// <summary>The wrapped client.</summary>
-    public IMusicClient Inner { get; } = inner;
-
     /// <summary>How many eventual reads failed on purpose so far.</summary>
     public int FailedReads => Volatile.Read(ref _failedReads);
 
-    public string Site => Inner.Site;
-
-    public LockSessionState SessionState => Inner.SessionState;
-
-    public event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
+    public override event EventHandler<LockSessionStateChangedEventArgs>? SessionStateChanged
     {
         add
         {
@@ -43,7 +38,7 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
     }
 
     /// <summary>
-    /// Reports a session state change that <see cref="SessionState"/> never shows: a blip (say, Suspended and back) that
+    /// Reports a session state change that <see cref="DelegatingMusicClient.SessionState"/> never shows: a blip (say, Suspended and back) that
     /// was over before anyone could look.
     /// </summary>
     public void InjectSessionStateChange(LockSessionState previous, LockSessionState state) =>
@@ -55,7 +50,7 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
     /// <summary>The next <paramref name="count"/> eventual reads throw <see cref="MusicUnavailableException"/>.</summary>
     public void FailLocalReads(int count) => Volatile.Write(ref _failingReads, count);
 
-    public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
+    public override async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         if (Interlocked.Decrement(ref _failingReads) >= 0)
         {
@@ -67,7 +62,7 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
         return await Inner.GetAsync(key, cancellationToken);
     }
 
-    public async Task PutAsync(string key, byte[] value, CancellationToken cancellationToken = default)
+    public override async Task PutAsync(string key, byte[] value, CancellationToken cancellationToken = default)
     {
         await Inner.PutAsync(key, value, cancellationToken);
         if (Volatile.Read(ref _loseAckOf) is { } matches && matches(key) && Interlocked.CompareExchange(ref _loseAckOf, null, matches) == matches)
@@ -79,10 +74,10 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
     /// <summary>The keys of every ticket this client created, in order (to see which items a worker tried to lock).</summary>
     public IReadOnlyCollection<string> LockedKeys => _lockedKeys;
 
-    public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) =>
+    public override Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) =>
         CreateLockRefAsync(keys, MusicRecipes.Locking.TicketMode.Exclusive, cancellationToken);
 
-    public Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, MusicRecipes.Locking.TicketMode mode, CancellationToken cancellationToken = default)
+    public override Task<LockRef> CreateLockRefAsync(IEnumerable<string> keys, MusicRecipes.Locking.TicketMode mode, CancellationToken cancellationToken = default)
     {
         var list = keys.ToList();
         foreach (var key in list)
@@ -93,20 +88,6 @@ public sealed class FaultyClient(IMusicClient inner) : IMusicClient
         return Inner.CreateLockRefAsync(list, mode, cancellationToken);
     }
 
-    public Task<bool> AcquireLockAsync(LockRef lockRef, CancellationToken cancellationToken = default) => Inner.AcquireLockAsync(lockRef, cancellationToken);
-
-    public Task<byte[]?> CriticalGetAsync(LockRef lockRef, string key, CancellationToken cancellationToken = default) => Inner.CriticalGetAsync(lockRef, key, cancellationToken);
-
-    public Task CriticalPutAsync(LockRef lockRef, string key, byte[] value, CancellationToken cancellationToken = default) => Inner.CriticalPutAsync(lockRef, key, value, cancellationToken);
-
-    public Task ReleaseLockAsync(LockRef lockRef, CancellationToken cancellationToken = default) => Inner.ReleaseLockAsync(lockRef, cancellationToken);
-
-    public Task WaitForLockAsync(LockRef lockRef, TimeSpan timeout, CancellationToken cancellationToken = default) => Inner.WaitForLockAsync(lockRef, timeout, cancellationToken);
-
-    public Task<bool> ForceReleaseAsync(string key, CancellationToken cancellationToken = default) => Inner.ForceReleaseAsync(key, cancellationToken);
-
-    public Task<IReadOnlyList<LockQueueEntry>> GetLockQueueAsync(string key, CancellationToken cancellationToken = default) => Inner.GetLockQueueAsync(key, cancellationToken);
-
     /// <summary>The wrapped client is disposed by whoever created it (the test base disposes every client it made).</summary>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
