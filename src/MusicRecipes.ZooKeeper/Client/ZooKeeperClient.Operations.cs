@@ -227,15 +227,11 @@ public sealed partial class ZooKeeperClient
         var writer = new JuteWriter(256);
         foreach (var op in ops)
         {
-            writer.WriteInt(op.OpCode);
-            writer.WriteBool(false);
-            writer.WriteInt(-1);
+            MultiHeader.WriteOperation(writer, op.OpCode);
             op.WriteBody(writer, _chroot.ToServer(op.Path), _options.EffectiveAcl);
         }
 
-        writer.WriteInt(-1);
-        writer.WriteBool(true);
-        writer.WriteInt(-1);
+        MultiHeader.WriteEnd(writer);
         var firstPath = ops.Length > 0 ? ops[0].Path : null;
         var reply = await ExecuteAsync(OpCode.Multi, writer.ToArray(), firstPath, null, cancellationToken, AnyError).ConfigureAwait(false);
         var results = MultiReply.Read(reply, _chroot);

@@ -1,8 +1,8 @@
 namespace MusicRecipes.ZooKeeper.Protocol;
 
 /// <summary>
-/// Encodes a multiRead (ZooKeeper 3.6+) as a MultiOperationRecord: per read a MultiHeader (type, done = false, err = -1)
-/// then a GetChildrenRequest or GetDataRequest (path, watch = false), closed by a header with done = true.
+/// Encodes a multiRead (ZooKeeper 3.6+) as a MultiOperationRecord: per read a <see cref="MultiHeader"/> then a
+/// GetChildrenRequest or GetDataRequest (path, watch = false), closed by the end header.
 /// </summary>
 internal static class MultiReadRequest
 {
@@ -11,26 +11,17 @@ internal static class MultiReadRequest
         var writer = new JuteWriter(256);
         foreach (var path in childrenServerPaths)
         {
-            WriteRead(writer, OpCode.GetChildren, path);
+            MultiHeader.WriteOperation(writer, OpCode.GetChildren);
+            Requests.WritePathAndWatch(writer, path, watch: false);
         }
 
         foreach (var path in dataServerPaths)
         {
-            WriteRead(writer, OpCode.GetData, path);
+            MultiHeader.WriteOperation(writer, OpCode.GetData);
+            Requests.WritePathAndWatch(writer, path, watch: false);
         }
 
-        writer.WriteInt(-1);
-        writer.WriteBool(true);
-        writer.WriteInt(-1);
+        MultiHeader.WriteEnd(writer);
         return writer.ToArray();
-    }
-
-    private static void WriteRead(JuteWriter writer, int opCode, string serverPath)
-    {
-        writer.WriteInt(opCode);
-        writer.WriteBool(false);
-        writer.WriteInt(-1);
-        writer.WriteString(serverPath);
-        writer.WriteBool(false);
     }
 }

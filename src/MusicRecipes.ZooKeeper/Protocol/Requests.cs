@@ -35,9 +35,15 @@ internal static class Requests
     public static byte[] PathAndWatch(string serverPath, bool watch)
     {
         var writer = new JuteWriter(serverPath.Length + 16);
+        WritePathAndWatch(writer, serverPath, watch);
+        return writer.ToArray();
+    }
+
+    /// <summary>The same record written into a larger request (a multiRead's getChildren and getData).</summary>
+    public static void WritePathAndWatch(JuteWriter writer, string serverPath, bool watch)
+    {
         writer.WriteString(serverPath);
         writer.WriteBool(watch);
-        return writer.ToArray();
     }
 
     /// <summary>A request as it goes on the wire: the length prefix, the header (xid, type), then the body.</summary>
