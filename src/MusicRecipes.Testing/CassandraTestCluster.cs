@@ -121,8 +121,8 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
     /// <summary>Kills the node's JVM (SIGKILL), like a crash. Its data stays for <see cref="StartNodeAsync"/>.</summary>
     public Task KillAsync(int node, CancellationToken cancellationToken = default)
     {
-        var process = Node(node);
-        return Task.Run(process.KillAsync, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Node(node).KillAsync();
     }
 
     /// <summary>Freezes the node (SIGSTOP): connections stay open but nothing answers.</summary>
@@ -204,7 +204,7 @@ public sealed partial class CassandraTestCluster : IAsyncDisposable
             return;
         }
 
-        await Task.WhenAll(_nodes.Select(n => Task.Run(n.KillAsync))).ConfigureAwait(false);
+        await Task.WhenAll(_nodes.Select(n => n.KillAsync())).ConfigureAwait(false);
         if (_ownsBaseDirectory)
         {
             try

@@ -75,15 +75,15 @@ internal sealed class ChildServerProcess
         }
     }
 
-    /// <summary>Kills a server an earlier run left in this slot, if the pid file names a live one; removes the pid file.</summary>
+    /// <summary>Kills a server an earlier run left in this slot, if the pid file names a live one; removes the pid file (whatever it holds).</summary>
     public void KillStale()
     {
-        if (!File.Exists(_pidFile) || !int.TryParse(File.ReadAllText(_pidFile).Trim(), out var pid))
+        if (!File.Exists(_pidFile))
         {
             return;
         }
 
-        if (CommandLineHasMarker(pid))
+        if (int.TryParse(File.ReadAllText(_pidFile).Trim(), out var pid) && CommandLineHasMarker(pid))
         {
             Signal(pid, SigKill);
             WaitForExit(pid, TimeSpan.FromSeconds(10));
@@ -102,7 +102,6 @@ internal sealed class ChildServerProcess
     public void Start(string name, IEnumerable<string> javaArguments, string logFile, string workingDirectory)
     {
         KillStale();
-        File.Delete(_pidFile);
         var start = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardInput = true,
