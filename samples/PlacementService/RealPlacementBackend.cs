@@ -34,8 +34,7 @@ public sealed class RealPlacementBackend : IPlacementBackend
     private readonly CassandraDataStore[] _stores;
     private readonly ZooKeeperConnectionString _zooKeeper;
     private readonly string _lockRoot;
-    private readonly List<FaultableSiteClient> _clients = [];
-    private readonly HashSet<int> _cutSites = [];
+    private readonly SiteClientSet _clients = new();
     private readonly LocalServers? _servers;
 
     private RealPlacementBackend(RealBackendSettings settings, CqlSession[] sessions, CassandraDataStore[] stores, string runId, LocalServers? servers)
@@ -134,49 +133,24 @@ public sealed class RealPlacementBackend : IPlacementBackend
                 new ZooKeeperClientOptions { SessionTimeout = _settings.SessionTimeout, ConnectionTimeout = TimeSpan.FromSeconds(20) },
                 new ZooKeeperLockStoreOptions { RootPath = _lockRoot })
             .BuildAsync();
-        lock (_clients)
-        {
-            _clients.Add(client);
-            if (_cutSites.Contains(site))
-            {
-                client.CutLocks();
-            }
-        }
-
-        return client;
+        return _clients.Add(client);
     }
 
     public Task CrashAsync(IMusicClient client)
     {
-        ((FaultableSiteClient)client).Crash();
+        _clients.Find(client).Crash();
         return Task.CompletedTask;
     }
 
     public Task CutOffAsync(int site)
     {
-        lock (_clients)
-        {
-            _cutSites.Add(site);
-            foreach (var client in _clients.Where(c => c.SiteIndex == site))
-            {
-                client.CutLocks();
-            }
-        }
-
+        _clients.CutOff(site);
         return Task.CompletedTask;
     }
 
     public Task HealAsync(int site)
     {
-        lock (_clients)
-        {
-            _cutSites.Remove(site);
-            foreach (var client in _clients.Where(c => c.SiteIndex == site))
-            {
-                client.HealLocks();
-            }
-        }
-
+        _clients.Heal(site);
         return Task.CompletedTask;
     }
 

@@ -25,8 +25,7 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IMusicTest
     /// </summary>
     public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(4);
 
-    private readonly List<FaultableSiteClient> _clients = [];
-    private readonly HashSet<int> _cutSites = [];
+    private readonly SiteClientSet _clients = new();
 
     public int SiteCount => 3;
 
@@ -45,16 +44,7 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IMusicTest
     protected abstract Task ExpireSessionAsync(FaultableSiteClient client);
 
     /// <summary>Heals a client's lock link, unless its site is cut off (the client keeps it cut if it crashed).</summary>
-    protected void HealLockLink(FaultableSiteClient client)
-    {
-        lock (_clients)
-        {
-            if (!_cutSites.Contains(client.SiteIndex))
-            {
-                client.HealLocks();
-            }
-        }
-    }
+    protected void HealLockLink(FaultableSiteClient client) => _clients.HealLocksUnlessCut(client);
 
     public async Task<IMusicClient> CreateClientAsync(int site, MusicClientOptions? options = null, Func<ILockStore, ILockStore>? decorateLocks = null)
     {
@@ -62,20 +52,10 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IMusicTest
             .WithCassandraData(CassandraNode, servers.Servers.Cassandra.CreateSessionOptions(), RealBackendServers.RecipeDataOptions("site-" + site.ToString(CultureInfo.InvariantCulture)))
             .WithClientOptions(options)
             .WithLockDecorator(decorateLocks);
-        var client = await WithLocks(builder).BuildAsync();
-        lock (_clients)
-        {
-            _clients.Add(client);
-            if (_cutSites.Contains(site))
-            {
-                client.CutLocks();
-            }
-        }
-
-        return client;
+        return _clients.Add(await WithLocks(builder).BuildAsync());
     }
 
-    public Task ExpireSessionAsync(IMusicClient client) => ExpireSessionAsync(SiteClientOf(client));
+    public Task ExpireSessionAsync(IMusicClient client) => ExpireSessionAsync(_clients.Find(client));
 
     public Task<IDataStore> CreateDataStoreAsync(int site) => throw new MusicTestBackendNotSupportedException(this, "create a bare data store (it hands out clients only)");
 
@@ -93,58 +73,22 @@ public abstract class RealRecipeBackend(RealBackendServers servers) : IMusicTest
 
     public Task CrashAsync(IMusicClient client)
     {
-        SiteClientOf(client).Crash();
+        _clients.Find(client).Crash();
         return Task.CompletedTask;
     }
 
     public Task CutOffAsync(int site)
     {
-        lock (_clients)
-        {
-            _cutSites.Add(site);
-            foreach (var client in _clients.Where(c => c.SiteIndex == site))
-            {
-                client.CutLocks();
-            }
-        }
-
+        _clients.CutOff(site);
         return Task.CompletedTask;
     }
 
     public Task HealAsync(int site)
     {
-        lock (_clients)
-        {
-            _cutSites.Remove(site);
-            foreach (var client in _clients.Where(c => c.SiteIndex == site))
-            {
-                client.HealLocks();
-            }
-        }
-
+        _clients.Heal(site);
         return Task.CompletedTask;
     }
 
     /// <summary>The suites dispose their clients first; this disposes any they left (a second dispose does nothing).</summary>
-    public async ValueTask DisposeAsync()
-    {
-        FaultableSiteClient[] clients;
-        lock (_clients)
-        {
-            clients = [.. _clients];
-        }
-
-        foreach (var client in clients)
-        {
-            await client.DisposeAsync();
-        }
-    }
-
-    private FaultableSiteClient SiteClientOf(IMusicClient client)
-    {
-        lock (_clients)
-        {
-            return _clients.Single(c => ReferenceEquals(c, client));
-        }
-    }
+    public ValueTask DisposeAsync() => _clients.DisposeAsync();
 }
