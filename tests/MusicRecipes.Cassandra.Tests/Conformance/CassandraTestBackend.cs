@@ -91,7 +91,7 @@ public sealed class CassandraTestBackend : IMusicTestBackend
     {
         if (lockStore is CassandraLockStore cassandra)
         {
-            return LockSessionRows.DeleteAsync(_fixture.Session, cassandra);
+            return CassandraLockStoreTestBackend.ExpireSessionAsync(_fixture.Session, cassandra);
         }
 
         _lockService.ExpireSession(lockStore);
@@ -109,9 +109,9 @@ public sealed class CassandraTestBackend : IMusicTestBackend
     /// </summary>
     public Task CutOffAsync(int site)
     {
-        var sites = SitesFor(MusicTestBackendFaults.CutOff);
+        MusicTestBackendNotSupportedException.ThrowIfLacking(this, MusicTestBackendFaults.CutOff);
         _lockService.CutOff(site);
-        sites.Cut(site);
+        _sites!.Cut(site);
         return Task.CompletedTask;
     }
 
@@ -120,9 +120,9 @@ public sealed class CassandraTestBackend : IMusicTestBackend
     /// <summary>Stalls the site's coordinator links (and cuts its in-memory lock links, which is silent already).</summary>
     public Task StallAsync(int site)
     {
-        var sites = SitesFor(MusicTestBackendFaults.Stall);
+        MusicTestBackendNotSupportedException.ThrowIfLacking(this, MusicTestBackendFaults.Stall);
         _lockService.CutOff(site);
-        sites.Stall(site);
+        _sites!.Stall(site);
         return Task.CompletedTask;
     }
 
@@ -132,13 +132,13 @@ public sealed class CassandraTestBackend : IMusicTestBackend
     /// <summary>See <see cref="CassandraPartialWrites"/>: the writer's own coordinator is left alone, the other nodes freeze.</summary>
     public Task ArmPartialWriteAsync(IMusicClient writer)
     {
-        SitesFor(MusicTestBackendFaults.PartialWrite);
+        MusicTestBackendNotSupportedException.ThrowIfLacking(this, MusicTestBackendFaults.PartialWrite);
         return _partialWrites.ArmAsync(ClientOf(writer).Site);
     }
 
     public Task RecoverFromPartialWriteAsync()
     {
-        SitesFor(MusicTestBackendFaults.PartialWrite);
+        MusicTestBackendNotSupportedException.ThrowIfLacking(this, MusicTestBackendFaults.PartialWrite);
         return _partialWrites.RecoverAsync();
     }
 
@@ -155,14 +155,11 @@ public sealed class CassandraTestBackend : IMusicTestBackend
     /// <summary>A cut and a stall end alike: the site's proxy heals and its in-memory lock links come back.</summary>
     private Task ReconnectAsync(int site, MusicTestBackendFaults fault)
     {
-        SitesFor(fault).Heal(site);
+        MusicTestBackendNotSupportedException.ThrowIfLacking(this, fault);
+        _sites!.Heal(site);
         _lockService.Heal(site);
         return Task.CompletedTask;
     }
-
-    /// <summary>The per-site coordinators a fault needs, or the backend's refusal to produce it.</summary>
-    private SiteCoordinators SitesFor(MusicTestBackendFaults fault) =>
-        Faults.HasFlag(fault) && _sites is not null ? _sites : throw new MusicTestBackendNotSupportedException(this, fault);
 
     private (ILockStore Locks, int Site) ClientOf(IMusicClient client)
     {
@@ -188,13 +185,13 @@ public sealed class CassandraTestBackend : IMusicTestBackend
 
     private async Task<CqlSession> LockSessionOfAsync(int site)
     {
-        if (_links != CassandraSiteLinks.DataAndLocks || _sites is null)
+        if (_links != CassandraSiteLinks.DataAndLocks)
         {
             return _fixture.Session;
         }
 
         await _lockSchema.Value;
-        return await _sites.SessionOfAsync(site);
+        return await _sites!.SessionOfAsync(site);
     }
 
     private async Task<CassandraDataStore> DataStoreAsync(int site) => new(await SessionOfAsync(site), DataOptions(site));
@@ -210,7 +207,7 @@ public sealed class CassandraTestBackend : IMusicTestBackend
         // sites creating the table at once on different coordinators could race ("Column family ID mismatch"). So
         // the table is created first, once, through the shared session, which waits for every node.
         await _schema.Value;
-        return await _sites.SessionOfAsync(site);
+        return await _sites!.SessionOfAsync(site);
     }
 
     private static CassandraDataStoreOptions DataOptions(int site) => new()

@@ -21,21 +21,10 @@ public sealed class TlsCassandraLockStoreConformanceTests : LockStoreConformance
     public TlsCassandraLockStoreConformanceTests(TlsCassandra node)
     {
         _session = new(() => CqlSession.ConnectAsync(node.SessionOptions(o => o.DefaultConsistency = CqlConsistency.Quorum)));
-        Backend = new LockStoreTestBackend("Cassandra LWT lock store over TLS", OpenStoreAsync, ExpireAsync);
+        Backend = CassandraLockStoreTestBackend.Create("Cassandra LWT lock store over TLS", () => _session.Value, Keyspace, CassandraReplication.Simple(1));
     }
 
     protected override IMusicTestBackend Backend { get; }
-
-    private async Task<ILockStore> OpenStoreAsync() => new CassandraLockStore(await _session.Value, new CassandraLockStoreOptions
-    {
-        Keyspace = Keyspace,
-        Replication = CassandraReplication.Simple(1),
-        SessionTimeout = TimeSpan.FromSeconds(10),
-        PollMaxDelay = TimeSpan.FromMilliseconds(100),
-    });
-
-    /// <summary>As the lease would: the session's row disappears; the owner's next heartbeat finds it gone.</summary>
-    private async Task ExpireAsync(ILockStore store) => await LockSessionRows.DeleteAsync(await _session.Value, (CassandraLockStore)store);
 
     public override async Task DisposeAsync()
     {

@@ -96,7 +96,7 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
         Assert.Equal(HeadStatus.Waiting, (await survivor.CheckHeadAsync(next, default)).Status);
 
         // Expire it as the lease would: its row disappears.
-        await LockSessionRows.DeleteAsync(fixture.Session, dying);
+        await CassandraLockStoreTestBackend.ExpireSessionAsync(fixture.Session, dying);
 
         var watch = Stopwatch.StartNew();
         while ((await survivor.CheckHeadAsync(next, default)).Status != HeadStatus.Head)
@@ -202,5 +202,5 @@ public sealed class CassandraLockStoreTests(CassandraClusterFixture fixture) : I
 public sealed class CassandraLockStoreConformanceTests(CassandraClusterFixture fixture) : LockStoreConformanceTests
 {
     /// <summary>Expiry as the lease would: the session's row disappears; the owner's next heartbeat finds it gone.</summary>
-    protected override IMusicTestBackend Backend { get; } = CassandraLockStoreTestBackends.Create("Cassandra LWT lock store", () => fixture.Session, "lock_tests");
+    protected override IMusicTestBackend Backend { get; } = CassandraLockStoreTestBackend.Create("Cassandra LWT lock store", () => Task.FromResult(fixture.Session), "lock_tests");
 }

@@ -1,4 +1,3 @@
-using MusicRecipes.Cassandra.Tests.Infrastructure;
 using MusicRecipes.Conformance;
 using MusicRecipes.Containers.Tests.Infrastructure;
 using MusicRecipes.Testing;
@@ -11,5 +10,5 @@ namespace MusicRecipes.Containers.Tests.Conformance;
 [Trait(TestCategories.Trait, TestCategories.RealCluster)]
 public sealed class CassandraContainerLockStoreConformanceTests(ContainerServersFixture fixture) : LockStoreConformanceTests
 {
-    protected override IMusicTestBackend Backend { get; } = CassandraLockStoreTestBackends.Create("Cassandra LWT lock store in containers", () => fixture.Session, "container_lock_tests");
+    protected override IMusicTestBackend Backend { get; } = CassandraLockStoreTestBackend.Create("Cassandra LWT lock store in containers", () => Task.FromResult(fixture.Session), "container_lock_tests");
 }
