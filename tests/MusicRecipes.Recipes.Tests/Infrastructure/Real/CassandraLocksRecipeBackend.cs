@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using MusicRecipes.Cassandra;
 using MusicRecipes.Cql;
+using MusicRecipes.Testing;
 using MusicRecipes.Testing.SiteClients;
 
 namespace MusicRecipes.Recipes.Tests.Infrastructure.Real;
@@ -32,17 +32,12 @@ public sealed class CassandraLocksRecipeBackend(RealBackendServers servers) : Re
         }
 
         client.CutLocks();
-        var started = Stopwatch.GetTimestamp();
         var readSession = new CqlQuery($"SELECT session_id FROM {locks.SessionTable} WHERE session_id = ?", id) { Consistency = CqlConsistency.Quorum };
-        while ((await Servers.AdminSession.ExecuteAsync(readSession)).Rows.Count > 0)
-        {
-            if (Stopwatch.GetElapsedTime(started) > ExpiryPatience)
-            {
-                throw new TimeoutException($"Lock session {id} did not expire within {ExpiryPatience}.");
-            }
-
-            await Task.Delay(100);
-        }
+        await Eventually.TrueAsync(
+            async () => (await Servers.AdminSession.ExecuteAsync(readSession)).Rows.Count == 0,
+            ExpiryPatience,
+            $"lock session {id} expires",
+            TimeSpan.FromMilliseconds(100));
 
         HealLockLink(client);
     }
