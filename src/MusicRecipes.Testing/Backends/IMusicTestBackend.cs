@@ -105,7 +105,8 @@ public interface IMusicTestBackend : IAsyncDisposable
 
     /// <summary>
     /// Undoes whatever an armed partial write needed (resumes paused nodes, and so on) once the failed write returned;
-    /// does nothing when nothing is armed, so a suite may call it on the way out of any test.
+    /// on a backend with <see cref="MusicTestBackendFaults.PartialWrite"/> it does nothing when nothing is armed, so a
+    /// partial-write suite may call it on the way out of any of its tests.
     /// </summary>
     /// <exception cref="MusicTestBackendNotSupportedException">No <see cref="MusicTestBackendFaults.PartialWrite"/>.</exception>
     Task RecoverFromPartialWriteAsync();
