@@ -82,7 +82,8 @@ public sealed class LockRef
 
     /// <summary>
     /// The hold lease's start: <paramref name="now"/> the first time an acquisition of this ticket reaches its record,
-    /// that first time's value ever after (see <c>MusicClient.AcquireLockAsync</c>).
+    /// that first time's value ever after (see <c>MusicClient.AcquireLockAsync</c>); for a ticket whose store recorded
+    /// at the enqueue, the enqueue's start (<c>MusicClient.CreateLockRefAsync</c>).
     /// </summary>
     internal long LeaseStartOnce(long now)
     {

@@ -123,8 +123,15 @@ public sealed partial class MusicClient : IMusicClient
 
         // Not wrapped in the retry pipeline: an enqueue is not idempotent; backends protect their own ambiguous creates.
         activity?.SetTag(MusicDiagnostics.ModeTag, mode.ToString());
+        var enqueueStart = _options.TimeProvider.GetTimestamp();
         var ticket = await _locks.EnqueueAsync(keySet, mode, cancellationToken).ConfigureAwait(false);
         var lockRef = new LockRef(this, ticket, keySet);
+        if (ticket.RecordedAtEnqueue)
+        {
+            // The store recorded the acquisition in the enqueue: the hold lease starts before that record (rule 6).
+            lockRef.LeaseStartOnce(enqueueStart);
+        }
+
         _outstanding[ticket.Id] = lockRef;
         ticket.LostToken.Register(() => OnTicketLost(lockRef));
         activity?.SetTag(MusicDiagnostics.TicketTag, ticket.ToString());

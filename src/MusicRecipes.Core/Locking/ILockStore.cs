@@ -22,7 +22,10 @@ namespace MusicRecipes.Locking;
 /// (head and key states in one strong look), <see cref="TryRecordAcquiredAsync"/> per key (a compare-and-set on the
 /// version that look read, conditional on the ticket) and <see cref="ReleaseAsync"/> (clean release and leaving the
 /// queues, atomically where the service allows). <see cref="GetKeyStateAsync"/> is the careful path the client falls
-/// back to after a conflict.
+/// back to after a conflict. A store may make the head check and the records inside the enqueue, when that one atomic
+/// step can meet their conditions, and answer the calls from it (the ZooKeeper store does, for an exclusive ticket on
+/// keys nobody queues for); it then marks the ticket <c>RecordedAtEnqueue</c> so the client starts the hold lease
+/// before the enqueue.
 /// </para>
 /// </remarks>
 public interface ILockStore : IAsyncDisposable

@@ -16,6 +16,7 @@ public sealed class LockTicket
     private readonly SessionLease? _lease;
     private int _lossReason = -1;
     private int _holdsAlone;
+    private int _recordedAtEnqueue;
     private long _lostAtTicks;
     private long _holdDeadline = long.MaxValue;
     private TimeProvider _holdClock = TimeProvider.System;
@@ -119,6 +120,16 @@ public sealed class LockTicket
 
     /// <summary>From now on the ticket waits until it is first in every queue (a reader that must sync).</summary>
     internal void HoldAlone() => Volatile.Write(ref _holdsAlone, 1);
+
+    /// <summary>
+    /// True when the lock store may have recorded the ticket's acquisition while enqueuing it (the ZooKeeper store's
+    /// short path on free keys). The client then starts the hold lease at the enqueue, before that record, so the
+    /// holder's deadline is never later than the one others compute from the recorded time (rule 6).
+    /// </summary>
+    internal bool RecordedAtEnqueue => Volatile.Read(ref _recordedAtEnqueue) != 0;
+
+    /// <summary>Set by a lock store before it sends an enqueue that records the acquisition (see <see cref="RecordedAtEnqueue"/>).</summary>
+    internal void MarkRecordedAtEnqueue() => Volatile.Write(ref _recordedAtEnqueue, 1);
 
     /// <summary>Sets the hold lease: the ticket is lost at <paramref name="deadline"/> (a timestamp of <paramref name="clock"/>).</summary>
     internal void LimitHold(long deadline, TimeProvider clock)

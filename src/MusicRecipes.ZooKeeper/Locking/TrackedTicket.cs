@@ -16,7 +16,9 @@ internal sealed class TrackedTicket
     private readonly object _gate = new();
     private TaskCompletionSource _change = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<TrackedTicket> _deletedByOther;
+    private readonly HashSet<string> _recordsTaken = new(StringComparer.Ordinal);
     private int _removedByOwner;
+    private int _headTaken;
 
     public TrackedTicket(LockTicket ticket, Action<TrackedTicket> deletedByOther)
     {
@@ -31,11 +33,49 @@ internal sealed class TrackedTicket
     /// <summary>Per key, the state and version this store's record of the ticket's acquisition left (for a one-step clean release).</summary>
     public ConcurrentDictionary<string, VersionedKeyState> Recorded { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// What a recording enqueue (<see cref="ZooKeeperRecordingEnqueue"/>) already did for this ticket: the first head
+    /// check and, per key, the first record are answered from it without a request (each once).
+    /// </summary>
+    public RecordingEnqueueOutcome? Prerecorded { get; init; }
+
     public Action<WatchedEvent> OwnNodeWatcher { get; }
 
     public Action<WatchedEvent> PredecessorWatcher { get; }
 
     public bool RemovedByOwner => Volatile.Read(ref _removedByOwner) != 0;
+
+    /// <summary>The head check the recording enqueue stands for, the first time it is asked; null after that or without one.</summary>
+    public HeadCheck? TakePrerecordedHead() =>
+        Prerecorded is { } done && Interlocked.Exchange(ref _headTaken, 1) == 0 ? done.Head : null;
+
+    /// <summary>
+    /// The state the recording enqueue left on <paramref name="key"/>, the first time a record over the state it read
+    /// (<paramref name="expectedVersion"/>) is asked for; null otherwise, and the caller records the normal way.
+    /// </summary>
+    public VersionedKeyState? TakePrerecord(string key, long expectedVersion)
+    {
+        if (Prerecorded is not { } done)
+        {
+            return null;
+        }
+
+        var index = 0;
+        while (index < Ticket.Positions.Count && Ticket.Positions[index].Key != key)
+        {
+            index++;
+        }
+
+        if (index == Ticket.Positions.Count || done.Head.KeyStates![index].Version != expectedVersion)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            return _recordsTaken.Add(key) ? done.Recorded[index] : null;
+        }
+    }
 
     public void MarkRemovedByOwner() => Volatile.Write(ref _removedByOwner, 1);
 

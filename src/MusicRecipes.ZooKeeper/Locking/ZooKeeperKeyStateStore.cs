@@ -35,13 +35,20 @@ internal sealed class ZooKeeperKeyStateStore(ZooKeeperClient client, LockNodePat
             return RecordResult.TicketGone;
         }
 
-        var own = paths.NodePath(ticket.Id, position);
+        // The recording enqueue made this very record (over the same version, while the ticket was queued: rule 6).
+        if (tickets.TryGet(ticket.Id, out var ownTicket) && ownTicket.TakePrerecord(position.Key, expected.Version) is { } prerecorded)
+        {
+            ownTicket.Recorded[position.Key] = prerecorded;
+            return RecordResult.Recorded;
+        }
+
+        var ownNode = paths.NodePath(ticket.Id, position);
         var updated = expected.State with { LastAcquired = position.Ordinal, LastAcquiredAt = clock.UtcNow };
         try
         {
             var sentAt = clock.LocalNow;
             var results = await client.MultiAsync(
-                [ZooKeeperOp.Check(own, -1), ZooKeeperOp.SetData(paths.KeyPath(position.Key), KeyStateRecord.Encode(updated), (int)expected.Version)],
+                [ZooKeeperOp.Check(ownNode, -1), ZooKeeperOp.SetData(paths.KeyPath(position.Key), KeyStateRecord.Encode(updated), (int)expected.Version)],
                 cancellationToken).ConfigureAwait(false);
             if (results[1].Stat is { } stat)
             {
@@ -54,7 +61,7 @@ internal sealed class ZooKeeperKeyStateStore(ZooKeeperClient client, LockNodePat
 
             return RecordResult.Recorded;
         }
-        catch (NoNodeException e) when (e.Path == own)
+        catch (NoNodeException e) when (e.Path == ownNode)
         {
             return RecordResult.TicketGone;
         }
@@ -113,28 +120,27 @@ internal sealed class ZooKeeperKeyStateStore(ZooKeeperClient client, LockNodePat
         foreach (var key in keys)
         {
             var path = paths.KeyPath(key);
-            if (_knownKeyNodes.ContainsKey(path))
+            while (!_knownKeyNodes.ContainsKey(path))
             {
-                continue;
-            }
+                try
+                {
+                    var sentAt = clock.LocalNow;
+                    var created = await client.CreateAsync(path, KeyStateRecord.Encode(KeyLockState.Empty), CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
+                    clock.Observe(sentAt, clock.LocalNow, created.Stat.Ctime);
+                }
+                catch (NodeExistsException)
+                {
+                    // Another client locked this key before.
+                }
+                catch (NoNodeException)
+                {
+                    // No root yet: create it, then this key's node (the next turn of the loop).
+                    await client.EnsurePathAsync(paths.Root, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
 
-            try
-            {
-                var sentAt = clock.LocalNow;
-                var created = await client.CreateAsync(path, KeyStateRecord.Encode(KeyLockState.Empty), CreateMode.Persistent, cancellationToken).ConfigureAwait(false);
-                clock.Observe(sentAt, clock.LocalNow, created.Stat.Ctime);
+                _knownKeyNodes[path] = 0;
             }
-            catch (NodeExistsException)
-            {
-                // Another client locked this key before.
-            }
-            catch (NoNodeException)
-            {
-                await client.EnsurePathAsync(paths.Root, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            _knownKeyNodes[path] = 0;
         }
     }
 

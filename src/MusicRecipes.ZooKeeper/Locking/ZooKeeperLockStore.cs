@@ -11,10 +11,10 @@ namespace MusicRecipes.ZooKeeper;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Ordinals never restart (rule 2).</b> ZooKeeper takes a sequential name from the parent's child version,
-/// which grows with every child created or deleted for as long as the parent exists. Key nodes are therefore
+/// <b>Ordinals never restart (rule 2).</b> ZooKeeper takes a sequential name from the parent's count of children
+/// ever created, which grows with every create for as long as the parent exists. Key nodes are therefore
 /// persistent and never deleted (not containers, which the server deletes when empty), so ordinals strictly
-/// increase for the key's whole life — by two per ticket, up to 2^31 per key.
+/// increase for the key's whole life — by one per ticket.
 /// </para>
 /// <para>
 /// <b>Multi-key tickets are ordered the same way in every queue (rule 4).</b> A ticket enters all its queues in
@@ -26,7 +26,10 @@ namespace MusicRecipes.ZooKeeper;
 /// <para>
 /// <b>Heads are read strongly (rule 1)</b> without a <c>sync</c>: the server has applied the session's own enqueue,
 /// earlier tickets cannot be missing from a view that holds it, and the conditional record catches what the view
-/// missed since (see <see cref="CheckHeadAsync"/>). <b>Waiting is event-driven (rule 5)</b>: a waiter sets an exists-watch on its
+/// missed since (see <see cref="CheckHeadAsync"/>). <b>An exclusive ticket on free keys records at its enqueue</b>:
+/// one <c>multi</c> enqueues it, checks it got the ordinal predicted from a read that saw empty queues, and records it
+/// over the key state read, so its first head check and records need no request (<c>ZooKeeperRecordingEnqueue</c>).
+/// <b>Waiting is event-driven (rule 5)</b>: a waiter sets an exists-watch on its
 /// predecessor in each queue where it is not first, and wakes when one leaves (no herd: a departure wakes only
 /// its successor). <b>Loss is visible (rule 6)</b>: the store watches each ticket's own nodes — a deletion it did
 /// not make is a forced release (<see cref="LockLossReason.ForciblyReleased"/>) — and a lost session signals
@@ -97,7 +100,7 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
         _loss = new ZooKeeperLossMonitor(client, _tickets, paths.Root, options, _events, orphans, IsDisposed);
         _keyStates = new ZooKeeperKeyStateStore(client, paths, _clock, _tickets, _loss);
         _queues = new ZooKeeperQueueReader(client, paths, _tickets, _loss);
-        _enqueuer = new ZooKeeperTicketEnqueuer(client, options, paths, _keyStates, _tickets, _loss, nodes, orphans);
+        _enqueuer = new ZooKeeperTicketEnqueuer(client, options, paths, _clock, new ZooKeeperRecordingEnqueue(client, paths, _clock), _keyStates, _tickets, _loss, nodes, orphans);
         _remover = new ZooKeeperTicketRemover(client, paths, _tickets, _keyStates, nodes);
         _client.ConnectionStateChanged += _loss.OnConnectionStateChanged;
         _client.Acknowledged += _loss.OnAcknowledged;

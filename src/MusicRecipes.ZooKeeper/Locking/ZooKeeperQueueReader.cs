@@ -25,6 +25,13 @@ internal sealed class ZooKeeperQueueReader(ZooKeeperClient client, LockNodePaths
             return HeadCheck.Gone;
         }
 
+        // A recording enqueue found the ticket alone in every queue, which stays true until it is removed, and read the
+        // key states its record replaced: that is this head check, made at the enqueue (rule 1).
+        if (tickets.TryGet(ticket.Id, out var tracked) && tracked.TakePrerecordedHead() is { } prerecorded)
+        {
+            return prerecorded;
+        }
+
         // One request, answered by the connected server: every queue and every key state.
         var keyPaths = ticket.Positions.Select(p => paths.KeyPath(p.Key)).ToArray();
         var (children, nodes) = await client.MultiReadAsync(keyPaths, keyPaths, cancellationToken).ConfigureAwait(false);

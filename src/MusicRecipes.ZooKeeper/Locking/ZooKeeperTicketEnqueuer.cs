@@ -3,14 +3,17 @@ using MusicRecipes.Locking;
 namespace MusicRecipes.ZooKeeper;
 
 /// <summary>
-/// Entering the queues (rule 4): one multi of protected creates per ticket; the recovery of an enqueue whose reply was
-/// lost (look for the ticket's nodes before retrying); and the guaranteed removal of attempts abandoned half-way, so no
-/// orphan blocks a queue.
+/// Entering the queues (rule 4): one multi of protected creates per ticket — for an exclusive ticket on free keys one
+/// that records the acquisition too (<see cref="ZooKeeperRecordingEnqueue"/>); the recovery of an enqueue whose reply
+/// was lost (look for the ticket's nodes before retrying); and the guaranteed removal of attempts abandoned half-way, so
+/// no orphan blocks a queue.
 /// </summary>
 internal sealed class ZooKeeperTicketEnqueuer(
     ZooKeeperClient client,
     ZooKeeperLockStoreOptions options,
     LockNodePaths paths,
+    ServerClock clock,
+    ZooKeeperRecordingEnqueue recording,
     ZooKeeperKeyStateStore keyStates,
     ZooKeeperOwnTickets tickets,
     ZooKeeperLossMonitor loss,
@@ -30,7 +33,7 @@ internal sealed class ZooKeeperTicketEnqueuer(
         var sent = false;
         try
         {
-            return await EnqueueAttemptsAsync(ticketId, keys, () => sent = true, cancellationToken).ConfigureAwait(false);
+            return await EnqueueAttemptsAsync(ticketId, keys, mode, () => sent = true, cancellationToken).ConfigureAwait(false);
         }
         catch when (sent)
         {
@@ -44,21 +47,44 @@ internal sealed class ZooKeeperTicketEnqueuer(
         }
     }
 
-    private async Task<LockTicket> EnqueueAttemptsAsync(string ticketId, IReadOnlyList<string> keys, Action onSend, CancellationToken cancellationToken)
+    private async Task<LockTicket> EnqueueAttemptsAsync(string ticketId, IReadOnlyList<string> keys, TicketMode mode, Action onSend, CancellationToken cancellationToken)
     {
         var data = new TicketRecord(ticketId, keys).Encode();
+        var plain = keys.Select(k => ZooKeeperOp.Create(paths.KeyPath(k) + "/" + TicketNodeName.PrefixOf(ticketId), data, CreateMode.EphemeralSequential)).ToArray();
+
+        // Only an exclusive ticket records when it acquires (readers and permits record nothing), and it tries once:
+        // a refusal means someone else is busy on the keys.
+        var mayRecord = mode.Kind == TicketModeKind.Exclusive;
+        var recordingSent = false;
         for (var attempt = 1; ; attempt++)
         {
             await keyStates.EnsureKeyNodesAsync(keys, cancellationToken).ConfigureAwait(false);
-            var ops = keys.Select(k => ZooKeeperOp.Create(paths.KeyPath(k) + "/" + TicketNodeName.PrefixOf(ticketId), data, CreateMode.EphemeralSequential)).ToArray();
+            var plan = mayRecord ? await recording.PlanAsync(ticketId, keys, data, cancellationToken).ConfigureAwait(false) : null;
+            mayRecord = false;
             IReadOnlyList<string> created;
+            RecordingEnqueueOutcome? prerecorded = null;
             try
             {
                 ThrowInjectedFault(attempt, committed: false);
                 onSend();
-                var results = await client.MultiAsync(ops, cancellationToken).ConfigureAwait(false);
+                recordingSent |= plan is not null;
+                var sentAt = clock.LocalNow;
+                var results = await client.MultiAsync(plan?.Operations ?? plain, cancellationToken).ConfigureAwait(false);
                 ThrowInjectedFault(attempt, committed: true);
-                created = results.Select(r => r.Path!).ToArray();
+                if (plan is not null)
+                {
+                    var outcome = ZooKeeperRecordingEnqueue.Complete(plan, results, clock, sentAt);
+                    prerecorded = outcome.Alone ? outcome : null;
+                    created = outcome.Created;
+                }
+                else
+                {
+                    created = results.Select(r => r.Path!).ToArray();
+                }
+            }
+            catch (Exception e) when (plan is not null && e is BadVersionException or NoNodeException)
+            {
+                continue; // the recording multi was refused as a whole (a queue or a key state moved): enqueue plainly
             }
             catch (Exception e) when (e is ConnectionLossException or SessionMovedException)
             {
@@ -86,12 +112,18 @@ internal sealed class ZooKeeperTicketEnqueuer(
                 continue;
             }
 
-            return await AdoptAsync(ticketId, keys, created, cancellationToken).ConfigureAwait(false);
+            return await AdoptAsync(ticketId, keys, created, prerecorded, recordingSent, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Builds and tracks the ticket, and watches its own nodes (their deletion by others is a forced release).</summary>
-    private async Task<LockTicket> AdoptAsync(string ticketId, IReadOnlyList<string> keys, IReadOnlyList<string> created, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A ticket whose enqueue sent a recording multi is marked <see cref="LockTicket.RecordedAtEnqueue"/> even when the
+    /// reply was lost and the nodes were found afterwards: the record may have been made, so the hold lease must count
+    /// from before it. Only a reply in hand lets the first head check and records be answered from it.
+    /// </remarks>
+    private async Task<LockTicket> AdoptAsync(
+        string ticketId, IReadOnlyList<string> keys, IReadOnlyList<string> created, RecordingEnqueueOutcome? prerecorded, bool recordingSent, CancellationToken cancellationToken)
     {
         var positions = new TicketPosition[keys.Count];
         for (var i = 0; i < keys.Count; i++)
@@ -107,14 +139,19 @@ internal sealed class ZooKeeperTicketEnqueuer(
 
         // Provisional session: replaced by the owner the server reports for our node below.
         var provisional = new LockTicket(ticketId, ZooKeeperLockStore.FormatSessionId(client.SessionId), positions, loss.LeaseOf(client.SessionId));
-        var tracked = new TrackedTicket(provisional, loss.OnDeletedByOther);
+        var tracked = new TrackedTicket(provisional, loss.OnDeletedByOther) { Prerecorded = prerecorded };
         var stats = await Task.WhenAll(created.Select(path => client.ExistsAsync(path, tracked.OwnNodeWatcher, cancellationToken))).ConfigureAwait(false);
         var owner = stats.FirstOrDefault(s => s is not null)?.EphemeralOwner ?? client.SessionId;
         var ticket = owner == client.SessionId || owner == 0 ? provisional : new LockTicket(ticketId, ZooKeeperLockStore.FormatSessionId(owner), positions, loss.LeaseOf(owner));
         if (!ReferenceEquals(ticket, provisional))
         {
-            tracked = new TrackedTicket(ticket, loss.OnDeletedByOther);
+            tracked = new TrackedTicket(ticket, loss.OnDeletedByOther) { Prerecorded = prerecorded };
             await Task.WhenAll(created.Select(path => client.ExistsAsync(path, tracked.OwnNodeWatcher, cancellationToken))).ConfigureAwait(false);
+        }
+
+        if (recordingSent)
+        {
+            ticket.MarkRecordedAtEnqueue();
         }
 
         tickets.Track(tracked);

@@ -1,0 +1,105 @@
+using MusicRecipes.Locking;
+
+namespace MusicRecipes.ZooKeeper;
+
+/// <summary>
+/// The short lock path of an exclusive ticket on keys nobody queues for: enter the queues AND record the acquisition
+/// in the enqueue's one <c>multi</c>, so an uncontended critical section costs two writes (this one and the release)
+/// instead of three.
+/// </summary>
+/// <remarks>
+/// <para>
+/// First one read of the key nodes (<c>multiRead</c> of their data, one request to the local server). Only if every
+/// key node exists and has no child, the plan is, per key: <c>create</c> the ticket's sequential node; <c>check</c>
+/// that it got the name predicted from the key node's child version as read; <c>setData</c> of the key state recording
+/// the predicted ordinal as acquirer, at the data version as read. ZooKeeper applies all of it or nothing.
+/// </para>
+/// <para>
+/// The prediction: a sequential name is the parent's count of children ever created, and the <c>cversion</c> a server
+/// reports is that count twice minus the children present (creates plus deletes), so with no child it is twice the
+/// next sequence. Every create moves the count; so the <c>check</c> passes only if no child was created since the read,
+/// which saw none: the ticket is alone in every queue, hence first, and stays first until it is removed (later tickets
+/// get higher sequences). The <c>setData</c> passes only if the key state is the one read. That is exactly the head
+/// check and the conditional record of rules 1 and 6 (docs/design.md) made at one instant, atomically with the enqueue:
+/// a ticket records only while queued, over the state version it decided on. The reply confirms it without relying on
+/// the prediction: the key node's stat after the record must show exactly one child (<see cref="Complete"/>).
+/// </para>
+/// <para>
+/// A refused plan (<see cref="BadVersionException"/> or <see cref="NoNodeException"/>: someone queued, left or
+/// recorded in between) changed nothing; the ticket is then enqueued the plain way. Keys that are queued for take the
+/// plain way at once, after the one read.
+/// </para>
+/// </remarks>
+internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNodePaths paths, ServerClock clock)
+{
+    /// <summary>
+    /// The plan for <paramref name="ticketId"/> on <paramref name="keys"/>, or null when a key node is missing or a queue
+    /// is not empty (the plain enqueue is then the only way).
+    /// </summary>
+    public async Task<RecordingEnqueuePlan?> PlanAsync(string ticketId, IReadOnlyList<string> keys, byte[] ticketData, CancellationToken cancellationToken)
+    {
+        var keyPaths = paths.KeyPaths(keys);
+        var (_, nodes) = await client.MultiReadAsync([], keyPaths, cancellationToken).ConfigureAwait(false);
+        if (nodes.Any(n => n is null || n.Stat.NumChildren != 0 || n.Stat.Cversion % 2 != 0))
+        {
+            return null; // a missing node, a queue, or a child version that does not read as 2 x creates: the plain way
+        }
+
+        var acquiredAt = clock.UtcNow;
+        var ops = new List<ZooKeeperOp>(keys.Count * 3);
+        var before = new VersionedKeyState[keys.Count];
+        var recorded = new KeyLockState[keys.Count];
+        var positions = new TicketPosition[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var node = nodes[i]!;
+            before[i] = ZooKeeperKeyStateStore.StateOf(node);
+            positions[i] = new TicketPosition(keys[i], (node.Stat.Cversion / 2) + 1L); // ordinal = sequence + 1
+            recorded[i] = before[i].State with { LastAcquired = positions[i].Ordinal, LastAcquiredAt = acquiredAt };
+            ops.Add(ZooKeeperOp.Create(keyPaths[i] + "/" + TicketNodeName.PrefixOf(ticketId), ticketData, CreateMode.EphemeralSequential));
+            ops.Add(ZooKeeperOp.Check(paths.NodePath(ticketId, positions[i]), -1));
+            ops.Add(ZooKeeperOp.SetData(keyPaths[i], KeyStateRecord.Encode(recorded[i]), node.Stat.Version));
+        }
+
+        return new RecordingEnqueuePlan(ops, positions, before, recorded);
+    }
+
+    /// <summary>
+    /// What the committed multi did: the created nodes' paths and, per key, the state the record left with its new
+    /// version (the servers' time of the record teaches the clock). <see cref="RecordingEnqueueOutcome.Alone"/> is true
+    /// when every key node showed exactly one child right after the record, as the prediction promises; were a server
+    /// ever to number children otherwise, the ticket is then treated as an ordinary one (a real head check; at worst
+    /// a ticket ahead of it reads a later acquirer and gives up its hold as lost — never two holders, since a holder
+    /// ahead of it would have changed the key state it recorded over).
+    /// </summary>
+    public static RecordingEnqueueOutcome Complete(RecordingEnqueuePlan plan, IReadOnlyList<ZooKeeperOpResult> results, ServerClock clock, DateTimeOffset sentAt)
+    {
+        var created = new string[plan.Positions.Count];
+        var after = new VersionedKeyState[plan.Positions.Count];
+        var alone = true;
+        for (var i = 0; i < plan.Positions.Count; i++)
+        {
+            created[i] = results[i * 3].Path!;
+            var stat = results[(i * 3) + 2].Stat!;
+            clock.Observe(sentAt, clock.LocalNow, stat.Mtime);
+            after[i] = new VersionedKeyState(plan.Recorded[i], stat.Version);
+            alone &= stat.NumChildren == 1;
+        }
+
+        return new RecordingEnqueueOutcome(created, new HeadCheck(HeadStatus.Head, plan.Before), after, alone);
+    }
+}
+
+/// <summary>The multi of a recording enqueue, the ordinals it predicts, and the key states before and after its record.</summary>
+internal sealed record RecordingEnqueuePlan(
+    IReadOnlyList<ZooKeeperOp> Operations,
+    IReadOnlyList<TicketPosition> Positions,
+    IReadOnlyList<VersionedKeyState> Before,
+    IReadOnlyList<KeyLockState> Recorded);
+
+/// <summary>
+/// A recording enqueue that committed: the ticket's nodes, the head check it stands for (first everywhere, with the key
+/// states as they were just before the record), per key the state and version the record left, and whether the reply
+/// confirmed the ticket alone in every queue (only then does it answer the first head check and records).
+/// </summary>
+internal sealed record RecordingEnqueueOutcome(IReadOnlyList<string> Created, HeadCheck Head, IReadOnlyList<VersionedKeyState> Recorded, bool Alone);

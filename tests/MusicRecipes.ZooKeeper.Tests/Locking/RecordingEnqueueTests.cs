@@ -1,0 +1,184 @@
+using MusicRecipes.Locking;
+using MusicRecipes.Testing;
+using MusicRecipes.ZooKeeper.Tests.Infrastructure;
+
+namespace MusicRecipes.ZooKeeper.Tests.Locking;
+
+/// <summary>
+/// The short lock path (<see cref="ZooKeeperRecordingEnqueue"/>): an exclusive ticket on free keys records its
+/// acquisition in its enqueue's multi — and only when it is alone in every queue and the key state is the one it read.
+/// </summary>
+[Collection(ZooKeeperCollection.Name)]
+[Trait(TestCategories.Trait, TestCategories.RealCluster)]
+public sealed class RecordingEnqueueTests(ZooKeeperEnsembleFixture fixture) : IAsyncLifetime
+{
+    private readonly LockStoreHarness _harness = new(fixture);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task An_exclusive_ticket_on_free_keys_records_in_its_enqueue_and_its_section_writes_twice()
+    {
+        var store = await _harness.StoreAsync();
+        var other = await _harness.StoreAsync();
+        string[] keys = ["free-1", "free-2"];
+        var before = await LeaveKeysAsync(store, keys);
+
+        var ticket = await store.EnqueueAsync(keys, TicketMode.Exclusive, default);
+
+        // The record is in the enqueue's transaction: each key node was last written by the multi that created the node.
+        foreach (var position in ticket.Positions)
+        {
+            var keyNode = await store.Client.GetDataAsync(KeyPath(position.Key));
+            var ticketNode = await store.Client.ExistsAsync(KeyPath(position.Key) + "/" + TicketNodeName.NameOf(ticket.Id, position.Ordinal));
+            Assert.Equal(ticketNode!.Czxid, keyNode.Stat.Mzxid);
+            Assert.Equal(position.Ordinal, (await other.GetKeyStateAsync(position.Key, default)).State.LastAcquired);
+        }
+
+        // The head check and the records are answered from the enqueue, with the states as they were before it.
+        var head = await store.CheckHeadAsync(ticket, default);
+        Assert.Equal(HeadStatus.Head, head.Status);
+        Assert.Equal(before, head.KeyStates!.Select(s => s.State.LastAcquired));
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var position = ticket.Positions[i];
+            Assert.Equal(RecordResult.Recorded, await store.TryRecordAcquiredAsync(ticket, position, head.KeyStates![i], default));
+            var ticketNode = await store.Client.ExistsAsync(KeyPath(position.Key) + "/" + TicketNodeName.NameOf(ticket.Id, position.Ordinal));
+            Assert.Equal(ticketNode!.Czxid, (await store.Client.GetDataAsync(KeyPath(position.Key))).Stat.Mzxid); // not written again
+        }
+
+        // The release is the second and last write: clean over the version the enqueue's record left.
+        await store.ReleaseAsync(ticket, new CleanRelease([null, null]), default);
+        foreach (var position in ticket.Positions)
+        {
+            var state = (await other.GetKeyStateAsync(position.Key, default)).State;
+            Assert.Equal((position.Ordinal, position.Ordinal), (state.LastAcquired, state.LastCleanRelease));
+        }
+    }
+
+    [Fact]
+    public async Task The_first_enqueue_under_a_fresh_root_creates_every_key_node_and_records_at_once()
+    {
+        // The root does not exist yet: creating it must not skip the key whose create found it missing.
+        var store = await _harness.StoreAsync();
+        var ticket = await store.EnqueueAsync(["fresh-a", "fresh-b"], TicketMode.Exclusive, default);
+        foreach (var position in ticket.Positions)
+        {
+            var ticketNode = await store.Client.ExistsAsync(KeyPath(position.Key) + "/" + TicketNodeName.NameOf(ticket.Id, position.Ordinal));
+            Assert.Equal(ticketNode!.Czxid, (await store.Client.GetDataAsync(KeyPath(position.Key))).Stat.Mzxid);
+        }
+    }
+
+    [Fact]
+    public async Task A_ticket_behind_another_enqueues_without_a_record()
+    {
+        var holder = await _harness.StoreAsync();
+        var waiter = await _harness.StoreAsync();
+        await LeaveKeysAsync(holder, ["busy"]);
+        var held = await holder.EnqueueAsync(["busy"], TicketMode.Exclusive, default);
+        var version = (await holder.GetKeyStateAsync("busy", default)).Version;
+
+        var waiting = await waiter.EnqueueAsync(["busy"], TicketMode.Exclusive, default);
+
+        var state = await waiter.GetKeyStateAsync("busy", default);
+        Assert.Equal((held.OrdinalOf("busy"), version), (state.State.LastAcquired, state.Version));
+        Assert.Equal(HeadStatus.Waiting, (await waiter.CheckHeadAsync(waiting, default)).Status);
+    }
+
+    [Fact]
+    public async Task A_queue_that_moved_between_the_read_and_the_multi_refuses_the_record_and_the_ticket_enqueues_plainly()
+    {
+        var store = await _harness.StoreAsync();
+        var other = await _harness.StoreAsync();
+        var before = await LeaveKeysAsync(store, ["moved"]);
+
+        // Between the store's read of the key node and its multi, a reader comes and goes: the key's child version moves
+        // by two and its data version not at all, so only the check on the predicted name can refuse the record.
+        store.EnqueueFault = (attempt, committed) =>
+        {
+            if (attempt == 1 && !committed)
+            {
+                var reader = other.EnqueueAsync(["moved"], TicketMode.Shared, default).GetAwaiter().GetResult();
+                other.ReleaseAsync(reader, clean: null, default).GetAwaiter().GetResult();
+            }
+
+            return null;
+        };
+        var ticket = await store.EnqueueAsync(["moved"], TicketMode.Exclusive, default);
+
+        Assert.Equal(before[0], (await other.GetKeyStateAsync("moved", default)).State.LastAcquired);
+        await AcquireAsync(store, ticket);
+        Assert.Equal(ticket.OrdinalOf("moved"), (await other.GetKeyStateAsync("moved", default)).State.LastAcquired);
+    }
+
+    [Fact]
+    public async Task A_key_state_that_changed_between_the_read_and_the_multi_refuses_the_record_and_is_kept()
+    {
+        var store = await _harness.StoreAsync();
+        await LeaveKeysAsync(store, ["changed"]);
+        var marked = new KeyLockState(LastAcquired: 1, LastAcquiredAt: null, LastCleanRelease: 1, LastWrite: 424242);
+        store.EnqueueFault = (attempt, committed) =>
+        {
+            if (attempt == 1 && !committed)
+            {
+                store.Client.SetDataAsync(KeyPath("changed"), KeyStateRecord.Encode(marked)).GetAwaiter().GetResult();
+            }
+
+            return null;
+        };
+
+        var ticket = await store.EnqueueAsync(["changed"], TicketMode.Exclusive, default);
+
+        Assert.Equal(marked, (await store.GetKeyStateAsync("changed", default)).State);
+        await AcquireAsync(store, ticket);
+        Assert.Equal(424242, (await store.GetKeyStateAsync("changed", default)).State.LastWrite);
+    }
+
+    [Fact]
+    public async Task The_hold_lease_of_a_ticket_recorded_at_its_enqueue_counts_from_the_enqueue()
+    {
+        // Others judge the hold by the time recorded, which is the enqueue's: the holder's own lease must not be later.
+        await using var backend = new ZooKeeperTestBackend(fixture);
+        var client = await backend.CreateClientAsync(0, new MusicClientOptions { HoldLease = TimeSpan.FromSeconds(1) });
+        var lockRef = await client.CreateLockRefAsync(["leased"]);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        var lost = await Assert.ThrowsAsync<LockLostException>(() => client.AcquireLockAsync(lockRef));
+        Assert.Equal(LockLossReason.LeaseExpired, lost.Reason);
+    }
+
+    [Theory]
+    [InlineData("shared")]
+    [InlineData("permits")]
+    public async Task Readers_and_permits_never_record_at_the_enqueue(string kind)
+    {
+        var store = await _harness.StoreAsync();
+        var before = await LeaveKeysAsync(store, [kind]);
+        await store.EnqueueAsync([kind], kind == "shared" ? TicketMode.Shared : TicketMode.Permits(2), default);
+        Assert.Equal(before[0], (await store.GetKeyStateAsync(kind, default)).State.LastAcquired);
+    }
+
+    private string KeyPath(string key) => ZooKeeperPath.Combine(_harness.Root, KeyNodeName.Encode(key));
+
+    /// <summary>Creates the keys' nodes with one ticket each, left uncleanly; returns each key's LastAcquired.</summary>
+    private static async Task<long?[]> LeaveKeysAsync(ZooKeeperLockStore store, string[] keys)
+    {
+        var ticket = await store.EnqueueAsync(keys, TicketMode.Exclusive, default);
+        await AcquireAsync(store, ticket);
+        await store.ReleaseAsync(ticket, clean: null, default);
+        return ticket.Positions.Select(p => (long?)p.Ordinal).ToArray();
+    }
+
+    /// <summary>The client's acquire path on the bare store: a head check, then a record per key.</summary>
+    private static async Task AcquireAsync(ZooKeeperLockStore store, LockTicket ticket)
+    {
+        var head = await store.CheckHeadAsync(ticket, default);
+        Assert.Equal(HeadStatus.Head, head.Status);
+        for (var i = 0; i < ticket.Positions.Count; i++)
+        {
+            Assert.Equal(RecordResult.Recorded, await store.TryRecordAcquiredAsync(ticket, ticket.Positions[i], head.KeyStates![i], default));
+        }
+    }
+}
