@@ -4,6 +4,7 @@ namespace MusicRecipes.Bench;
 /// <param name="Variant">The variant's name.</param>
 /// <param name="K">Read-modify-writes in the section.</param>
 /// <param name="ZooKeeperPerSection">Requests the ZooKeeper servers received (srvr "Received").</param>
+/// <param name="ZooKeeperWritesPerSection">Writes the ZooKeeper ensemble applied (srvr "Zxid" moved by).</param>
 /// <param name="CqlPerSection">Statements the client's Cassandra coordinator received (QUERY, EXECUTE, BATCH frames).</param>
 /// <param name="P50Ms">Median time of one such section, run alone.</param>
-internal sealed record RequestCount(string Variant, int K, double ZooKeeperPerSection, double CqlPerSection, double P50Ms);
+internal sealed record RequestCount(string Variant, int K, double ZooKeeperPerSection, double ZooKeeperWritesPerSection, double CqlPerSection, double P50Ms);

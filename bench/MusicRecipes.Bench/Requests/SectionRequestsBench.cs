@@ -8,7 +8,7 @@ namespace MusicRecipes.Bench;
 /// <summary>
 /// Requests per uncontended critical section on each lock store, counted on the servers: one client at site 0 runs
 /// sections one after another on its own key, while the ZooKeeper servers' packet counters (<see cref="ZooKeeperPacketCounter"/>)
-/// and the CQL frames arriving at site 0's Cassandra node (<see cref="CqlRequestCounter"/>) are read before and after.
+/// with their newest zxid (the writes) and the CQL frames arriving at site 0's Cassandra node (<see cref="CqlRequestCounter"/>) are read before and after.
 /// </summary>
 internal static class SectionRequestsBench
 {
@@ -45,6 +45,7 @@ internal static class SectionRequestsBench
                 await variant.RunSectionAsync(0, key, k, done, cancellationToken).ConfigureAwait(false); // creates the key's nodes and rows once
 
                 var zooKeeperBefore = await ZooKeeperPacketCounter.TotalReceivedAsync(zooKeeperPorts, cancellationToken).ConfigureAwait(false);
+                var zxidBefore = await ZooKeeperPacketCounter.NewestZxidAsync(zooKeeperPorts, cancellationToken).ConfigureAwait(false);
                 var cqlBefore = counter.Requests;
                 var times = new LatencyRecorder();
                 for (var i = 0; i < sections; i++)
@@ -56,13 +57,15 @@ internal static class SectionRequestsBench
 
                 var cql = counter.Requests - cqlBefore;
                 var zooKeeperAfter = await ZooKeeperPacketCounter.TotalReceivedAsync(zooKeeperPorts, cancellationToken).ConfigureAwait(false);
+                var writes = await ZooKeeperPacketCounter.NewestZxidAsync(zooKeeperPorts, cancellationToken).ConfigureAwait(false) - zxidBefore;
 
                 // Reading the counters may itself count as packets: measure that by reading twice in a row and take it
                 // off. A session pings every few seconds; over a burst this short that is at most a packet or two,
                 // which the division by the section count makes small.
                 var overhead = await ZooKeeperPacketCounter.TotalReceivedAsync(zooKeeperPorts, cancellationToken).ConfigureAwait(false) - zooKeeperAfter;
-                var result = new RequestCount(variant.Name, k, (double)(zooKeeperAfter - zooKeeperBefore - overhead) / sections, (double)cql / sections, times.Percentile(50));
-                Console.WriteLine($"  requests {variant.Name,-22} k={k}: {result.ZooKeeperPerSection,5:F1} ZooKeeper, {result.CqlPerSection,5:F1} CQL per section; p50 {result.P50Ms,7:F1} ms alone");
+                var result = new RequestCount(
+                    variant.Name, k, (double)(zooKeeperAfter - zooKeeperBefore - overhead) / sections, (double)writes / sections, (double)cql / sections, times.Percentile(50));
+                Console.WriteLine($"  requests {variant.Name,-22} k={k}: {result.ZooKeeperPerSection,5:F1} ZooKeeper ({result.ZooKeeperWritesPerSection:F1} writes), {result.CqlPerSection,5:F1} CQL per section; p50 {result.P50Ms,7:F1} ms alone");
                 results.Add(result);
             }
         }
