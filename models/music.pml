@@ -13,6 +13,8 @@
  *   variants       HOLD_LEASE   MusicClientOptions.HoldLease set: waiters evict a head whose hold lease ran out
  *                  SPLIT_RELEASE  ZooKeeper/Cassandra release: per key a CAS "IF LastAcquired = own", THEN removal
  *                  CAS_LA       Cassandra's record condition IF last_acquired = read (not a full state version)
+ *                  NO_FAST_ENQUEUE  no record at enqueue: every ticket takes the plain enqueue (as the in-memory and
+ *                               Cassandra stores do; the default is ZooKeeper's recording enqueue, see the enqueue step)
  *                  MUTATION_J   every successful CriticalPutAsync return counts as acknowledged, even one that returns after the hold ended (finding F1, fixed: the put throws LockLostException)
  *                  MUTATION_I   the hold lease restarts at every acquire attempt (finding F2, fixed: LockRef.LeaseStartOnce)
  *   mutations      MUTATION_A  head read from a view that missed the predecessors' entries (a replica read at ONE;
@@ -23,6 +25,8 @@
  *                  MUTATION_E  no client-side lease: the service may expire a session before its client is told
  *                  MUTATION_F  a multi-key ticket enters its queues one at a time (not atomically)
  *                  MUTATION_G  a release judges "clean" before waiting for the puts in flight
+ *                  MUTATION_K  the record at enqueue without its empty-queue condition (the multi's check that the
+ *                               created node got the predicted sequence is missing)
  *
  * THE LEASE ASSUMPTION (rule 6 of docs/design.md; SessionLease.cs): the client-side lease of a session ends -
  * leaseOk[t] = 0: from then on LockRef.IsHeld is false and LossReason is set, "the holder is told" - no later
@@ -226,6 +230,17 @@ inline removeByOther(t) {
   removeTicket(t)
 }
 
+/* loss first (rule 6), checked as ticket t records its acquisition of key k: no other holder of the key may still
+   believe it holds */
+inline lossFirstCheck(k) {
+  gi = 0;
+  do
+  :: gi < NT -> if :: gi != t && HOLDK(gi,k) -> bad_lossfirst = 1 :: else -> skip fi; gi++
+  :: else -> break
+  od;
+  gi = 0
+}
+
 /* ================= the environment: service expiry, forced removal, eviction ================= */
 /* Somebody else may remove a queued ticket at any moment, but only a lock-service step can see it (the queues and
    key states are read only there), so removals happen - any of them, or none - at the start of the lock-service
@@ -295,11 +310,11 @@ inline removals() {
 #else
 #define removalsOwn() removalOf(t)
 #endif
-/* the same removals, one at a time, as what wakes a waiting client */
+/* the same removals, one at a time, as what wakes a waiting client (not one that makes its head check at once) */
 #define WAKE_BY(x) \
-  :: atomic { (x < NT && QUEUED(x) && EXPIRE_OK(x)) -> EXPIRE(x); goto ATTEMPT } \
-  :: atomic { (x < NT && QUEUED(x) && FORCE_OK(x)) -> FORCE_DO(x); goto ATTEMPT } \
-  :: atomic { (x < NT && QUEUED(x) && (EVICT_OK(x,0) || EVICT_OK(x,1))) -> EVICT_DO(x); goto ATTEMPT }
+  :: atomic { (!prehead && x < NT && QUEUED(x) && EXPIRE_OK(x)) -> EXPIRE(x); goto ATTEMPT } \
+  :: atomic { (!prehead && x < NT && QUEUED(x) && FORCE_OK(x)) -> FORCE_DO(x); goto ATTEMPT } \
+  :: atomic { (!prehead && x < NT && QUEUED(x) && (EVICT_OK(x,0) || EVICT_OK(x,1))) -> EVICT_DO(x); goto ATTEMPT }
 #endif
 
 /* ================= the client: MusicClient ================= */
@@ -432,6 +447,25 @@ inline putOutcome() {
   res = 0; sl = 0; pk = 0; inflight = 0
 }
 
+/* ticket t (key set mask) enters key k's queue, if k is in its set (ILockStore.EnqueueAsync; ZooKeeper: one
+   sequential create per key in the enqueue's multi) */
+inline enqueueOn(k) {
+  if :: BIT(mask,k) -> nextOrd[k]++; ordk[t*2+(k)] = nextOrd[k]; Q(t,k) = 1;
+                       if :: hd[k] == 0 -> hd[k] = nextOrd[k] :: else -> skip fi
+     :: else -> skip fi
+}
+
+/* the record at enqueue of key k (ZooKeeperRecordingEnqueue: the multi's setData of the key state, at the version the
+   plan read): the same record as the conditional one - loss first, then LastAcquired = own ordinal, a new version -
+   remembered (prerec) so that the first record of the key answers RECORDED from it */
+inline recordAtEnqueue(k) {
+  if :: BIT(mask,k) -> lossFirstCheck(k); la[k] = ordk[t*2+(k)]; ver[k]++; recAny[t] = 1; prerec = prerec | (1 << (k))
+     :: else -> skip fi
+}
+
+/* the next record of key k is answered from the enqueue's record (TrackedTicket.Prerecorded) */
+#define PRE(k) BIT(prerec,k)
+
 proctype Client(byte c) {
   byte r, t, k, mask, myo, seq, res, q1, qts, qval, sl, ops, synced, pk, pv, att;
   byte sla0, slc0, sv0, sla1, slc1, sv1;   /* the key states the head check read (HeadCheck.KeyStates) */
@@ -441,6 +475,8 @@ proctype Client(byte c) {
   byte ep;
 #endif
   bit wasHeld, dirty, lost, inflight, sync, first, clean;
+  bit prehead;                             /* the next head check is answered from the enqueue's record */
+  byte prerec;                             /* bit k: the next record of key k is answered from the enqueue's record */
 
   do
   :: r < NR ->
@@ -455,34 +491,66 @@ proctype Client(byte c) {
        fi;
        tkeys[t] = mask; leaseOk[t] = 1; holdOk[t] = 1;
        if :: t == 0 -> wt0 = 1 :: else -> skip fi;
-#ifndef MUTATION_F
-       if :: BIT(mask,0) -> nextOrd[0]++; ordk[t*2] = nextOrd[0]; Q(t,0) = 1;
-                            if :: hd[0] == 0 -> hd[0] = nextOrd[0] :: else -> skip fi
-          :: else -> skip fi;
-       if :: BIT(mask,1) -> nextOrd[1]++; ordk[t*2+1] = nextOrd[1]; Q(t,1) = 1;
-                            if :: hd[1] == 0 -> hd[1] = nextOrd[1] :: else -> skip fi
-          :: else -> skip fi;
-       printf("@ c%d t%d: enqueued, ordinal %d on key 0, %d on key 1 (0 = not on it)\n", c, t, ordk[t*2], ordk[t*2+1])
+#ifndef NO_FAST_ENQUEUE
+       /* ZooKeeperTicketEnqueuer's recording enqueue (ZooKeeperRecordingEnqueue; the tickets here are all exclusive):
+          the plan read the key states and saw every queue of the ticket empty; the multi creates the ticket's nodes,
+          checks that the created nodes got the predicted sequences (no child changed since that read) and sets the
+          key states at the versions read. So it records in the same atomic step as the enqueue, and only when every
+          queue of the ticket is empty now (hd[k] == 0: no ticket queued on k); otherwise (or when the plan was not
+          made) the plain enqueue. MUTATION_K: without the empty-queue condition. */
+       if
+#ifndef MUTATION_K
+       :: (!BIT(mask,0) || hd[0] == 0) && (!BIT(mask,1) || hd[1] == 0) -> prehead = 1
+#else
+       :: true -> prehead = 1
 #endif
+       :: true -> skip
+       fi;
+#endif
+#ifndef MUTATION_F
+       enqueueOn(0);
+       enqueueOn(1);
+#else
+       if :: prehead -> enqueueOn(0); enqueueOn(1) :: else -> skip fi;
+#endif
+       if
+       :: prehead ->
+            /* the head check's snapshot is the state the plan read, before this record (HeadCheck.KeyStates of the
+               answer ZooKeeperLockStore.CheckHeadAsync gives from the enqueue's record) */
+            sla0 = la[0]; slc0 = lcr[0]; sv0 = ver[0]; sla1 = la[1]; slc1 = lcr[1]; sv1 = ver[1];
+#ifdef HOLD_LEASE
+            /* MusicClient.CreateLockRefAsync starts the hold lease before such an enqueue: before its record */
+            hstarted[t] = 1; holdOk[t] = 1; lsAfterRec[t] = 0;
+#endif
+            recordAtEnqueue(0);
+            recordAtEnqueue(1);
+            printf("@ c%d t%d: enqueued and recorded at once, ordinal %d on key 0, %d on key 1 (0 = not on it)\n", c, t, ordk[t*2], ordk[t*2+1])
+       :: else ->
+#ifndef MUTATION_F
+            printf("@ c%d t%d: enqueued, ordinal %d on key 0, %d on key 1 (0 = not on it)\n", c, t, ordk[t*2], ordk[t*2+1])
+#else
+            skip
+#endif
+       fi
      }
 #ifdef MUTATION_F
-     /* one queue after the other, in key order */
-     atomic { if :: BIT(mask,0) -> nextOrd[0]++; ordk[t*2] = nextOrd[0]; Q(t,0) = 1;
-                                   if :: hd[0] == 0 -> hd[0] = nextOrd[0] :: else -> skip fi
-                 :: else -> skip fi }
-     atomic { if :: BIT(mask,1) -> nextOrd[1]++; ordk[t*2+1] = nextOrd[1]; Q(t,1) = 1;
-                                   if :: hd[1] == 0 -> hd[1] = nextOrd[1] :: else -> skip fi
-                 :: else -> skip fi }
+     /* one queue after the other, in key order (the recording enqueue above is one multi) */
+     atomic { if :: !prehead -> enqueueOn(0) :: else -> skip fi }
+     atomic { if :: !prehead -> enqueueOn(1) :: else -> skip fi }
 #endif
 
 ATTEMPT:
      /* ---- LockWaiter.WaitAsync -> WaitForChangeAsync: event-driven; it wakes when the ticket is first
-        everywhere, when it is gone, or when its LostToken fires ---- */
+        everywhere, when it is gone, or when its LostToken fires. (WaitAsync calls AcquireLockAsync first and waits
+        only after it returned false; a head check that finds the ticket waiting comes back here, so waiting before
+        it loses nothing - except for the head check answered from the enqueue's record, which says HEAD without
+        looking at the queues: that one is made at once.) ---- */
 #if !defined(MUTATION_A) && !defined(MUTATION_H)
      if
-     :: (ISGONE(t) || ISHEAD(t)) -> skip
+     :: prehead -> skip
+     :: !prehead && (ISGONE(t) || ISHEAD(t)) -> skip
 #ifndef NO_LOSS
-     :: atomic { LEASE_CAN_END -> leaseOk[t] = 0; LEASE_SPENT; printf("@ c%d t%d: its lease ends while it waits\n", c, t) }
+     :: atomic { !prehead && LEASE_CAN_END -> leaseOk[t] = 0; LEASE_SPENT; printf("@ c%d t%d: its lease ends while it waits\n", c, t) }
      WAKE_BY(0) WAKE_BY(1) WAKE_BY(2) WAKE_BY(3) WAKE_BY(4) WAKE_BY(5)
 #endif
      fi;
@@ -490,7 +558,7 @@ ATTEMPT:
 #ifdef MUTATION_H
      /* a lost wake-up: the queue is read, and the watch on the predecessor is armed only afterwards; a predecessor
         that leaves in between wakes nobody */
-     atomic { if :: (ISGONE(t) || ISHEAD(t)) -> res = HEAD :: else -> res = WAITING fi }
+     atomic { if :: (prehead || ISGONE(t) || ISHEAD(t)) -> res = HEAD :: else -> res = WAITING fi }
      if
      :: res == WAITING ->
           atomic { res = 0; ep = epoch }
@@ -511,19 +579,29 @@ ATTEMPT:
        leaseMayEnd();
        if
        :: !leaseOk[t] -> res = GONE
-       :: leaseOk[t] && ISGONE(t) -> res = GONE
-       :: leaseOk[t] && !ISGONE(t) && ISHEAD(t) -> res = HEAD
-       :: leaseOk[t] && !ISGONE(t) && !ISHEAD(t) -> res = WAITING
+       /* the first head check after a recording enqueue makes no request: ZooKeeperLockStore.CheckHeadAsync answers
+          HEAD with the key states the enqueue's plan read (the snapshot taken there) as long as the lease holds. It
+          does not look at the queues: a removal since the enqueue is not seen until a watch fires (adversarial) */
+       :: leaseOk[t] && prehead -> res = HEAD
+       :: leaseOk[t] && !prehead && ISGONE(t) -> res = GONE
+       :: leaseOk[t] && !prehead && !ISGONE(t) && ISHEAD(t) -> res = HEAD
+       :: leaseOk[t] && !prehead && !ISGONE(t) && !ISHEAD(t) -> res = WAITING
 #ifdef MUTATION_A
        /* a stale view (a replica read at ONE) that missed the predecessors' entries shows the ticket first */
-       :: leaseOk[t] && !ISGONE(t) && !ISHEAD(t) -> res = HEAD
+       :: leaseOk[t] && !prehead && !ISGONE(t) && !ISHEAD(t) -> res = HEAD
 #endif
        fi;
        if
-       :: res == HEAD -> sla0 = la[0]; slc0 = lcr[0]; sv0 = ver[0]; sla1 = la[1]; slc1 = lcr[1]; sv1 = ver[1];
-            printf("@ c%d t%d: head check: at the head; key 0 state LastAcquired=%d LastCleanRelease=%d v%d\n", c, t, la[0], lcr[0], ver[0]);
+       :: res == HEAD ->
+            if
+            :: prehead -> prehead = 0;
+                 printf("@ c%d t%d: head check answered from the enqueue's record: at the head; key 0 state LastAcquired=%d LastCleanRelease=%d v%d\n", c, t, sla0, slc0, sv0)
+            :: else -> sla0 = la[0]; slc0 = lcr[0]; sv0 = ver[0]; sla1 = la[1]; slc1 = lcr[1]; sv1 = ver[1];
+                 printf("@ c%d t%d: head check: at the head; key 0 state LastAcquired=%d LastCleanRelease=%d v%d\n", c, t, la[0], lcr[0], ver[0])
+            fi;
 #ifdef HOLD_LEASE
-            /* leaseStart: taken on every attempt, after the head check (the hold deadline is leaseStart + lease) */
+            /* leaseStart: taken on every attempt, after the head check (the hold deadline is leaseStart + lease);
+               after a record at enqueue it was taken before the enqueue (hstarted is set) */
 #ifndef MUTATION_I
             if :: !hstarted[t] -> hstarted[t] = 1; holdOk[t] = 1; lsAfterRec[t] = recAny[t] :: else -> skip fi;
 #else
@@ -532,7 +610,7 @@ ATTEMPT:
 #endif
             res = 0
        :: res == WAITING -> res = 0; goto ATTEMPT
-       :: res == GONE -> res = 0; lost = 1; printf("@ c%d t%d: head check: lost (lease over or ticket gone)\n", c, t); goto RELEASE
+       :: res == GONE -> res = 0; prehead = 0; lost = 1; printf("@ c%d t%d: head check: lost (lease over or ticket gone)\n", c, t); goto RELEASE
        fi
      }
 
@@ -566,11 +644,16 @@ PREPARE:
                  /* ILockStore.TryRecordAcquiredAsync: ONE atomic step, conditional on the ticket being queued on
                     the key and on the state version read (rules 3 and 6: record first, then sync) */
                  if
+                 /* ... except the first record of a key the enqueue recorded: ZooKeeperLockStore.TryRecordAcquiredAsync
+                    answers RECORDED from that record (TrackedTicket.Prerecorded), without a condition or a request;
+                    once per key */
+                 :: PRE(k) -> prerec = prerec & (3 - (1 << k)); res = RECORDED;
+                      printf("@ c%d t%d: its record of key %d was made at enqueue (sync needed: %d)\n", c, t, k, sync)
 #ifndef MUTATION_C
-                 :: !Q(t,k) -> res = TICKETGONE
-                 :: Q(t,k) &&
+                 :: !PRE(k) && !Q(t,k) -> res = TICKETGONE
+                 :: !PRE(k) && Q(t,k) &&
 #else
-                 :: true &&
+                 :: !PRE(k) &&
 #endif
 #ifdef CAS_LA
                     la[k] != vla -> res = CHANGED
@@ -578,13 +661,7 @@ PREPARE:
                     ver[k] != vv -> res = CHANGED
 #endif
                  :: else ->
-                      /* loss first: no other holder of the key may still believe it holds */
-                      gi = 0;
-                      do
-                      :: gi < NT -> if :: gi != t && HOLDK(gi,k) -> bad_lossfirst = 1 :: else -> skip fi; gi++
-                      :: else -> break
-                      od;
-                      gi = 0;
+                      lossFirstCheck(k);
                       la[k] = myo; ver[k]++; recAny[t] = 1; res = RECORDED;
                       printf("@ c%d t%d: records its acquisition of key %d (sync needed: %d)\n", c, t, k, sync)
                  fi
@@ -766,6 +843,7 @@ RELEASE:
        if :: t == 0 -> wt0 = 0 :: else -> skip fi;
        wasHeld = 0; dirty = 0; lost = 0; clean = 0; ops = 0; synced = 0; seq = 0; att = 0; mask = 0; myo = 0;
        k = 0; sla0 = 0; slc0 = 0; sv0 = 0; sla1 = 0; slc1 = 0; sv1 = 0; sync = 0; first = 0; t = 0;
+       prehead = 0; prerec = 0;
        r++
      }
   :: r >= NR -> break
