@@ -33,13 +33,22 @@ namespace MusicRecipes.ZooKeeper;
 internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNodePaths paths, ServerClock clock)
 {
     /// <summary>
-    /// The plan for <paramref name="ticketId"/> on <paramref name="keys"/>, or null when a key node is missing or a queue
-    /// is not empty (the plain enqueue is then the only way).
+    /// The plan for <paramref name="ticketId"/> on <paramref name="keys"/>, or null when a key node is missing, a queue
+    /// is not empty or the read was cut off (the plain enqueue is then the way).
     /// </summary>
     public async Task<RecordingEnqueuePlan?> PlanAsync(string ticketId, IReadOnlyList<string> keys, byte[] ticketData, CancellationToken cancellationToken)
     {
         var keyPaths = paths.KeyPaths(keys);
-        var (_, nodes) = await client.MultiReadAsync([], keyPaths, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ZooKeeperData?> nodes;
+        try
+        {
+            (_, nodes) = await client.MultiReadAsync([], keyPaths, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ConnectionLossException or SessionExpiredException or SessionMovedException)
+        {
+            return null; // the look is only a shortcut: the plain enqueue has its own recovery from these
+        }
+
         if (nodes.Any(n => n is null || n.Stat.NumChildren != 0 || n.Stat.Cversion % 2 != 0))
         {
             return null; // a missing node, a queue, or a child version that does not read as 2 x creates: the plain way
