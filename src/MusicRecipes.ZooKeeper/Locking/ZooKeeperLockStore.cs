@@ -73,6 +73,7 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
     private readonly ZooKeeperLossMonitor _loss;
     private readonly ZooKeeperKeyStateStore _keyStates;
     private readonly ZooKeeperQueueReader _queues;
+    private readonly ZooKeeperRecordingEnqueue _recording;
     private readonly ZooKeeperTicketEnqueuer _enqueuer;
     private readonly ZooKeeperTicketRemover _remover;
     private int _disposed;
@@ -100,7 +101,8 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
         _loss = new ZooKeeperLossMonitor(client, _tickets, paths.Root, options, _events, orphans, IsDisposed);
         _keyStates = new ZooKeeperKeyStateStore(client, paths, _clock, _tickets, _loss);
         _queues = new ZooKeeperQueueReader(client, paths, _tickets, _loss);
-        _enqueuer = new ZooKeeperTicketEnqueuer(client, options, paths, _clock, new ZooKeeperRecordingEnqueue(client, paths, _clock), _keyStates, _tickets, _loss, nodes, orphans);
+        _recording = new ZooKeeperRecordingEnqueue(client, paths, _clock);
+        _enqueuer = new ZooKeeperTicketEnqueuer(client, options, paths, _clock, _recording, _keyStates, _tickets, _loss, nodes, orphans);
         _remover = new ZooKeeperTicketRemover(client, paths, _tickets, _keyStates, nodes);
         _client.ConnectionStateChanged += _loss.OnConnectionStateChanged;
         _client.Acknowledged += _loss.OnAcknowledged;
@@ -130,6 +132,13 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
     {
         get => _enqueuer.Fault;
         set => _enqueuer.Fault = value;
+    }
+
+    /// <summary>Tests only: an exception returned is thrown in place of the recording enqueue's look at the key nodes.</summary>
+    internal Func<Exception?>? RecordingLookFault
+    {
+        get => _recording.LookFault;
+        set => _recording.LookFault = value;
     }
 
     /// <summary>Starts a client with <paramref name="clientOptions"/> and a store that owns it (disposing the store closes the session).</summary>

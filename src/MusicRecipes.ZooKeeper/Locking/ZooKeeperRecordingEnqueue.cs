@@ -32,6 +32,9 @@ namespace MusicRecipes.ZooKeeper;
 /// </remarks>
 internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNodePaths paths, ServerClock clock)
 {
+    /// <summary>Tests only: an exception returned is thrown in place of the look at the key nodes, as if it had failed.</summary>
+    public Func<Exception?>? LookFault { get; set; }
+
     /// <summary>
     /// The plan for <paramref name="ticketId"/> on <paramref name="keys"/>, or null when a key node is missing, a queue
     /// is not empty or the read was cut off (the plain enqueue is then the way).
@@ -42,6 +45,11 @@ internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNode
         IReadOnlyList<ZooKeeperData?> nodes;
         try
         {
+            if (LookFault?.Invoke() is { } fault)
+            {
+                throw fault;
+            }
+
             (_, nodes) = await client.MultiReadAsync([], keyPaths, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ConnectionLossException or SessionExpiredException or SessionMovedException)

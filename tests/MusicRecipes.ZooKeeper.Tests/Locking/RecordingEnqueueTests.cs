@@ -149,6 +149,20 @@ public sealed class RecordingEnqueueTests(ZooKeeperEnsembleFixture fixture) : IA
         Assert.Equal(LockLossReason.LeaseExpired, lost.Reason);
     }
 
+    [Fact]
+    public async Task A_look_at_the_key_nodes_cut_off_by_a_lost_connection_falls_back_to_the_plain_enqueue()
+    {
+        var store = await _harness.StoreAsync();
+        var before = await LeaveKeysAsync(store, ["look-lost"]);
+        store.RecordingLookFault = () => new ConnectionLossException("/");
+
+        var ticket = await store.EnqueueAsync(["look-lost"], TicketMode.Exclusive, default);
+
+        Assert.Equal(before[0], (await store.GetKeyStateAsync("look-lost", default)).State.LastAcquired);
+        await AcquireAsync(store, ticket);
+        Assert.Equal(ticket.OrdinalOf("look-lost"), (await store.GetKeyStateAsync("look-lost", default)).State.LastAcquired);
+    }
+
     [Theory]
     [InlineData("shared")]
     [InlineData("permits")]
