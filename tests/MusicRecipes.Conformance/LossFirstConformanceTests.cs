@@ -29,11 +29,13 @@ public abstract class LossFirstConformanceTests(ITestOutputHelper output) : Conf
 
         await Backend.StallAsync(0);
         long acquiredAt;
+        DateTimeOffset acquiredAtUtc;
         bool heldWhenWaiterAcquired;
         try
         {
             await waiter.WaitForLockAsync(waiting, Patience);
             acquiredAt = Stopwatch.GetTimestamp();
+            acquiredAtUtc = DateTimeOffset.UtcNow;
             heldWhenWaiterAcquired = held.IsHeld;
         }
         finally
@@ -41,13 +43,18 @@ public abstract class LossFirstConformanceTests(ITestOutputHelper output) : Conf
             await Backend.EndStallAsync(0);
         }
 
+        // What the holder reads is the rule (6 in docs/design.md): from LostAt on, IsHeld is false and LossReason set,
+        // whether or not any callback has run yet.
         Assert.False(heldWhenWaiterAcquired, "The cut-off holder still believed it held the lock when the waiter acquired it.");
-        var told = Interlocked.Read(ref toldAt);
-        Assert.True(told != 0 && told <= acquiredAt, told == 0
-            ? "The holder's LostToken had not fired when the waiter acquired."
-            : $"The holder was told {Stopwatch.GetElapsedTime(acquiredAt, told).TotalMilliseconds:F0} ms after the waiter acquired.");
         Assert.Equal(LockLossReason.SessionExpired, held.LossReason);
-        output.WriteLine($"told {Stopwatch.GetElapsedTime(told, acquiredAt).TotalMilliseconds:F0} ms before the waiter acquired; LostAt {held.LostAt:O}");
+        Assert.True(held.LostAt <= acquiredAtUtc, $"The holder's loss is dated {held.LostAt:O}, after the waiter acquired at {acquiredAtUtc:O}.");
+
+        // LostToken is fired by a timer at that deadline, and its callbacks run on the thread pool: on a starved pool
+        // (a loaded 2-core CI box) they may come later than the waiter's acquisition, but they come.
+        await WaitUntilAsync(() => Interlocked.Read(ref toldAt) != 0);
+        var told = Interlocked.Read(ref toldAt);
+        output.WriteLine($"lost {(acquiredAtUtc - held.LostAt!.Value).TotalMilliseconds:F0} ms before the waiter acquired (LostAt {held.LostAt:O}); "
+            + $"the LostToken callback ran {Stopwatch.GetElapsedTime(told, acquiredAt).TotalMilliseconds:F0} ms before it (negative: after)");
         await waiter.ReleaseLockAsync(waiting);
     }
 }
