@@ -179,7 +179,7 @@ internal sealed partial class InMemoryLockService : IDisposable
                 return RecordResult.StateChanged;
             }
 
-            queue.State = queue.State with { LastAcquired = position.Ordinal, LastAcquiredAt = UtcNow };
+            queue.State = queue.State.AcquiredBy(position.Ordinal, UtcNow);
             return RecordResult.Recorded;
         }
     }

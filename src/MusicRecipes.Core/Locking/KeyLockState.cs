@@ -33,6 +33,12 @@ public sealed record KeyLockState(long? LastAcquired, DateTimeOffset? LastAcquir
     public bool NeedsSyncBefore(long ordinal) =>
         LastAcquired is { } last && last != ordinal && LastCleanRelease != last;
 
+    /// <summary>
+    /// This state with the acquisition of the ticket with <paramref name="ordinal"/> recorded at <paramref name="at"/>
+    /// (the lock store's clock); the clean-release record and the last write stay as they were.
+    /// </summary>
+    public KeyLockState AcquiredBy(long ordinal, DateTimeOffset at) => this with { LastAcquired = ordinal, LastAcquiredAt = at };
+
     /// <summary>True when the ticket with <paramref name="ordinal"/> already recorded its acquisition.</summary>
     public bool IsAcquiredBy(long ordinal) => LastAcquired == ordinal;
 }

@@ -43,7 +43,7 @@ internal sealed class ZooKeeperKeyStateStore(ZooKeeperClient client, LockNodePat
         }
 
         var ownNode = paths.NodePath(ticket.Id, position);
-        var updated = expected.State with { LastAcquired = position.Ordinal, LastAcquiredAt = clock.UtcNow };
+        var updated = expected.State.AcquiredBy(position.Ordinal, clock.UtcNow);
         try
         {
             var sentAt = clock.LocalNow;

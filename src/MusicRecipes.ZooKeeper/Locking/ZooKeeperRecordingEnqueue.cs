@@ -72,7 +72,7 @@ internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNode
             var node = nodes[i]!;
             before[i] = ZooKeeperKeyStateStore.StateOf(node);
             positions[i] = new TicketPosition(keys[i], (node.Stat.Cversion / 2) + 1L); // ordinal = sequence + 1
-            recorded[i] = before[i].State with { LastAcquired = positions[i].Ordinal, LastAcquiredAt = acquiredAt };
+            recorded[i] = before[i].State.AcquiredBy(positions[i].Ordinal, acquiredAt);
             ops.Add(ZooKeeperOp.Create(keyPaths[i] + "/" + TicketNodeName.PrefixOf(ticketId), ticketData, CreateMode.EphemeralSequential));
             ops.Add(ZooKeeperOp.Check(paths.NodePath(ticketId, positions[i]), -1));
             ops.Add(ZooKeeperOp.SetData(keyPaths[i], KeyStateRecord.Encode(recorded[i]), node.Stat.Version));
