@@ -13,6 +13,10 @@ internal sealed class LockNodePaths(string root)
 
     public string KeyPath(string key) => ZooKeeperPath.Combine(root, KeyNodeName.Encode(key));
 
+    /// <summary>The create of a ticket's node in the queue of <paramref name="key"/>: EPHEMERAL_SEQUENTIAL, named by the ticket id.</summary>
+    public ZooKeeperOp CreateTicket(string key, string ticketId, byte[] ticketData) =>
+        ZooKeeperOp.Create(KeyPath(key) + "/" + TicketNodeName.PrefixOf(ticketId), ticketData, CreateMode.EphemeralSequential);
+
     public string NodePath(string ticketId, TicketPosition position) =>
         ZooKeeperPath.Combine(KeyPath(position.Key), TicketNodeName.NameOf(ticketId, position.Ordinal));
 

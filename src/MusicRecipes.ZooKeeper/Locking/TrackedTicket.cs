@@ -16,7 +16,7 @@ internal sealed class TrackedTicket
     private readonly object _gate = new();
     private TaskCompletionSource _change = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<TrackedTicket> _deletedByOther;
-    private readonly HashSet<string> _recordsTaken = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _prerecordsTaken = new(StringComparer.Ordinal);
     private int _removedByOwner;
     private int _headTaken;
 
@@ -53,29 +53,11 @@ internal sealed class TrackedTicket
     /// The state the recording enqueue left on <paramref name="key"/>, the first time a record over the state it read
     /// (<paramref name="expectedVersion"/>) is asked for; null otherwise, and the caller records the normal way.
     /// </summary>
-    public VersionedKeyState? TakePrerecord(string key, long expectedVersion)
-    {
-        if (Prerecorded is not { } done)
-        {
-            return null;
-        }
-
-        var index = 0;
-        while (index < Ticket.Positions.Count && Ticket.Positions[index].Key != key)
-        {
-            index++;
-        }
-
-        if (index == Ticket.Positions.Count || done.Head.KeyStates![index].Version != expectedVersion)
-        {
-            return null;
-        }
-
-        lock (_gate)
-        {
-            return _recordsTaken.Add(key) ? done.Recorded[index] : null;
-        }
-    }
+    public VersionedKeyState? TakePrerecord(string key, long expectedVersion) =>
+        Prerecorded is { } done && done.Prerecords.TryGetValue(key, out var made) && made.RecordedOver == expectedVersion
+            && _prerecordsTaken.TryAdd(key, 0)
+            ? made.Left
+            : null;
 
     public void MarkRemovedByOwner() => Volatile.Write(ref _removedByOwner, 1);
 

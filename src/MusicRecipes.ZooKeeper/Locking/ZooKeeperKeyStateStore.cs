@@ -36,9 +36,10 @@ internal sealed class ZooKeeperKeyStateStore(ZooKeeperClient client, LockNodePat
         }
 
         // The recording enqueue made this very record (over the same version, while the ticket was queued: rule 6).
-        if (tickets.TryGet(ticket.Id, out var ownTicket) && ownTicket.TakePrerecord(position.Key, expected.Version) is { } prerecorded)
+        tickets.TryGet(ticket.Id, out var tracked);
+        if (tracked?.TakePrerecord(position.Key, expected.Version) is { } prerecorded)
         {
-            ownTicket.Recorded[position.Key] = prerecorded;
+            tracked.Recorded[position.Key] = prerecorded;
             return RecordResult.Recorded;
         }
 
@@ -53,7 +54,7 @@ internal sealed class ZooKeeperKeyStateStore(ZooKeeperClient client, LockNodePat
             if (results[1].Stat is { } stat)
             {
                 clock.Observe(sentAt, clock.LocalNow, stat.Mtime);
-                if (tickets.TryGet(ticket.Id, out var tracked))
+                if (tracked is not null)
                 {
                     tracked.Recorded[position.Key] = new VersionedKeyState(updated, stat.Version);
                 }

@@ -66,19 +66,18 @@ internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNode
         var ops = new List<ZooKeeperOp>(keys.Count * 3);
         var before = new VersionedKeyState[keys.Count];
         var recorded = new KeyLockState[keys.Count];
-        var positions = new TicketPosition[keys.Count];
         for (var i = 0; i < keys.Count; i++)
         {
             var node = nodes[i]!;
             before[i] = ZooKeeperKeyStateStore.StateOf(node);
-            positions[i] = new TicketPosition(keys[i], (node.Stat.Cversion / 2) + 1L); // ordinal = sequence + 1
-            recorded[i] = before[i].State.AcquiredBy(positions[i].Ordinal, acquiredAt);
-            ops.Add(ZooKeeperOp.Create(keyPaths[i] + "/" + TicketNodeName.PrefixOf(ticketId), ticketData, CreateMode.EphemeralSequential));
-            ops.Add(ZooKeeperOp.Check(paths.NodePath(ticketId, positions[i]), -1));
+            var predicted = new TicketPosition(keys[i], (node.Stat.Cversion / 2) + 1L); // ordinal = sequence + 1
+            recorded[i] = before[i].State.AcquiredBy(predicted.Ordinal, acquiredAt);
+            ops.Add(paths.CreateTicket(keys[i], ticketId, ticketData));
+            ops.Add(ZooKeeperOp.Check(paths.NodePath(ticketId, predicted), -1));
             ops.Add(ZooKeeperOp.SetData(keyPaths[i], KeyStateRecord.Encode(recorded[i]), node.Stat.Version));
         }
 
-        return new RecordingEnqueuePlan(ops, positions, before, recorded);
+        return new RecordingEnqueuePlan(ops, keys, before, recorded);
     }
 
     /// <summary>
@@ -91,32 +90,35 @@ internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNode
     /// </summary>
     public static RecordingEnqueueOutcome Complete(RecordingEnqueuePlan plan, IReadOnlyList<ZooKeeperOpResult> results, ServerClock clock, DateTimeOffset sentAt)
     {
-        var created = new string[plan.Positions.Count];
-        var after = new VersionedKeyState[plan.Positions.Count];
+        var created = new string[plan.Keys.Count];
+        var prerecords = new Dictionary<string, Prerecord>(StringComparer.Ordinal);
         var alone = true;
-        for (var i = 0; i < plan.Positions.Count; i++)
+        for (var i = 0; i < plan.Keys.Count; i++)
         {
             created[i] = results[i * 3].Path!;
             var stat = results[(i * 3) + 2].Stat!;
             clock.Observe(sentAt, clock.LocalNow, stat.Mtime);
-            after[i] = new VersionedKeyState(plan.Recorded[i], stat.Version);
+            prerecords[plan.Keys[i]] = new Prerecord(plan.Before[i].Version, new VersionedKeyState(plan.Recorded[i], stat.Version));
             alone &= stat.NumChildren == 1;
         }
 
-        return new RecordingEnqueueOutcome(created, new HeadCheck(HeadStatus.Head, plan.Before), after, alone);
+        return new RecordingEnqueueOutcome(created, new HeadCheck(HeadStatus.Head, plan.Before), prerecords, alone);
     }
 }
 
-/// <summary>The multi of a recording enqueue, the ordinals it predicts, and the key states before and after its record.</summary>
+/// <summary>The multi of a recording enqueue on <see cref="Keys"/>, and per key the state before and after its record.</summary>
 internal sealed record RecordingEnqueuePlan(
     IReadOnlyList<ZooKeeperOp> Operations,
-    IReadOnlyList<TicketPosition> Positions,
+    IReadOnlyList<string> Keys,
     IReadOnlyList<VersionedKeyState> Before,
     IReadOnlyList<KeyLockState> Recorded);
 
+/// <summary>The record a recording enqueue made on one key: the state version it recorded over, and what it left.</summary>
+internal sealed record Prerecord(long RecordedOver, VersionedKeyState Left);
+
 /// <summary>
 /// A recording enqueue that committed: the ticket's nodes, the head check it stands for (first everywhere, with the key
-/// states as they were just before the record), per key the state and version the record left, and whether the reply
+/// states as they were just before the record), per key the record it made, and whether the reply
 /// confirmed the ticket alone in every queue (only then does it answer the first head check and records).
 /// </summary>
-internal sealed record RecordingEnqueueOutcome(IReadOnlyList<string> Created, HeadCheck Head, IReadOnlyList<VersionedKeyState> Recorded, bool Alone);
+internal sealed record RecordingEnqueueOutcome(IReadOnlyList<string> Created, HeadCheck Head, IReadOnlyDictionary<string, Prerecord> Prerecords, bool Alone);

@@ -50,7 +50,7 @@ internal sealed class ZooKeeperTicketEnqueuer(
     private async Task<LockTicket> EnqueueAttemptsAsync(string ticketId, IReadOnlyList<string> keys, TicketMode mode, Action onSend, CancellationToken cancellationToken)
     {
         var data = new TicketRecord(ticketId, keys).Encode();
-        var plain = keys.Select(k => ZooKeeperOp.Create(paths.KeyPath(k) + "/" + TicketNodeName.PrefixOf(ticketId), data, CreateMode.EphemeralSequential)).ToArray();
+        var plain = keys.Select(k => paths.CreateTicket(k, ticketId, data)).ToArray();
 
         // Only an exclusive ticket records when it acquires (readers and permits record nothing), and it tries once:
         // a refusal means someone else is busy on the keys.
