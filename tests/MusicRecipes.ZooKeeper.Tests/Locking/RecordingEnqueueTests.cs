@@ -29,11 +29,9 @@ public sealed class RecordingEnqueueTests(ZooKeeperEnsembleFixture fixture) : IA
         var ticket = await store.EnqueueAsync(keys, TicketMode.Exclusive, default);
 
         // The record is in the enqueue's transaction: each key node was last written by the multi that created the node.
+        await AssertKeyStatesLastWrittenByTheEnqueueAsync(store, ticket);
         foreach (var position in ticket.Positions)
         {
-            var keyNode = await store.Client.GetDataAsync(KeyPath(position.Key));
-            var ticketNode = await store.Client.ExistsAsync(KeyPath(position.Key) + "/" + TicketNodeName.NameOf(ticket.Id, position.Ordinal));
-            Assert.Equal(ticketNode!.Czxid, keyNode.Stat.Mzxid);
             Assert.Equal(position.Ordinal, (await other.GetKeyStateAsync(position.Key, default)).State.LastAcquired);
         }
 
@@ -43,11 +41,10 @@ public sealed class RecordingEnqueueTests(ZooKeeperEnsembleFixture fixture) : IA
         Assert.Equal(before, head.KeyStates!.Select(s => s.State.LastAcquired));
         for (var i = 0; i < keys.Length; i++)
         {
-            var position = ticket.Positions[i];
-            Assert.Equal(RecordResult.Recorded, await store.TryRecordAcquiredAsync(ticket, position, head.KeyStates![i], default));
-            var ticketNode = await store.Client.ExistsAsync(KeyPath(position.Key) + "/" + TicketNodeName.NameOf(ticket.Id, position.Ordinal));
-            Assert.Equal(ticketNode!.Czxid, (await store.Client.GetDataAsync(KeyPath(position.Key))).Stat.Mzxid); // not written again
+            Assert.Equal(RecordResult.Recorded, await store.TryRecordAcquiredAsync(ticket, ticket.Positions[i], head.KeyStates![i], default));
         }
+
+        await AssertKeyStatesLastWrittenByTheEnqueueAsync(store, ticket); // not written again
 
         // The release is the second and last write: clean over the version the enqueue's record left.
         await store.ReleaseAsync(ticket, new CleanRelease([null, null]), default);
@@ -64,11 +61,7 @@ public sealed class RecordingEnqueueTests(ZooKeeperEnsembleFixture fixture) : IA
         // The root does not exist yet: creating it must not skip the key whose create found it missing.
         var store = await _harness.StoreAsync();
         var ticket = await store.EnqueueAsync(["fresh-a", "fresh-b"], TicketMode.Exclusive, default);
-        foreach (var position in ticket.Positions)
-        {
-            var ticketNode = await store.Client.ExistsAsync(KeyPath(position.Key) + "/" + TicketNodeName.NameOf(ticket.Id, position.Ordinal));
-            Assert.Equal(ticketNode!.Czxid, (await store.Client.GetDataAsync(KeyPath(position.Key))).Stat.Mzxid);
-        }
+        await AssertKeyStatesLastWrittenByTheEnqueueAsync(store, ticket);
     }
 
     [Fact]
@@ -175,6 +168,16 @@ public sealed class RecordingEnqueueTests(ZooKeeperEnsembleFixture fixture) : IA
     }
 
     private string KeyPath(string key) => ZooKeeperPath.Combine(_harness.Root, KeyNodeName.Encode(key));
+
+    /// <summary>Each key node's data was last written by the transaction that created the ticket's node on it.</summary>
+    private async Task AssertKeyStatesLastWrittenByTheEnqueueAsync(ZooKeeperLockStore store, LockTicket ticket)
+    {
+        foreach (var position in ticket.Positions)
+        {
+            var ticketNode = await store.Client.ExistsAsync(KeyPath(position.Key) + "/" + TicketNodeName.NameOf(ticket.Id, position.Ordinal));
+            Assert.Equal(ticketNode!.Czxid, (await store.Client.GetDataAsync(KeyPath(position.Key))).Stat.Mzxid);
+        }
+    }
 
     /// <summary>Creates the keys' nodes with one ticket each, left uncleanly; returns each key's LastAcquired.</summary>
     private static async Task<long?[]> LeaveKeysAsync(ZooKeeperLockStore store, string[] keys)
