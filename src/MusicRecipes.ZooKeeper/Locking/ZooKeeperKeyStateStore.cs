@@ -11,6 +11,7 @@ namespace MusicRecipes.ZooKeeper;
 internal sealed class ZooKeeperKeyStateStore(ZooKeeperClient client, LockNodePaths paths, ServerClock clock, ZooKeeperOwnTickets tickets, ZooKeeperLossMonitor loss)
 {
     private readonly ConcurrentDictionary<string, byte> _knownKeyNodes = new(StringComparer.Ordinal);
+    private volatile bool _rootKnown;
 
     /// <summary>The state a key node holds and its data version; no node reads as the empty state at version -1.</summary>
     public static VersionedKeyState StateOf(ZooKeeperData? node) =>
@@ -142,6 +143,28 @@ internal sealed class ZooKeeperKeyStateStore(ZooKeeperClient client, LockNodePat
 
                 _knownKeyNodes[path] = 0;
             }
+        }
+    }
+
+    /// <summary>
+    /// Creates the root if this store has not seen it yet (the recording enqueue creates missing key nodes itself, under
+    /// it). A root deleted later makes that create fail; the plain enqueue then creates the root again.
+    /// </summary>
+    public async Task EnsureRootAsync(CancellationToken cancellationToken)
+    {
+        if (!_rootKnown)
+        {
+            await client.EnsurePathAsync(paths.Root, cancellationToken).ConfigureAwait(false);
+            _rootKnown = true;
+        }
+    }
+
+    /// <summary>The key nodes of <paramref name="keys"/> exist now (a recording enqueue committed on them).</summary>
+    public void NoteKeyNodes(IReadOnlyList<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            _knownKeyNodes[paths.KeyPath(key)] = 0;
         }
     }
 

@@ -9,10 +9,11 @@ namespace MusicRecipes.ZooKeeper;
 /// </summary>
 /// <remarks>
 /// <para>
-/// First one read of the key nodes (<c>multiRead</c> of their data, one request to the local server). Only if every
-/// key node exists and has no child, the plan is, per key: <c>create</c> the ticket's sequential node; <c>check</c>
-/// that it got the name predicted from the key node's child version as read; <c>setData</c> of the key state recording
-/// the predicted ordinal as acquirer, at the data version as read. ZooKeeper applies all of it or nothing.
+/// First one read of the key nodes (<c>multiRead</c> of their data, one request to the local server). Only if no key
+/// node has a child, the plan is, per key: <c>create</c> the key node if the read found none (a key never locked: its
+/// first lock then costs no write of its own); <c>create</c> the ticket's sequential node; <c>check</c> that it got the
+/// name predicted from the key node's child version as read; <c>setData</c> of the key state recording the predicted
+/// ordinal as acquirer, at the data version as read. ZooKeeper applies all of it or nothing.
 /// </para>
 /// <para>
 /// The prediction: a sequential name is the parent's count of children ever created, and the <c>cversion</c> a server
@@ -25,8 +26,8 @@ namespace MusicRecipes.ZooKeeper;
 /// the prediction: the key node's stat after the record must show exactly one child (<see cref="Complete"/>).
 /// </para>
 /// <para>
-/// A refused plan (<see cref="BadVersionException"/> or <see cref="NoNodeException"/>: someone queued, left or
-/// recorded in between) changed nothing; the ticket is then enqueued the plain way. Keys that are queued for take the
+/// A refused plan (<see cref="BadVersionException"/>, <see cref="NoNodeException"/> or
+/// <see cref="NodeExistsException"/>: someone queued, left, recorded or created the key node in between) changed nothing; the ticket is then enqueued the plain way. Keys that are queued for take the
 /// plain way at once, after the one read.
 /// </para>
 /// </remarks>
@@ -36,7 +37,7 @@ internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNode
     public Func<Exception?>? LookFault { get; set; }
 
     /// <summary>
-    /// The plan for <paramref name="ticketId"/> on <paramref name="keys"/>, or null when a key node is missing, a queue
+    /// The plan for <paramref name="ticketId"/> on <paramref name="keys"/>, or null when a queue
     /// is not empty or the read was cut off (the plain enqueue is then the way).
     /// </summary>
     public async Task<RecordingEnqueuePlan?> PlanAsync(string ticketId, IReadOnlyList<string> keys, byte[] ticketData, CancellationToken cancellationToken)
@@ -57,27 +58,44 @@ internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNode
             return null; // the look is only a shortcut: the plain enqueue has its own recovery from these
         }
 
-        if (nodes.Any(n => n is null || n.Stat.NumChildren != 0 || n.Stat.Cversion % 2 != 0))
+        if (nodes.Any(n => n is not null && (n.Stat.NumChildren != 0 || n.Stat.Cversion % 2 != 0)))
         {
-            return null; // a missing node, a queue, or a child version that does not read as 2 x creates: the plain way
+            return null; // a queue, or a child version that does not read as 2 x creates: the plain way
         }
 
         var acquiredAt = clock.UtcNow;
-        var ops = new List<ZooKeeperOp>(keys.Count * 3);
+        var ops = new List<ZooKeeperOp>(keys.Count * 4);
         var before = new VersionedKeyState[keys.Count];
         var recorded = new KeyLockState[keys.Count];
+        var ticketOps = new int[keys.Count];
+        var recordOps = new int[keys.Count];
         for (var i = 0; i < keys.Count; i++)
         {
-            var node = nodes[i]!;
-            before[i] = ZooKeeperKeyStateStore.StateOf(node);
-            var predicted = new TicketPosition(keys[i], (node.Stat.Cversion / 2) + 1L); // ordinal = sequence + 1
+            var node = nodes[i];
+            if (node is null)
+            {
+                // A key never locked: its node is created in the same multi, empty, so the rest of the plan is the one
+                // for an empty node of data version 0 and child version 0. Key nodes are never deleted (rule 2), so a
+                // node that is missing when the create applies has never had a ticket; if another client created it
+                // since the look, the create is refused and the multi with it.
+                ops.Add(ZooKeeperOp.Create(keyPaths[i], KeyStateRecord.Encode(KeyLockState.Empty), CreateMode.Persistent));
+                before[i] = new VersionedKeyState(KeyLockState.Empty, 0);
+            }
+            else
+            {
+                before[i] = ZooKeeperKeyStateStore.StateOf(node);
+            }
+
+            var predicted = new TicketPosition(keys[i], ((node?.Stat.Cversion ?? 0) / 2) + 1L); // ordinal = sequence + 1
             recorded[i] = before[i].State.AcquiredBy(predicted.Ordinal, acquiredAt);
+            ticketOps[i] = ops.Count;
             ops.Add(paths.CreateTicket(keys[i], ticketId, ticketData));
             ops.Add(ZooKeeperOp.Check(paths.NodePath(ticketId, predicted), -1));
-            ops.Add(ZooKeeperOp.SetData(keyPaths[i], KeyStateRecord.Encode(recorded[i]), node.Stat.Version));
+            recordOps[i] = ops.Count;
+            ops.Add(ZooKeeperOp.SetData(keyPaths[i], KeyStateRecord.Encode(recorded[i]), (int)before[i].Version));
         }
 
-        return new RecordingEnqueuePlan(ops, keys, before, recorded);
+        return new RecordingEnqueuePlan(ops, keys, before, recorded, ticketOps, recordOps);
     }
 
     /// <summary>
@@ -95,8 +113,8 @@ internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNode
         var alone = true;
         for (var i = 0; i < plan.Keys.Count; i++)
         {
-            created[i] = results[i * 3].Path!;
-            var stat = results[(i * 3) + 2].Stat!;
+            created[i] = results[plan.TicketOps[i]].Path!;
+            var stat = results[plan.RecordOps[i]].Stat!;
             clock.Observe(sentAt, clock.LocalNow, stat.Mtime);
             prerecords[plan.Keys[i]] = new Prerecord(plan.Before[i].Version, new VersionedKeyState(plan.Recorded[i], stat.Version));
             alone &= stat.NumChildren == 1;
@@ -106,12 +124,17 @@ internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNode
     }
 }
 
-/// <summary>The multi of a recording enqueue on <see cref="Keys"/>, and per key the state before and after its record.</summary>
+/// <summary>
+/// The multi of a recording enqueue on <see cref="Keys"/>; per key the state before and after its record, and where in
+/// <see cref="Operations"/> its ticket's create and its record are (a key whose node the multi creates has one more).
+/// </summary>
 internal sealed record RecordingEnqueuePlan(
     IReadOnlyList<ZooKeeperOp> Operations,
     IReadOnlyList<string> Keys,
     IReadOnlyList<VersionedKeyState> Before,
-    IReadOnlyList<KeyLockState> Recorded);
+    IReadOnlyList<KeyLockState> Recorded,
+    IReadOnlyList<int> TicketOps,
+    IReadOnlyList<int> RecordOps);
 
 /// <summary>The record a recording enqueue made on one key: the state version it recorded over, and what it left.</summary>
 internal sealed record Prerecord(long RecordedOver, VersionedKeyState Left);

@@ -58,9 +58,20 @@ internal sealed class ZooKeeperTicketEnqueuer(
         var recordingSent = false;
         for (var attempt = 1; ; attempt++)
         {
-            await keyStates.EnsureKeyNodesAsync(keys, cancellationToken).ConfigureAwait(false);
-            var plan = mayRecord ? await recording.PlanAsync(ticketId, keys, data, cancellationToken).ConfigureAwait(false) : null;
-            mayRecord = false;
+            RecordingEnqueuePlan? plan = null;
+            if (mayRecord)
+            {
+                // The recording plan creates the key nodes it finds missing, in its own multi.
+                await keyStates.EnsureRootAsync(cancellationToken).ConfigureAwait(false);
+                plan = await recording.PlanAsync(ticketId, keys, data, cancellationToken).ConfigureAwait(false);
+                mayRecord = false;
+            }
+
+            if (plan is null)
+            {
+                await keyStates.EnsureKeyNodesAsync(keys, cancellationToken).ConfigureAwait(false);
+            }
+
             IReadOnlyList<string> created;
             RecordingEnqueueOutcome? prerecorded = null;
             try
@@ -73,6 +84,7 @@ internal sealed class ZooKeeperTicketEnqueuer(
                 ThrowInjectedFault(attempt, committed: true);
                 if (plan is not null)
                 {
+                    keyStates.NoteKeyNodes(keys);
                     var outcome = ZooKeeperRecordingEnqueue.Complete(plan, results, clock, sentAt);
                     prerecorded = outcome.Alone ? outcome : null;
                     created = outcome.Created;
@@ -82,9 +94,9 @@ internal sealed class ZooKeeperTicketEnqueuer(
                     created = results.Select(r => r.Path!).ToArray();
                 }
             }
-            catch (Exception e) when (plan is not null && e is BadVersionException or NoNodeException)
+            catch (Exception e) when (plan is not null && e is BadVersionException or NoNodeException or NodeExistsException)
             {
-                continue; // the recording multi was refused as a whole (a queue or a key state moved): enqueue plainly
+                continue; // the recording multi was refused as a whole (a queue, a key state or a key node moved): enqueue plainly
             }
             catch (Exception e) when (e is ConnectionLossException or SessionMovedException)
             {

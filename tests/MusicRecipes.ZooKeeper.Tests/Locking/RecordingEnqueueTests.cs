@@ -65,6 +65,63 @@ public sealed class RecordingEnqueueTests(ZooKeeperEnsembleFixture fixture) : IA
     }
 
     [Fact]
+    public async Task A_key_never_locked_gets_its_node_in_the_enqueue_multi_so_its_first_section_writes_twice_too()
+    {
+        var store = await _harness.StoreAsync();
+        var other = await _harness.StoreAsync();
+        await LeaveKeysAsync(store, ["once-locked"]);
+
+        // One key node exists (left uncleanly), the other does not: both are entered and recorded by the one multi.
+        var ticket = await store.EnqueueAsync(["once-locked", "never-locked"], TicketMode.Exclusive, default);
+
+        await AssertKeyStatesLastWrittenByTheEnqueueAsync(store, ticket);
+        var fresh = ticket.Positions[1];
+        var ticketNode = await store.Client.ExistsAsync(KeyPath(fresh.Key) + "/" + TicketNodeName.NameOf(ticket.Id, fresh.Ordinal));
+        Assert.Equal(ticketNode!.Czxid, (await store.Client.ExistsAsync(KeyPath(fresh.Key)))!.Czxid); // created by the same transaction
+        Assert.Equal(1, fresh.Ordinal);
+        Assert.Equal(1, (await other.GetKeyStateAsync(fresh.Key, default)).State.LastAcquired);
+
+        var head = await store.CheckHeadAsync(ticket, default);
+        Assert.Equal(HeadStatus.Head, head.Status);
+        Assert.Equal(KeyLockState.Empty, head.KeyStates![1].State);
+        for (var i = 0; i < ticket.Positions.Count; i++)
+        {
+            Assert.Equal(RecordResult.Recorded, await store.TryRecordAcquiredAsync(ticket, ticket.Positions[i], head.KeyStates![i], default));
+        }
+
+        await AssertKeyStatesLastWrittenByTheEnqueueAsync(store, ticket); // not written again
+        await store.ReleaseAsync(ticket, new CleanRelease([null, null]), default);
+        Assert.Equal(1, (await other.GetKeyStateAsync(fresh.Key, default)).State.LastCleanRelease);
+    }
+
+    [Fact]
+    public async Task A_key_node_another_client_created_between_the_look_and_the_multi_refuses_the_plan_and_the_ticket_queues_behind()
+    {
+        var store = await _harness.StoreAsync();
+        var other = await _harness.StoreAsync();
+        LockTicket? first = null;
+        store.EnqueueFault = (attempt, committed) =>
+        {
+            if (attempt == 1 && !committed)
+            {
+                first = other.EnqueueAsync(["contested"], TicketMode.Exclusive, default).GetAwaiter().GetResult();
+            }
+
+            return null;
+        };
+
+        var ticket = await store.EnqueueAsync(["contested"], TicketMode.Exclusive, default);
+
+        Assert.Equal(1, first!.OrdinalOf("contested"));
+        Assert.Equal(2, ticket.OrdinalOf("contested"));
+        Assert.Equal(1, (await store.GetKeyStateAsync("contested", default)).State.LastAcquired);
+        Assert.Equal(HeadStatus.Waiting, (await store.CheckHeadAsync(ticket, default)).Status);
+        await other.ReleaseAsync(first, new CleanRelease([null]), default);
+        await AcquireAsync(store, ticket);
+        Assert.Equal(2, (await other.GetKeyStateAsync("contested", default)).State.LastAcquired);
+    }
+
+    [Fact]
     public async Task A_ticket_behind_another_enqueues_without_a_record()
     {
         var holder = await _harness.StoreAsync();
