@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace MusicRecipes.Testing;
 
@@ -22,9 +21,9 @@ internal sealed class ChildServerProcess
         "java \"$@\" >>\"$SERVER_LOG\" 2>&1 </dev/null & server=$!; echo $server >\"$SERVER_PIDFILE\"; " +
         "while read -r _; do :; done; kill -9 $server 2>/dev/null; wait $server 2>/dev/null; exit 0";
 
-    private const int SigKill = 9;
-    private const int SigCont = 18;
-    private const int SigStop = 19;
+    private const int SigKill = UnixSignals.SigKill;
+    private const int SigCont = UnixSignals.SigCont;
+    private const int SigStop = UnixSignals.SigStop;
 
     private static readonly ConcurrentDictionary<ChildServerProcess, byte> Started = new();
     private static int _exitHooked;
@@ -185,19 +184,7 @@ internal sealed class ChildServerProcess
         }
     }
 
-    private static void Signal(int pid, int signal)
-    {
-        if (pid > 0)
-        {
-            _ = SendSignal(pid, signal);
-        }
-    }
-
-    // DllImport rather than LibraryImport: the generated stub would need unsafe code enabled for the project.
-#pragma warning disable SYSLIB1054
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
-#pragma warning restore SYSLIB1054
+    private static void Signal(int pid, int signal) => _ = UnixSignals.TrySend(pid, signal);
 
     private void Track()
     {

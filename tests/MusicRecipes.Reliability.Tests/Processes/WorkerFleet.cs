@@ -2,6 +2,7 @@ using System.Globalization;
 using MusicRecipes.Reliability.Tests.Harness;
 using MusicRecipes.Reliability.Tests.Run;
 using MusicRecipes.Reliability.Worker.Workloads;
+using MusicRecipes.Testing;
 
 namespace MusicRecipes.Reliability.Tests.Processes;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using MusicRecipes.Reliability.Worker;
 using MusicRecipes.Reliability.Worker.Reporting;
+using MusicRecipes.Testing;
 using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Reliability.Tests.Processes;
