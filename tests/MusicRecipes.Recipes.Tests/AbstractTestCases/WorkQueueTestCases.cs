@@ -262,6 +262,31 @@ public abstract class WorkQueueTestCases : RecipeTestBase
     }
 
     [Fact]
+    public async Task A_submit_writes_its_payload_and_the_high_water_mark_together()
+    {
+        var queueName = UniqueName("queue");
+        var client = new FaultyClient(await ClientAsync(0));
+        var producer = new MusicWorkQueue(client, queueName, Options("producer"));
+        await producer.SubmitStringAsync("A"); // registers the producer first
+
+        // The payload's put is held until the mark's put begins: written one after the other, the submit fails.
+        client.HoldNextPutUntilAnotherBegins(key => key.StartsWith($"music/queue/{queueName}/p/", StringComparison.Ordinal) && !key.EndsWith("/hwm", StringComparison.Ordinal), key => key.EndsWith("/hwm", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var b = await producer.SubmitStringAsync("B");
+
+        var worker = new MusicWorkQueue(await ClientAsync(0), queueName, Options("worker"));
+        var processed = new List<string>();
+        while (processed.Count < 2)
+        {
+            await using var claim = await WithinPatience(worker.ClaimNextAsync(), $"item {processed.Count + 1} of 2 is claimed");
+            processed.Add(claim.Item.PayloadAsString());
+            await claim.CompleteAsync();
+        }
+
+        Assert.Equal(["A", "B"], processed.Order());
+        Assert.Equal(WorkItemState.Done, (await worker.GetStatusAsync(b)).State);
+    }
+
+    [Fact]
     public async Task Two_live_producers_wrongly_given_the_same_id_never_share_an_id_and_lose_nothing()
     {
         var queueName = UniqueName("queue");

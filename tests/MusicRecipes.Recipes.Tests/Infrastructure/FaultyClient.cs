@@ -14,6 +14,7 @@ namespace MusicRecipes.Recipes.Tests.Infrastructure;
 public sealed class FaultyClient(IMusicClient inner) : DelegatingMusicClient(inner)
 {
     private Func<string, bool>? _loseAckOf;
+    private HeldPut? _held;
     private int _failingReads;
     private int _failedReads;
     private EventHandler<LockSessionStateChangedEventArgs>? _injectedStates;
@@ -62,8 +63,39 @@ public sealed class FaultyClient(IMusicClient inner) : DelegatingMusicClient(inn
         return await Inner.GetAsync(key, cancellationToken);
     }
 
+    /// <summary>
+    /// The next eventual put of a key matching <paramref name="key"/> is sent only once a put of a key matching
+    /// <paramref name="until"/> has begun; after <paramref name="patience"/> it throws <see cref="MusicTimeoutException"/>
+    /// instead (the two were never in flight together).
+    /// </summary>
+    public void HoldNextPutUntilAnotherBegins(Func<string, bool> key, Func<string, bool> until, TimeSpan patience) =>
+        Volatile.Write(ref _held, new HeldPut(key, until, patience, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)));
+
     public override async Task PutAsync(string key, byte[] value, CancellationToken cancellationToken = default)
     {
+        if (Volatile.Read(ref _held) is { } held)
+        {
+            if (held.Until(key))
+            {
+                held.Begun.TrySetResult();
+            }
+            else if (held.Key(key) && held.Take())
+            {
+                try
+                {
+                    await held.Begun.Task.WaitAsync(held.Patience, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    throw new MusicTimeoutException($"Injected: the put of '{key}' waited {held.Patience.TotalSeconds:F0} s for another put that never began.");
+                }
+                finally
+                {
+                    Interlocked.CompareExchange(ref _held, null, held);
+                }
+            }
+        }
+
         await Inner.PutAsync(key, value, cancellationToken);
         if (Volatile.Read(ref _loseAckOf) is { } matches && matches(key) && Interlocked.CompareExchange(ref _loseAckOf, null, matches) == matches)
         {
@@ -90,4 +122,12 @@ public sealed class FaultyClient(IMusicClient inner) : DelegatingMusicClient(inn
 
     /// <summary>The wrapped client is disposed by whoever created it (the test base disposes every client it made).</summary>
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private sealed record HeldPut(Func<string, bool> Key, Func<string, bool> Until, TimeSpan Patience, TaskCompletionSource Begun)
+    {
+        private int _taken;
+
+        /// <summary>True for the first put that matches <see cref="Key"/> only.</summary>
+        public bool Take() => Interlocked.Exchange(ref _taken, 1) == 0;
+    }
 }
