@@ -35,9 +35,14 @@ internal sealed class MusicVariant : ISectionVariant
         new("MUSIC/Cassandra locks", Enumerable.Range(0, clients).Select(i => CassandraLockClients.Create(network, network.SiteOf(i))).ToArray(), MusicStores.DataStore(network, network.Sites[0]));
 
     /// <summary>A MUSIC client at <paramref name="site"/> with a ZooKeeper lock session of its own.</summary>
-    public static MusicClient CreateClient(BenchNetwork network, BenchSite site, string lockRoot) => new(
-        MusicStores.DataStore(network, site),
-        ZooKeeperLockStore.Create(ZooKeeperSessions.Options(site.ZooKeeperConnectionString), new ZooKeeperLockStoreOptions { RootPath = lockRoot }));
+    public static MusicClient CreateClient(BenchNetwork network, BenchSite site, string lockRoot) => CreateClient(network, site, lockRoot, out _);
+
+    /// <summary>The same, with the client's lock store (whose session a diagnosis may need to name).</summary>
+    public static MusicClient CreateClient(BenchNetwork network, BenchSite site, string lockRoot, out ZooKeeperLockStore locks)
+    {
+        locks = ZooKeeperLockStore.Create(ZooKeeperSessions.Options(site.ZooKeeperConnectionString), new ZooKeeperLockStoreOptions { RootPath = lockRoot });
+        return new MusicClient(MusicStores.DataStore(network, site), locks);
+    }
 
     public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -1,11 +1,12 @@
 using System.Globalization;
 using MusicRecipes.Recipes.Queue;
+using MusicRecipes.ZooKeeper;
 
 namespace MusicRecipes.Bench;
 
 /// <summary>
 /// MUSIC's placement service: the recipes' <see cref="MusicWorkQueue"/>. A submission is two eventual puts at the
-/// producer's own site (payload, high-water mark); a claim is a critical section on the item's state key (lock,
+/// producer's own site, sent together (payload, high-water mark); a claim is a critical section on the item's state key (lock,
 /// critical read, critical put "claimed"), and completing it a critical put "done" and the release. Workers poll with
 /// the recipe's backoff (20 ms doubling to 1 s): MUSIC has no watch on data.
 /// </summary>
@@ -14,6 +15,7 @@ internal sealed class MusicPlacement : IPlacementVariant
     private readonly MusicClient[] _producerClients;
     private readonly MusicWorkQueue[] _producers;
     private readonly MusicClient[] _workerClients;
+    private readonly ZooKeeperLockStore[] _workerLocks;
     private readonly MusicWorkQueue[] _workers;
     private readonly LockAttemptCounter _lockAttempts = new();
 
@@ -23,7 +25,8 @@ internal sealed class MusicPlacement : IPlacementVariant
         var lockRoot = "/bench/placement/" + run;
         _producerClients = network.Sites.Select(site => MusicVariant.CreateClient(network, site, lockRoot)).ToArray();
         _producers = _producerClients.Select((client, site) => new MusicWorkQueue(client, queue, new MusicWorkQueueOptions { ProducerId = "site" + Text(site) })).ToArray();
-        _workerClients = Enumerable.Range(0, workers).Select(w => MusicVariant.CreateClient(network, network.SiteOf(w), lockRoot)).ToArray();
+        _workerLocks = new ZooKeeperLockStore[workers];
+        _workerClients = Enumerable.Range(0, workers).Select(w => MusicVariant.CreateClient(network, network.SiteOf(w), lockRoot, out _workerLocks[w])).ToArray();
         _workers = _workerClients.Select((client, w) => new MusicWorkQueue(client, queue, new MusicWorkQueueOptions { WorkerId = "w" + Text(w) })).ToArray();
     }
 
@@ -47,7 +50,16 @@ internal sealed class MusicPlacement : IPlacementVariant
     {
         var slash = item.LastIndexOf('/');
         var id = new WorkItemId(item[..slash], long.Parse(item[(slash + 1)..], CultureInfo.InvariantCulture));
-        return (await _producers[0].GetStatusAsync(id, cancellationToken).ConfigureAwait(false)).State == WorkItemState.Done;
+        try
+        {
+            return (await _producers[0].GetStatusAsync(id, cancellationToken).ConfigureAwait(false)).State == WorkItemState.Done;
+        }
+        catch (LockTimeoutException ex)
+        {
+            // Name the worker whose session holds the item (the workers have stopped: a hold nobody released).
+            var sessions = string.Join(", ", _workerLocks.Select((locks, w) => $"w{Text(w)}={ZooKeeperLockStore.FormatSessionId(locks.Client.SessionId)}"));
+            throw new LockTimeoutException($"{ex.Message} Worker sessions now: {sessions}.", ex.Keys, ex.Timeout, ex.Holder);
+        }
     }
 
     public async ValueTask DisposeAsync()
