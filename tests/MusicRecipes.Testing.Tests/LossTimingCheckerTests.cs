@@ -61,6 +61,20 @@ public sealed class LossTimingCheckerTests
     }
 
     [Fact]
+    public void A_hold_an_instant_removal_ended_in_time_does_not_count_in_the_lease_margin()
+    {
+        // Told 5 ms before the successor, by the removal's notice: no lease bought that margin (a reliability run of
+        // 2026-12-02 reported 39 ms so, from a nemesis session expiry).
+        var removal = new InstantRemoval("c1", Ms(90), Ms(95), "session expiry");
+        var holds = new[] { Lost(1, acquired: 10, lostAt: 125), Released(2, 50, 130, 140), Lost(3, acquired: 150, lostAt: 200), Released(4, 160, 260, 270) };
+
+        var report = LossTimingChecker.Check(holds, [removal]);
+
+        Assert.Empty(report.Violations);
+        Assert.Equal(TimeSpan.FromMilliseconds(60), report.MinimumMargin);
+    }
+
+    [Fact]
     public void A_removal_of_someone_else_or_outside_the_hold_exempts_nothing()
     {
         var holds = new[] { Lost(1, acquired: 10, lostAt: 200), Released(2, 50, 130, 140) };

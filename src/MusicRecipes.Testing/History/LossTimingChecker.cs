@@ -52,7 +52,9 @@ public static class LossTimingChecker
                 var seenHeldLate = hold.HeldObservedAt.Where(t => t > successor.AcquireReturnedAt).ToList();
                 if (!toldLate && seenHeldLate.Count == 0)
                 {
-                    if (hold.EndedByLoss)
+                    // The margin measures the lease's warning: a hold a third party removed at once (a forced session
+                    // expiry) was told by that removal's notice, not by its lease, so it says nothing about the lease.
+                    if (hold.EndedByLoss && !RemovedMeanwhile(hold, successor, removalsOf[hold.Client]))
                     {
                         var margin = successor.AcquireReturnedAt - hold.ToldAt!.Value;
                         minimumMargin = minimumMargin is { } m ? Math.Min(m, margin) : margin;

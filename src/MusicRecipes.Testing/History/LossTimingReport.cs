@@ -7,7 +7,7 @@ namespace MusicRecipes.Testing.History;
 /// <param name="HoldsChecked">Holds that had a successor to compare with.</param>
 /// <param name="HoldsEndedByLoss">Holds that ended by a loss the holder was told of (lease, session, forced release), by reason.</param>
 /// <param name="ExemptHolds">Holds a successor acquired while an <see cref="InstantRemoval"/> of their holder was under way.</param>
-/// <param name="MinimumMargin">The smallest gap between a lost hold's <see cref="HoldTimeline.ToldAt"/> and its successor's acquire returning; <c>null</c> if no lost hold had a successor.</param>
+/// <param name="MinimumMargin">The smallest gap between a lost hold's <see cref="HoldTimeline.ToldAt"/> and its successor's acquire returning, over holds no instant removal ended (the lease's warning); <c>null</c> if no such hold had a successor.</param>
 public sealed record LossTimingReport(
     IReadOnlyList<string> Violations,
     int HoldsChecked,
