@@ -25,7 +25,10 @@ internal sealed record ReliabilityVerdict(ReliabilityFindings Findings, string R
 
         // A run that did little, or that the nemesis barely touched, proves nothing.
         var scale = Math.Max(1, settings.Workload.TotalSeconds / ReliabilitySettings.ShortWorkload.TotalSeconds);
-        Assert.True(findings.Acknowledged(OperationKinds.CriticalPut) >= 40 * scale, $"too few acknowledged critical puts:\n{report}");
+        // The floors say the run did something, not how fast: a short container run whose nemesis drew two Cassandra
+        // partitions, a site partition and a leader isolation in 30 s acknowledged 33 critical puts (seed 1827678971),
+        // which failed CI at a floor of 40 with no violation.
+        Assert.True(findings.Acknowledged(OperationKinds.CriticalPut) >= 20 * scale, $"too few acknowledged critical puts:\n{report}");
         Assert.True(findings.Acknowledged("mutex-acquire") >= 10 * scale, $"too few mutex sections:\n{report}");
         Assert.True(findings.Queue.Submitted >= 20 * scale && findings.Queue.Completed >= 20 * scale, $"too little queue traffic:\n{report}");
         Assert.True(findings.Faults.CountByKind().Values.Sum() >= 5 * scale, $"too few faults:\n{report}");
