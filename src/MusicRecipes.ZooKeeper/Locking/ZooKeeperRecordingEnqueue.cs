@@ -10,10 +10,10 @@ namespace MusicRecipes.ZooKeeper;
 /// <remarks>
 /// <para>
 /// First one read of the key nodes (<c>multiRead</c> of their data, one request to the local server). Only if no key
-/// node has a child, the plan is, per key: <c>create</c> the key node if the read found none (a key never locked: its
-/// first lock then costs no write of its own); <c>create</c> the ticket's sequential node; <c>check</c> that it got the
-/// name predicted from the key node's child version as read; <c>setData</c> of the key state recording the predicted
-/// ordinal as acquirer, at the data version as read. ZooKeeper applies all of it or nothing.
+/// node has a child, the plan is: <c>create</c> each key node the read found none of (a key never locked: its first
+/// lock then costs no write of its own); then per key <c>create</c> the ticket's sequential node; <c>check</c> that it
+/// got the name predicted from the key node's child version as read; <c>setData</c> of the key state recording the
+/// predicted ordinal as acquirer, at the data version as read. ZooKeeper applies all of it or nothing.
 /// </para>
 /// <para>
 /// The prediction: a sequential name is the parent's count of children ever created, and the <c>cversion</c> a server
@@ -27,8 +27,9 @@ namespace MusicRecipes.ZooKeeper;
 /// </para>
 /// <para>
 /// A refused plan (<see cref="BadVersionException"/>, <see cref="NoNodeException"/> or
-/// <see cref="NodeExistsException"/>: someone queued, left, recorded or created the key node in between) changed nothing; the ticket is then enqueued the plain way. Keys that are queued for take the
-/// plain way at once, after the one read.
+/// <see cref="NodeExistsException"/>: someone queued, left, recorded or created the key node in between) changed
+/// nothing; the ticket is then enqueued the plain way. Keys that are queued for take the plain way at once, after the
+/// one read.
 /// </para>
 /// </remarks>
 internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNodePaths paths, ServerClock clock)
@@ -64,38 +65,35 @@ internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNode
         }
 
         var acquiredAt = clock.UtcNow;
-        var ops = new List<ZooKeeperOp>(keys.Count * 4);
         var before = new VersionedKeyState[keys.Count];
         var recorded = new KeyLockState[keys.Count];
-        var ticketOps = new int[keys.Count];
-        var recordOps = new int[keys.Count];
+
+        // The creates of missing key nodes come first, then three operations per key (PerKey), so the reply is read
+        // by position (Complete). A key never locked gets its node in this multi, empty, and the rest of its plan is
+        // the one for an empty node of data version 0 and child version 0. Key nodes are never deleted (rule 2), so a
+        // node missing when the create applies has never had a ticket; if another client created it since the look,
+        // the create is refused and the multi with it.
+        var ops = new List<ZooKeeperOp>(keys.Count * 4);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (nodes[i] is null)
+            {
+                ops.Add(ZooKeeperOp.Create(keyPaths[i], KeyStateRecord.Encode(KeyLockState.Empty), CreateMode.Persistent));
+            }
+        }
+
         for (var i = 0; i < keys.Count; i++)
         {
             var node = nodes[i];
-            if (node is null)
-            {
-                // A key never locked: its node is created in the same multi, empty, so the rest of the plan is the one
-                // for an empty node of data version 0 and child version 0. Key nodes are never deleted (rule 2), so a
-                // node that is missing when the create applies has never had a ticket; if another client created it
-                // since the look, the create is refused and the multi with it.
-                ops.Add(ZooKeeperOp.Create(keyPaths[i], KeyStateRecord.Encode(KeyLockState.Empty), CreateMode.Persistent));
-                before[i] = new VersionedKeyState(KeyLockState.Empty, 0);
-            }
-            else
-            {
-                before[i] = ZooKeeperKeyStateStore.StateOf(node);
-            }
-
+            before[i] = node is null ? new VersionedKeyState(KeyLockState.Empty, 0) : ZooKeeperKeyStateStore.StateOf(node);
             var predicted = new TicketPosition(keys[i], ((node?.Stat.Cversion ?? 0) / 2) + 1L); // ordinal = sequence + 1
             recorded[i] = before[i].State.AcquiredBy(predicted.Ordinal, acquiredAt);
-            ticketOps[i] = ops.Count;
             ops.Add(paths.CreateTicket(keys[i], ticketId, ticketData));
             ops.Add(ZooKeeperOp.Check(paths.NodePath(ticketId, predicted), -1));
-            recordOps[i] = ops.Count;
             ops.Add(ZooKeeperOp.SetData(keyPaths[i], KeyStateRecord.Encode(recorded[i]), (int)before[i].Version));
         }
 
-        return new RecordingEnqueuePlan(ops, keys, before, recorded, ticketOps, recordOps);
+        return new RecordingEnqueuePlan(ops, keys, before, recorded);
     }
 
     /// <summary>
@@ -111,10 +109,12 @@ internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNode
         var created = new string[plan.Keys.Count];
         var prerecords = new Dictionary<string, Prerecord>(StringComparer.Ordinal);
         var alone = true;
+        var firstKey = results.Count - (plan.Keys.Count * RecordingEnqueuePlan.PerKey); // after the key nodes' creates
         for (var i = 0; i < plan.Keys.Count; i++)
         {
-            created[i] = results[plan.TicketOps[i]].Path!;
-            var stat = results[plan.RecordOps[i]].Stat!;
+            var at = firstKey + (i * RecordingEnqueuePlan.PerKey);
+            created[i] = results[at].Path!;
+            var stat = results[at + 2].Stat!;
             clock.Observe(sentAt, clock.LocalNow, stat.Mtime);
             prerecords[plan.Keys[i]] = new Prerecord(plan.Before[i].Version, new VersionedKeyState(plan.Recorded[i], stat.Version));
             alone &= stat.NumChildren == 1;
@@ -125,16 +125,18 @@ internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNode
 }
 
 /// <summary>
-/// The multi of a recording enqueue on <see cref="Keys"/>; per key the state before and after its record, and where in
-/// <see cref="Operations"/> its ticket's create and its record are (a key whose node the multi creates has one more).
+/// The multi of a recording enqueue on <see cref="Keys"/> (the creates of missing key nodes, then per key the ticket's
+/// create, the <c>check</c> of its predicted name and the record), and per key the state before and after its record.
 /// </summary>
 internal sealed record RecordingEnqueuePlan(
     IReadOnlyList<ZooKeeperOp> Operations,
     IReadOnlyList<string> Keys,
     IReadOnlyList<VersionedKeyState> Before,
-    IReadOnlyList<KeyLockState> Recorded,
-    IReadOnlyList<int> TicketOps,
-    IReadOnlyList<int> RecordOps);
+    IReadOnlyList<KeyLockState> Recorded)
+{
+    /// <summary>Operations per key after the key nodes' creates: the ticket's create, the check, the record.</summary>
+    public const int PerKey = 3;
+}
 
 /// <summary>The record a recording enqueue made on one key: the state version it recorded over, and what it left.</summary>
 internal sealed record Prerecord(long RecordedOver, VersionedKeyState Left);
