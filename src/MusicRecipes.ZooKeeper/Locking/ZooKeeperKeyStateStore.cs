@@ -136,8 +136,9 @@ internal sealed class ZooKeeperKeyStateStore(ZooKeeperClient client, LockNodePat
                 }
                 catch (NoNodeException)
                 {
-                    // No root yet: create it, then this key's node (the next turn of the loop).
-                    await client.EnsurePathAsync(paths.Root, cancellationToken).ConfigureAwait(false);
+                    // No root (yet, or deleted since this store saw it): create it, then this key's node (the next turn).
+                    _rootKnown = false;
+                    await EnsureRootAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -148,7 +149,7 @@ internal sealed class ZooKeeperKeyStateStore(ZooKeeperClient client, LockNodePat
 
     /// <summary>
     /// Creates the root if this store has not seen it yet (the recording enqueue creates missing key nodes itself, under
-    /// it). A root deleted later makes that create fail; the plain enqueue then creates the root again.
+    /// it). A root deleted later makes a key node's create fail; <see cref="EnsureKeyNodesAsync"/> then creates it again.
     /// </summary>
     public async Task EnsureRootAsync(CancellationToken cancellationToken)
     {
