@@ -21,10 +21,6 @@ internal sealed class ChildServerProcess
         "java \"$@\" >>\"$SERVER_LOG\" 2>&1 </dev/null & server=$!; echo $server >\"$SERVER_PIDFILE\"; " +
         "while read -r _; do :; done; kill -9 $server 2>/dev/null; wait $server 2>/dev/null; exit 0";
 
-    private const int SigKill = UnixSignals.SigKill;
-    private const int SigCont = UnixSignals.SigCont;
-    private const int SigStop = UnixSignals.SigStop;
-
     private static readonly ConcurrentDictionary<ChildServerProcess, byte> Started = new();
     private static int _exitHooked;
 
@@ -84,7 +80,7 @@ internal sealed class ChildServerProcess
 
         if (int.TryParse(File.ReadAllText(_pidFile).Trim(), out var pid) && CommandLineHasMarker(pid))
         {
-            Signal(pid, SigKill);
+            UnixSignals.TrySend(pid, UnixSignals.SigKill);
             WaitForExit(pid, TimeSpan.FromSeconds(10));
         }
 
@@ -124,10 +120,10 @@ internal sealed class ChildServerProcess
     }
 
     /// <summary>Freezes the JVM (SIGSTOP): its sockets stay open but nothing answers, like a hung server.</summary>
-    public void Pause() => Signal(Pid, SigStop);
+    public void Pause() => UnixSignals.TrySend(Pid, UnixSignals.SigStop);
 
     /// <summary>Unfreezes the JVM (SIGCONT).</summary>
-    public void Resume() => Signal(Pid, SigCont);
+    public void Resume() => UnixSignals.TrySend(Pid, UnixSignals.SigCont);
 
     /// <summary>SIGKILLs the JVM (no clean shutdown, like a crash), waits until it is gone, and ends its watchdog.</summary>
     public async Task KillAsync()
@@ -138,7 +134,7 @@ internal sealed class ChildServerProcess
             return;
         }
 
-        Signal(Pid, SigKill);
+        UnixSignals.TrySend(Pid, UnixSignals.SigKill);
         await WaitForExitAsync(Pid, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         try
         {
@@ -184,8 +180,6 @@ internal sealed class ChildServerProcess
         }
     }
 
-    private static void Signal(int pid, int signal) => _ = UnixSignals.TrySend(pid, signal);
-
     private void Track()
     {
         if (Interlocked.Exchange(ref _exitHooked, 1) == 0)
@@ -194,7 +188,7 @@ internal sealed class ChildServerProcess
             {
                 foreach (var server in Started.Keys)
                 {
-                    Signal(server.Pid, SigKill);
+                    UnixSignals.TrySend(server.Pid, UnixSignals.SigKill);
                     try
                     {
                         server._watchdog?.Kill();
