@@ -100,7 +100,8 @@ public sealed class InMemoryClusterTests : IAsyncLifetime
     [Fact]
     public async Task A_crashed_client_keeps_its_lock_until_its_session_expires()
     {
-        await using var cluster = new InMemoryMusicCluster(3, new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromMilliseconds(500) });
+        // 2 s, not 500 ms: the waiter's own session must outlive a starved thread pool (a CI run of 2026-12-02 lost it).
+        await using var cluster = new InMemoryMusicCluster(3, new InMemoryClusterOptions { SessionTimeout = TimeSpan.FromSeconds(2) });
         await using var crashing = cluster.CreateClient(0);
         await using var waiter = cluster.CreateClient(1);
         var held = await crashing.CreateLockRefAsync(["job"]);
