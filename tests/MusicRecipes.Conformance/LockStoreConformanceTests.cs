@@ -192,18 +192,44 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
     {
         var key = ConformanceKeys.New("stale-head");
         var (stale, next, remover) = (await StoreAsync(), await StoreAsync(), await StoreAsync());
+
+        // x queues behind another ticket, so no store can record x's acquisition in its enqueue (the ZooKeeper store
+        // does so on an empty queue): x comes to the head only when that ticket leaves.
+        var before = await remover.EnqueueAsync([key], TicketMode.Exclusive, default);
         var x = await stale.EnqueueAsync([key], TicketMode.Exclusive, default);
         var y = await next.EnqueueAsync([key], TicketMode.Exclusive, default);
-        var xRead = await HeadStateAsync(stale, x, 0); // x saw itself first ... and then stalled
-
-        Assert.True(await remover.ForceRemoveAsync((await remover.ReadQueueAsync(key, default))[0], default));
-        var yRead = await HeadStateAsync(next, y, 0);
-        Assert.Equal(RecordResult.Recorded, await next.TryRecordAcquiredAsync(y, y.Positions[0], yRead, default));
+        await remover.ReleaseAsync(before, clean: null, default);
+        var (xRead, _) = await RemoveHeadAndRecordSuccessorAsync(stale, x, next, y, remover);
 
         // x wakes up and records with what it read: refused, and the recorded ordinal does not move backwards.
         Assert.Equal(RecordResult.TicketGone, await stale.TryRecordAcquiredAsync(x, x.Positions[0], xRead, default));
         Assert.Equal(RecordResult.TicketGone, await stale.TryRecordAcquiredAsync(x, x.Positions[0], await stale.GetKeyStateAsync(key, default), default));
         Assert.Equal(y.Positions[0].Ordinal, (await remover.GetKeyStateAsync(key, default)).State.LastAcquired);
+    }
+
+    [Fact]
+    public async Task A_head_recorded_in_its_enqueue_and_removed_afterwards_records_nothing_after_the_removal()
+    {
+        var key = ConformanceKeys.New("prerecorded-head");
+        var (stale, next, remover) = (await StoreAsync(), await StoreAsync(), await StoreAsync());
+        var x = await stale.EnqueueAsync([key], TicketMode.Exclusive, default); // an empty queue: a store may record here
+        var y = await next.EnqueueAsync([key], TicketMode.Exclusive, default);
+        var (xRead, yRead) = await RemoveHeadAndRecordSuccessorAsync(stale, x, next, y, remover);
+
+        // x records with what it read before its removal. A store that recorded x's acquisition in the enqueue may
+        // answer from that record, which the successor saw before it recorded (rule 6: nothing is written for a
+        // removed ticket; the owner's hold lease counts from before the enqueue). It never writes anything now.
+        var late = await stale.TryRecordAcquiredAsync(x, x.Positions[0], xRead, default);
+        if (late != RecordResult.TicketGone)
+        {
+            Assert.Equal(RecordResult.Recorded, late);
+            Assert.Equal(x.Positions[0].Ordinal, yRead.State.LastAcquired);
+        }
+
+        Assert.Equal(RecordResult.TicketGone, await stale.TryRecordAcquiredAsync(x, x.Positions[0], await stale.GetKeyStateAsync(key, default), default));
+        Assert.Equal(y.Positions[0].Ordinal, (await remover.GetKeyStateAsync(key, default)).State.LastAcquired);
+        await WhenLostAsync(x);
+        Assert.Equal(LockLossReason.ForciblyReleased, x.LossReason);
     }
 
     [Fact]
@@ -297,6 +323,22 @@ public abstract class LockStoreConformanceTests : IAsyncLifetime
         var store = await Backend.CreateLockStoreAsync(Interlocked.Increment(ref _nextSite) % Backend.SiteCount);
         _stores.Add(store);
         return store;
+    }
+
+    /// <summary>
+    /// x reads its head state, then stalls: another session removes it, and its successor y comes to the head and
+    /// records. Returns what x and y read.
+    /// </summary>
+    private static async Task<(VersionedKeyState X, VersionedKeyState Y)> RemoveHeadAndRecordSuccessorAsync(
+        ILockStore stale, LockTicket x, ILockStore next, LockTicket y, ILockStore remover)
+    {
+        var xRead = await HeadStateAsync(stale, x, 0);
+        var head = (await remover.ReadQueueAsync(x.Positions[0].Key, default))[0];
+        Assert.Equal(x.Id, head.TicketId);
+        Assert.True(await remover.ForceRemoveAsync(head, default));
+        var yRead = await HeadStateAsync(next, y, 0);
+        Assert.Equal(RecordResult.Recorded, await next.TryRecordAcquiredAsync(y, y.Positions[0], yRead, default));
+        return (xRead, yRead);
     }
 
     /// <summary>
