@@ -25,6 +25,7 @@ public sealed class LockRef
     private readonly TaskCompletionSource _writesDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int[] _synced;
     private readonly long[] _knownWrites;
+    private readonly int[] _firstHolder;
     private int _state;
     private readonly object _leaseStartGate = new();
     private long? _leaseStart;
@@ -40,6 +41,7 @@ public sealed class LockRef
         Keys = keys;
         _synced = new int[ticket.Positions.Count];
         _knownWrites = new long[ticket.Positions.Count];
+        _firstHolder = new int[ticket.Positions.Count];
     }
 
     /// <summary>The ticket's unique id.</summary>
@@ -119,6 +121,33 @@ public sealed class LockRef
     public FencingToken FencingTokenFor(string key) =>
         new(key, Ticket.OrdinalOf(key) ?? throw new ArgumentException($"Ticket {Id} does not lock key '{key}'.", nameof(key)));
 
+    /// <summary>
+    /// True when this ticket's acquisition of <paramref name="key"/> is the first the lock service ever recorded: no
+    /// ticket held the key before, so no critical write of it ever happened (rule 3 of docs/design.md: every holder
+    /// records its acquisition before its first write, and a record is never undone). A recipe whose key is written
+    /// only inside critical sections then knows the key holds no value without reading it. False before the ticket
+    /// acquired, for a reader's or a permit's hold, and whenever the acquisition could not tell (a record retried
+    /// after its reply was lost).
+    /// </summary>
+    /// <exception cref="ArgumentException">The ticket does not lock <paramref name="key"/>.</exception>
+    /// <example>
+    /// <code>
+    /// var status = lockRef.IsFirstHolderOf(stateKey)
+    ///     ? Status.New                                              // never written: nothing to read
+    ///     : Decode(await client.CriticalGetAsync(lockRef, stateKey, ct));
+    /// </code>
+    /// </example>
+    public bool IsFirstHolderOf(string key)
+    {
+        var index = IndexOf(key);
+        if (index < 0)
+        {
+            throw new ArgumentException($"Ticket {Id} does not lock key '{key}'.", nameof(key));
+        }
+
+        return WasAcquired && Volatile.Read(ref _firstHolder[index]) != 0;
+    }
+
     /// <inheritdoc />
     public override string ToString() => Ticket.ToString();
 
@@ -162,6 +191,9 @@ public sealed class LockRef
     internal bool IsSynced(int index) => Volatile.Read(ref _synced[index]) != 0;
 
     internal void MarkSynced(int index) => Volatile.Write(ref _synced[index], 1);
+
+    /// <summary>The acquisition of the <paramref name="index"/>-th key was recorded over a state naming no earlier holder (see <see cref="IsFirstHolderOf"/>).</summary>
+    internal void MarkFirstHolder(int index) => Volatile.Write(ref _firstHolder[index], 1);
 
     /// <summary>The index of <paramref name="key"/> among the ticket's positions, or -1.</summary>
     internal int IndexOf(string key)

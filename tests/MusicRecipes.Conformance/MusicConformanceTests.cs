@@ -33,6 +33,31 @@ public abstract partial class MusicConformanceTests : ConformanceTestBase
     }
 
     [Fact]
+    public async Task Only_the_first_holder_of_a_key_ever_is_told_so()
+    {
+        var (used, fresh) = (ConformanceKeys.New("first-used"), ConformanceKeys.New("first-fresh"));
+        var a = await ClientAsync(0);
+        var b = await ClientAsync(1);
+        var first = await a.CreateLockRefAsync([used]);
+        var queued = await b.CreateLockRefAsync([used]);
+        Assert.False(first.IsFirstHolderOf(used)); // not acquired yet
+        Assert.True(await a.AcquireLockAsync(first));
+        Assert.True(first.IsFirstHolderOf(used));
+        Assert.Throws<ArgumentException>(() => first.IsFirstHolderOf(fresh));
+        await a.ReleaseLockAsync(first); // clean, nothing written: the next holder is still not the first
+
+        await b.WaitForLockAsync(queued, Patience);
+        Assert.False(queued.IsFirstHolderOf(used));
+        await b.ReleaseLockAsync(queued);
+
+        // A ticket over a used key and a fresh one is the first holder of the fresh one only.
+        var both = await a.CreateLockRefAsync([used, fresh]);
+        await a.WaitForLockAsync(both, Patience);
+        Assert.Equal((false, true), (both.IsFirstHolderOf(used), both.IsFirstHolderOf(fresh)));
+        await a.ReleaseLockAsync(both);
+    }
+
+    [Fact]
     public async Task Tickets_acquire_in_the_order_they_were_created()
     {
         var key = ConformanceKeys.New("fifo");

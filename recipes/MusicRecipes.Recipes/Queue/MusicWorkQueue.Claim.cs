@@ -253,7 +253,7 @@ public sealed partial class MusicWorkQueue
         activity?.SetTag(RecipeTelemetry.FencingTag, section.FencingToken.Value);
         try
         {
-            var status = await section.GetJsonAsync<WorkItemStatus>(stateKey, cancellationToken: cancellationToken).ConfigureAwait(false) ?? WorkItemStatus.Submitted;
+            var status = await ReadStatusAsync(section, stateKey, cancellationToken).ConfigureAwait(false);
             if (status.State == WorkItemState.Done || status.DeclinedBy.Contains(WorkerId, StringComparer.Ordinal))
             {
                 activity?.SetTag(RecipeTelemetry.OutcomeTag, status.State == WorkItemState.Done ? "done" : "declined");
@@ -266,7 +266,12 @@ public sealed partial class MusicWorkQueue
             // Claimed by someone else, yet we hold the lock: that worker lost its lock (crashed or expired) mid-item.
             var recoveredFrom = status.State == WorkItemState.Claimed ? status.Worker : null;
             var claimed = new WorkItemStatus(WorkItemState.Claimed, WorkerId, section.FencingToken.Value, status.Attempt + 1, status.DeclinedBy);
-            await section.PutJsonAsync(stateKey, claimed, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+            // The claim's record is pipelined (in flight while the worker starts on the item): its fencing timestamp is
+            // taken now, so the outcome written later wins wherever they meet (rule 2), and the claim waits for it
+            // before writing that outcome; the release waits for it too. Not tied to the caller's token, which may
+            // end once the claim is handed over.
+            var claimedWrite = section.PutJsonAsync(stateKey, claimed, cancellationToken: CancellationToken.None);
             _inFlight[item.Id] = 0;
             _foreignClaims.Forget(item.Id);
             var outcome = recoveredFrom is null ? "claimed" : "recovered";
@@ -278,7 +283,7 @@ public sealed partial class MusicWorkQueue
                 _logger.Recovers(WorkerId, item.Id, recoveredFrom, claimed.Attempt);
             }
 
-            return new WorkItemClaim(this, item, section, stateKey, claimed, recoveredFrom);
+            return new WorkItemClaim(this, item, section, stateKey, claimed, recoveredFrom, claimedWrite);
         }
         catch (Exception ex)
         {
@@ -287,6 +292,16 @@ public sealed partial class MusicWorkQueue
             throw;
         }
     }
+
+    /// <summary>
+    /// An item's status, read critically under its lock. An item's state is written only under that lock, so the first
+    /// holder of the lock ever knows the item is as submitted without reading a quorum (<see cref="LockRef.IsFirstHolderOf"/>:
+    /// no earlier holder, hence no critical write; the queue never writes a state key eventually).
+    /// </summary>
+    private static async Task<WorkItemStatus> ReadStatusAsync(MusicCriticalSection section, string stateKey, CancellationToken cancellationToken) =>
+        section.LockRef.IsFirstHolderOf(stateKey)
+            ? WorkItemStatus.Submitted
+            : await section.GetJsonAsync<WorkItemStatus>(stateKey, cancellationToken: cancellationToken).ConfigureAwait(false) ?? WorkItemStatus.Submitted;
 
     private static void CountLockAttempt(string outcome) =>
         RecipeTelemetry.QueueLockAttempts.Add(1, new KeyValuePair<string, object?>(RecipeTelemetry.OutcomeTag, outcome));

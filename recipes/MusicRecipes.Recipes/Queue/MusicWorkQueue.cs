@@ -185,7 +185,7 @@ public sealed partial class MusicWorkQueue
         var key = RecipeKeys.QueueState(Name, id.Producer, id.Sequence);
         var section = await new MusicMutex(_client, new[] { key }, _logger).AcquireAsync(_options.LockTimeout, cancellationToken).ConfigureAwait(false);
         await using var sectionScope = section.ConfigureAwait(false);
-        return await section.GetJsonAsync<WorkItemStatus>(key, cancellationToken: cancellationToken).ConfigureAwait(false) ?? WorkItemStatus.Submitted;
+        return await ReadStatusAsync(section, key, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

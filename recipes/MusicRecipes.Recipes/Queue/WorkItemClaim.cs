@@ -26,10 +26,12 @@ public sealed class WorkItemClaim : IAsyncDisposable
     private readonly MusicCriticalSection _section;
     private readonly string _stateKey;
     private readonly WorkItemStatus _claimed;
+    private readonly Task _claimedWrite;
     private int _finished;
 
-    internal WorkItemClaim(MusicWorkQueue queue, WorkItem item, MusicCriticalSection section, string stateKey, WorkItemStatus claimed, string? recoveredFrom)
+    internal WorkItemClaim(MusicWorkQueue queue, WorkItem item, MusicCriticalSection section, string stateKey, WorkItemStatus claimed, string? recoveredFrom, Task claimedWrite)
     {
+        _claimedWrite = claimedWrite;
         _queue = queue;
         Item = item;
         _section = section;
@@ -114,6 +116,7 @@ public sealed class WorkItemClaim : IAsyncDisposable
         {
             Volatile.Write(ref _finished, 1);
             _queue.EndClaim(Item.Id);
+            await AwaitClaimedWriteAsync().ConfigureAwait(false);
             await _section.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
             return;
         }
@@ -139,6 +142,7 @@ public sealed class WorkItemClaim : IAsyncDisposable
         activity?.SetTag(RecipeTelemetry.FencingTag, FencingToken.Value);
         try
         {
+            await AwaitClaimedWriteAsync().ConfigureAwait(false);
             await _section.PutJsonAsync(_stateKey, final, cancellationToken: cancellationToken).ConfigureAwait(false);
 
             // Acknowledged while still holding: no successor can have locked the item before this write, so its
@@ -183,6 +187,23 @@ public sealed class WorkItemClaim : IAsyncDisposable
             // The outcome is recorded; only the lock is still held. Disposing the claim retries the release and
             // throws if it fails again; the session's end frees the lock at the latest.
             _queue.Logger.LogWarning(ex, "Recorded '{Outcome}' for {Item} but could not release its lock yet", outcome, Item.Id);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the claim's own record ("claimed", pipelined by the claim). Its failure is only noted: the outcome
+    /// written next is a later write of the same hold and supersedes it (rule 2 of docs/design.md), and a put that
+    /// failed leaves the hold unclean, so the next holder syncs the item (rule 3).
+    /// </summary>
+    private async Task AwaitClaimedWriteAsync()
+    {
+        try
+        {
+            await _claimedWrite.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is OperationCanceledException)
+        {
+            _queue.Logger.LogDebug(ex, "The claim record of {Item} did not land for sure; the outcome supersedes it", Item.Id);
         }
     }
 

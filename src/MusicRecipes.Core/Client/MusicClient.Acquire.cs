@@ -215,6 +215,13 @@ public sealed partial class MusicClient
                 {
                     lockRef.NoteWrite(index, lastWrite);
                 }
+
+                // Recorded over a state naming no holder at all: nobody ever acquired the key, so nobody wrote it
+                // critically (rule 3: the record comes before any write, and records only move forward).
+                if (state.State.LastAcquired is null)
+                {
+                    lockRef.MarkFirstHolder(index);
+                }
             }
 
             if (sync)

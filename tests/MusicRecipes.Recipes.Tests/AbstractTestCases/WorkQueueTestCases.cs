@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using MusicRecipes.Recipes.Internal;
 using MusicRecipes.Recipes.Queue;
 using MusicRecipes.Recipes.Tests.Infrastructure;
@@ -131,6 +132,45 @@ public abstract class WorkQueueTestCases : RecipeTestBase
 
         Assert.True((await auditor.GetStatusAsync(victimClaim.Item.Id)).Attempt >= 2);
         Assert.Contains("decliner", (await auditor.GetStatusAsync(declined)).DeclinedBy);
+    }
+
+    [Fact]
+    public async Task The_first_claim_of_an_item_reads_no_quorum_and_a_later_claim_reads_what_the_first_left()
+    {
+        var queueName = UniqueName("queue");
+        var producer = new MusicWorkQueue(await ClientAsync(0), queueName, Options("producer"));
+        var id = await producer.SubmitStringAsync("one item");
+        var stateKey = RecipeKeys.QueueState(queueName, id.Producer, id.Sequence);
+        var reads = new ConcurrentQueue<string?>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == MusicDiagnostics.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = span =>
+            {
+                if (span.OperationName == "music.critical_get" && Equals(span.GetTagItem(MusicDiagnostics.KeyTag), stateKey))
+                {
+                    reads.Enqueue(span.GetTagItem(MusicDiagnostics.ConsistencyTag) as string);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        // Nobody ever held the item's lock: its state was never written, so the claim reads nothing.
+        var first = new MusicWorkQueue(await ClientAsync(1 % Backend.SiteCount), queueName, Options("first"));
+        await using (var claim = await WithinPatience(first.ClaimNextAsync(), "the first worker claims"))
+        {
+            Assert.Equal((id, 1), (claim.Item.Id, claim.Attempt));
+            Assert.Empty(reads);
+            await claim.ReleaseAsync(); // given back: the state now says attempt 1, declined by "first"
+        }
+
+        // The next holder is not the first: it reads the state critically, and counts the attempt on from it.
+        var second = new MusicWorkQueue(await ClientAsync(2 % Backend.SiteCount), queueName, Options("second"));
+        await using var again = await WithinPatience(second.ClaimNextAsync(), "the second worker claims");
+        Assert.Equal((id, 2), (again.Item.Id, again.Attempt));
+        Assert.NotEmpty(reads);
+        await again.CompleteAsync();
     }
 
     [Fact]
@@ -284,6 +324,29 @@ public abstract class WorkQueueTestCases : RecipeTestBase
 
         Assert.Equal(["A", "B"], processed.Order());
         Assert.Equal(WorkItemState.Done, (await worker.GetStatusAsync(b)).State);
+    }
+
+    [Fact]
+    public async Task A_claim_is_handed_over_while_its_record_is_in_flight_and_its_outcome_is_written_after_it()
+    {
+        var queueName = UniqueName("queue");
+        var producer = new MusicWorkQueue(await ClientAsync(0), queueName, Options("producer"));
+        var id = await producer.SubmitStringAsync("one item");
+        var client = new FaultyClient(await ClientAsync(1 % Backend.SiteCount));
+        var worker = new MusicWorkQueue(client, queueName, Options("worker"));
+        var stateKey = RecipeKeys.QueueState(queueName, id.Producer, id.Sequence);
+
+        // The claim's record ("claimed") is held back: the claim must not wait for it.
+        var release = client.HoldNextCriticalPut(key => key == stateKey);
+        var claim = await WithinPatience(worker.ClaimNextAsync(), "the claim is handed over with its record still in flight");
+        Assert.Equal(id, claim.Item.Id);
+        var completing = claim.CompleteAsync();
+        await Task.Delay(200);
+        Assert.False(completing.IsCompleted, "the outcome is written only after the claim's record");
+
+        release.SetResult();
+        await WithinPatience(completing, "the claim completes once its record landed");
+        Assert.Equal(WorkItemState.Done, (await producer.GetStatusAsync(id)).State);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class FaultyClient(IMusicClient inner) : DelegatingMusicClient(inn
 {
     private Func<string, bool>? _loseAckOf;
     private HeldPut? _held;
+    private HeldCriticalPut? _heldCritical;
     private int _failingReads;
     private int _failedReads;
     private EventHandler<LockSessionStateChangedEventArgs>? _injectedStates;
@@ -103,6 +104,27 @@ public sealed class FaultyClient(IMusicClient inner) : DelegatingMusicClient(inn
         }
     }
 
+    /// <summary>
+    /// The next critical put of a key matching <paramref name="key"/> waits until the returned source is completed,
+    /// then goes to the real client (a quorum write that is slow to be acknowledged).
+    /// </summary>
+    public TaskCompletionSource HoldNextCriticalPut(Func<string, bool> key)
+    {
+        var gate = new HeldCriticalPut(key, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        Volatile.Write(ref _heldCritical, gate);
+        return gate.Release;
+    }
+
+    public override async Task CriticalPutAsync(LockRef lockRef, string key, byte[] value, CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _heldCritical) is { } held && held.Key(key) && Interlocked.CompareExchange(ref _heldCritical, null, held) == held)
+        {
+            await held.Release.Task.WaitAsync(cancellationToken);
+        }
+
+        await Inner.CriticalPutAsync(lockRef, key, value, cancellationToken);
+    }
+
     /// <summary>The keys of every ticket this client created, in order (to see which items a worker tried to lock).</summary>
     public IReadOnlyCollection<string> LockedKeys => _lockedKeys;
 
@@ -122,6 +144,8 @@ public sealed class FaultyClient(IMusicClient inner) : DelegatingMusicClient(inn
 
     /// <summary>The wrapped client is disposed by whoever created it (the test base disposes every client it made).</summary>
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private sealed record HeldCriticalPut(Func<string, bool> Key, TaskCompletionSource Release);
 
     private sealed record HeldPut(Func<string, bool> Key, Func<string, bool> Until, TimeSpan Patience, TaskCompletionSource Begun)
     {
