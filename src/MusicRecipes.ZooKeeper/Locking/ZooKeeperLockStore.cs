@@ -101,7 +101,7 @@ public sealed class ZooKeeperLockStore : ILockStore, ILockSessionEvents
         _loss = new ZooKeeperLossMonitor(client, _tickets, paths.Root, options, _events, orphans, IsDisposed);
         _keyStates = new ZooKeeperKeyStateStore(client, paths, _clock, _tickets, _loss);
         _queues = new ZooKeeperQueueReader(client, paths, _tickets, _loss);
-        _recording = new ZooKeeperRecordingEnqueue(client, paths, _clock);
+        _recording = new ZooKeeperRecordingEnqueue(client, paths, _clock, _keyStates);
         _enqueuer = new ZooKeeperTicketEnqueuer(client, options, paths, _clock, _recording, _keyStates, _tickets, _loss, nodes, orphans);
         _remover = new ZooKeeperTicketRemover(client, paths, _tickets, _keyStates, nodes);
         _client.ConnectionStateChanged += _loss.OnConnectionStateChanged;

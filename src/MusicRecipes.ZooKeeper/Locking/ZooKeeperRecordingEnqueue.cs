@@ -32,7 +32,7 @@ namespace MusicRecipes.ZooKeeper;
 /// one read.
 /// </para>
 /// </remarks>
-internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNodePaths paths, ServerClock clock)
+internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNodePaths paths, ServerClock clock, ZooKeeperKeyStateStore keyStates)
 {
     /// <summary>Tests only: an exception returned is thrown in place of the look at the key nodes, as if it had failed.</summary>
     public Func<Exception?>? LookFault { get; set; }
@@ -59,6 +59,8 @@ internal sealed class ZooKeeperRecordingEnqueue(ZooKeeperClient client, LockNode
             return null; // the look is only a shortcut: the plain enqueue has its own recovery from these
         }
 
+        // The key nodes the look found exist for good (never deleted, rule 2): a plain enqueue sends no create for them.
+        keyStates.NoteKeyNodes(keys.Where((_, i) => nodes[i] is not null).ToArray());
         if (nodes.Any(n => n is not null && (n.Stat.NumChildren != 0 || n.Stat.Cversion % 2 != 0)))
         {
             return null; // a queue, or a child version that does not read as 2 x creates: the plain way

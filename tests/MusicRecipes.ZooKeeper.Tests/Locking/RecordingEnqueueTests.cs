@@ -138,6 +138,30 @@ public sealed class RecordingEnqueueTests(ZooKeeperEnsembleFixture fixture) : IA
     }
 
     [Fact]
+    public async Task A_ticket_behind_another_on_a_key_its_store_never_locked_sends_one_write_and_no_create_of_the_key_node()
+    {
+        // Every write takes the next zxid, a refused one too (a create of an existing node included), so the writes
+        // between the holder's enqueue and the waiter's are counted on the servers. Another session's write may fall
+        // in between (an older session expiring): the fewest over three tries counts.
+        var waiter = await _harness.StoreAsync();
+        await LeaveKeysAsync(waiter, ["warm-up"]); // the waiter's store knows its root
+        var writes = new List<long>();
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var holder = await _harness.StoreAsync();
+            var key = $"new-to-the-waiter-{attempt}";
+            var held = await holder.EnqueueAsync([key], TicketMode.Exclusive, default);
+            var waiting = await waiter.EnqueueAsync([key], TicketMode.Exclusive, default);
+            var heldNode = await holder.Client.ExistsAsync(KeyPath(key) + "/" + TicketNodeName.NameOf(held.Id, held.OrdinalOf(key)!.Value));
+            var waitingNode = await waiter.Client.ExistsAsync(KeyPath(key) + "/" + TicketNodeName.NameOf(waiting.Id, waiting.OrdinalOf(key)!.Value));
+            writes.Add(waitingNode!.Czxid - heldNode!.Czxid);
+            Assert.Equal(HeadStatus.Waiting, (await waiter.CheckHeadAsync(waiting, default)).Status);
+        }
+
+        Assert.Equal(1, writes.Min());
+    }
+
+    [Fact]
     public async Task A_queue_that_moved_between_the_read_and_the_multi_refuses_the_record_and_the_ticket_enqueues_plainly()
     {
         var store = await _harness.StoreAsync();
