@@ -268,9 +268,9 @@ public sealed partial class MusicWorkQueue
             var claimed = new WorkItemStatus(WorkItemState.Claimed, WorkerId, section.FencingToken.Value, status.Attempt + 1, status.DeclinedBy);
 
             // The claim's record is pipelined (in flight while the worker starts on the item): its fencing timestamp is
-            // taken now, so the outcome written later wins wherever they meet (rule 2), and the claim waits for it
-            // before writing that outcome; the release waits for it too. Not tied to the caller's token, which may
-            // end once the claim is handed over.
+            // taken now, so the outcome written later wins wherever they meet (rule 2), even if it lands first; the
+            // claim waits for the record before it returns from writing the outcome, and the release waits for every
+            // write in flight (rule 3). Not tied to the caller's token, which may end once the claim is handed over.
             var claimedWrite = section.PutJsonAsync(stateKey, claimed, cancellationToken: CancellationToken.None);
             _inFlight[item.Id] = 0;
             _foreignClaims.Forget(item.Id);

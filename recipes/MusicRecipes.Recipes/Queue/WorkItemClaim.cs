@@ -142,8 +142,10 @@ public sealed class WorkItemClaim : IAsyncDisposable
         activity?.SetTag(RecipeTelemetry.FencingTag, FencingToken.Value);
         try
         {
-            await AwaitClaimedWriteAsync().ConfigureAwait(false);
+            // Sent while the claim's record may still be in flight: the outcome's fencing timestamp is the later one,
+            // so it wins at every replica whatever order they land in (rule 2); the record is awaited right after.
             await _section.PutJsonAsync(_stateKey, final, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await AwaitClaimedWriteAsync().ConfigureAwait(false);
 
             // Acknowledged while still holding: no successor can have locked the item before this write, so its
             // acquire (with sync on acquire, rule 3 of docs/design.md) sees it. Otherwise we cannot claim the outcome.
@@ -191,9 +193,9 @@ public sealed class WorkItemClaim : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits for the claim's own record ("claimed", pipelined by the claim). Its failure is only noted: the outcome
-    /// written next is a later write of the same hold and supersedes it (rule 2 of docs/design.md), and a put that
-    /// failed leaves the hold unclean, so the next holder syncs the item (rule 3).
+    /// Waits for the claim's own record ("claimed", pipelined by the claim). Its failure is only noted: the outcome is
+    /// a later write of the same hold and supersedes it (rule 2 of docs/design.md), and a put that failed leaves the
+    /// hold unclean, so the next holder syncs the item (rule 3).
     /// </summary>
     private async Task AwaitClaimedWriteAsync()
     {

@@ -327,7 +327,7 @@ public abstract class WorkQueueTestCases : RecipeTestBase
     }
 
     [Fact]
-    public async Task A_claim_is_handed_over_while_its_record_is_in_flight_and_its_outcome_is_written_after_it()
+    public async Task A_claim_and_its_outcome_are_written_while_its_record_is_unacknowledged_and_the_outcome_wins()
     {
         var queueName = UniqueName("queue");
         var producer = new MusicWorkQueue(await ClientAsync(0), queueName, Options("producer"));
@@ -336,16 +336,18 @@ public abstract class WorkQueueTestCases : RecipeTestBase
         var worker = new MusicWorkQueue(client, queueName, Options("worker"));
         var stateKey = RecipeKeys.QueueState(queueName, id.Producer, id.Sequence);
 
-        // The claim's record ("claimed") is held back: the claim must not wait for it.
-        var release = client.HoldNextCriticalPut(key => key == stateKey);
-        var claim = await WithinPatience(worker.ClaimNextAsync(), "the claim is handed over with its record still in flight");
+        // The claim's record ("claimed") lands, but its acknowledgement is held back: neither the claim nor the
+        // outcome waits for it, and the completion returns only once it came.
+        var acknowledge = client.HoldAckOfNextCriticalPut(key => key == stateKey);
+        var claim = await WithinPatience(worker.ClaimNextAsync(), "the claim is handed over with its record unacknowledged");
         Assert.Equal(id, claim.Item.Id);
         var completing = claim.CompleteAsync();
+        await EventuallyAsync(() => client.CriticalPutsOf(stateKey) == 2, "the outcome is sent beside the record");
         await Task.Delay(200);
-        Assert.False(completing.IsCompleted, "the outcome is written only after the claim's record");
+        Assert.False(completing.IsCompleted, "the completion waits for the claim's record");
 
-        release.SetResult();
-        await WithinPatience(completing, "the claim completes once its record landed");
+        acknowledge.SetResult();
+        await WithinPatience(completing, "the claim completes once its record is acknowledged");
         Assert.Equal(WorkItemState.Done, (await producer.GetStatusAsync(id)).State);
     }
 

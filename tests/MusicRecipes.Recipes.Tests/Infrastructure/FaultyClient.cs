@@ -16,6 +16,7 @@ public sealed class FaultyClient(IMusicClient inner) : DelegatingMusicClient(inn
     private Func<string, bool>? _loseAckOf;
     private HeldPut? _held;
     private HeldCriticalPut? _heldCritical;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _criticalPuts = new(StringComparer.Ordinal);
     private int _failingReads;
     private int _failedReads;
     private EventHandler<LockSessionStateChangedEventArgs>? _injectedStates;
@@ -105,24 +106,28 @@ public sealed class FaultyClient(IMusicClient inner) : DelegatingMusicClient(inn
     }
 
     /// <summary>
-    /// The next critical put of a key matching <paramref name="key"/> waits until the returned source is completed,
-    /// then goes to the real client (a quorum write that is slow to be acknowledged).
+    /// The next critical put of a key matching <paramref name="key"/> is made at once, but its acknowledgement reaches
+    /// the caller only when the returned source is completed (a quorum write whose reply is slow).
     /// </summary>
-    public TaskCompletionSource HoldNextCriticalPut(Func<string, bool> key)
+    public TaskCompletionSource HoldAckOfNextCriticalPut(Func<string, bool> key)
     {
         var gate = new HeldCriticalPut(key, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         Volatile.Write(ref _heldCritical, gate);
         return gate.Release;
     }
 
+    /// <summary>How many critical puts of <paramref name="key"/> were sent so far.</summary>
+    public int CriticalPutsOf(string key) => _criticalPuts.TryGetValue(key, out var count) ? count : 0;
+
     public override async Task CriticalPutAsync(LockRef lockRef, string key, byte[] value, CancellationToken cancellationToken = default)
     {
-        if (Volatile.Read(ref _heldCritical) is { } held && held.Key(key) && Interlocked.CompareExchange(ref _heldCritical, null, held) == held)
+        _criticalPuts.AddOrUpdate(key, 1, (_, n) => n + 1);
+        var held = Volatile.Read(ref _heldCritical) is { } gate && gate.Key(key) && Interlocked.CompareExchange(ref _heldCritical, null, gate) == gate ? gate : null;
+        await Inner.CriticalPutAsync(lockRef, key, value, cancellationToken);
+        if (held is not null)
         {
             await held.Release.Task.WaitAsync(cancellationToken);
         }
-
-        await Inner.CriticalPutAsync(lockRef, key, value, cancellationToken);
     }
 
     /// <summary>The keys of every ticket this client created, in order (to see which items a worker tried to lock).</summary>
