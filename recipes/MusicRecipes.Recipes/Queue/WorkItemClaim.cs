@@ -32,6 +32,9 @@ public sealed class WorkItemClaim : IAsyncDisposable
     internal WorkItemClaim(MusicWorkQueue queue, WorkItem item, MusicCriticalSection section, string stateKey, WorkItemStatus claimed, string? recoveredFrom, Task claimedWrite)
     {
         _claimedWrite = claimedWrite;
+
+        // Observed whatever path ends the claim (an outcome that fails first never awaits the record).
+        _ = claimedWrite.ContinueWith(static write => _ = write.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _queue = queue;
         Item = item;
         _section = section;
