@@ -438,8 +438,12 @@ public abstract class WorkQueueTestCases : RecipeTestBase
         var producer = new MusicWorkQueue(await ClientAsync(0), queueName, Options("producer"));
         var stuck = await producer.SubmitStringAsync("stuck");
         var victimClient = await ClientAsync(1);
-        var victimClaim = await WithinPatience(new MusicWorkQueue(victimClient, queueName, Options("victim")).ClaimNextAsync(), "the victim claims the item");
+        var victimQueue = new MusicWorkQueue(victimClient, queueName, Options("victim"));
+        var victimClaim = await WithinPatience(victimQueue.ClaimNextAsync(), "the victim claims the item");
         Assert.Equal(stuck, victimClaim.Item.Id);
+
+        // The claim's record is pipelined (it lands while the worker starts): the victim dies once it has landed.
+        await EventuallyAsync(async () => (await victimQueue.PeekStatusAsync(stuck))?.State == WorkItemState.Claimed, "the victim's claim is recorded");
         await Backend.CrashAsync(victimClient);
 
         // The worker's replica says the victim has the item, and each round finds a fresh item to claim; the trust in
