@@ -118,8 +118,7 @@ public sealed class LockRef
 
     /// <summary>The fencing token of one of the ticket's keys.</summary>
     /// <exception cref="ArgumentException">The ticket does not lock <paramref name="key"/>.</exception>
-    public FencingToken FencingTokenFor(string key) =>
-        new(key, Ticket.OrdinalOf(key) ?? throw new ArgumentException($"Ticket {Id} does not lock key '{key}'.", nameof(key)));
+    public FencingToken FencingTokenFor(string key) => new(key, Ticket.Positions[IndexOfLocked(key)].Ordinal);
 
     /// <summary>
     /// True when this ticket's acquisition of <paramref name="key"/> is the first the lock service ever recorded: no
@@ -137,16 +136,7 @@ public sealed class LockRef
     ///     : Decode(await client.CriticalGetAsync(lockRef, stateKey, ct));
     /// </code>
     /// </example>
-    public bool IsFirstHolderOf(string key)
-    {
-        var index = IndexOf(key);
-        if (index < 0)
-        {
-            throw new ArgumentException($"Ticket {Id} does not lock key '{key}'.", nameof(key));
-        }
-
-        return WasAcquired && Volatile.Read(ref _firstHolder[index]) != 0;
-    }
+    public bool IsFirstHolderOf(string key) => WasAcquired && Volatile.Read(ref _firstHolder[IndexOfLocked(key)]) != 0;
 
     /// <inheritdoc />
     public override string ToString() => Ticket.ToString();
@@ -194,6 +184,10 @@ public sealed class LockRef
 
     /// <summary>The acquisition of the <paramref name="index"/>-th key was recorded over a state naming no earlier holder (see <see cref="IsFirstHolderOf"/>).</summary>
     internal void MarkFirstHolder(int index) => Volatile.Write(ref _firstHolder[index], 1);
+
+    /// <summary>The index of <paramref name="key"/> among the ticket's positions; a key the ticket does not lock is the caller's error.</summary>
+    private int IndexOfLocked(string key) =>
+        IndexOf(key) is >= 0 and var index ? index : throw new ArgumentException($"Ticket {Id} does not lock key '{key}'.", nameof(key));
 
     /// <summary>The index of <paramref name="key"/> among the ticket's positions, or -1.</summary>
     internal int IndexOf(string key)

@@ -31,16 +31,17 @@ public sealed class WorkItemClaim : IAsyncDisposable
 
     internal WorkItemClaim(MusicWorkQueue queue, WorkItem item, MusicCriticalSection section, string stateKey, WorkItemStatus claimed, string? recoveredFrom, Task claimedWrite)
     {
-        _claimedWrite = claimedWrite;
-
-        // Observed whatever path ends the claim (an outcome that fails first never awaits the record).
-        _ = claimedWrite.ContinueWith(static write => _ = write.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _queue = queue;
         Item = item;
         _section = section;
         _stateKey = stateKey;
         _claimed = claimed;
         RecoveredFrom = recoveredFrom;
+        _claimedWrite = claimedWrite;
+
+        // A failure of the record is observed whatever path ends the claim: only a written outcome awaits it, and the
+        // section's release waits for it (every write in flight) without looking at its result.
+        _ = claimedWrite.ContinueWith(static write => _ = write.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>The claimed item.</summary>
@@ -119,7 +120,6 @@ public sealed class WorkItemClaim : IAsyncDisposable
         {
             Volatile.Write(ref _finished, 1);
             _queue.EndClaim(Item.Id);
-            await AwaitClaimedWriteAsync().ConfigureAwait(false);
             await _section.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
             return;
         }
