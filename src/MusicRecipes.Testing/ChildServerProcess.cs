@@ -120,7 +120,8 @@ internal sealed class ChildServerProcess
     }
 
     /// <summary>Freezes the JVM (SIGSTOP): its sockets stay open but nothing answers, like a hung server.</summary>
-    public void Pause() => UnixSignals.TrySend(Pid, UnixSignals.SigStop);
+    /// <remarks>Returns once every thread of the JVM is stopped (<see cref="UnixSignals.Stop"/> says why that matters).</remarks>
+    public void Pause() => UnixSignals.TryStop(Pid);
 
     /// <summary>Unfreezes the JVM (SIGCONT).</summary>
     public void Resume() => UnixSignals.TrySend(Pid, UnixSignals.SigCont);

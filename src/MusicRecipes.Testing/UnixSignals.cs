@@ -19,9 +19,22 @@ public static class UnixSignals
     internal const int SigCont = 18;
     internal const int SigStop = 19;
 
-    /// <summary>Freezes the process (SIGSTOP).</summary>
+    /// <summary>How long <see cref="Stop"/> waits for every thread to stop before it gives up.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Freezes the process (SIGSTOP) and returns once every one of its threads is stopped. The kernel stops a process
+    /// asynchronously: right after <c>kill</c> returns, a thread that was running (or waiting for a CPU on a loaded
+    /// machine) may still run for a while, long enough to answer one more request — so a test that freezes a server
+    /// and then sends it something must not rely on the freeze before it is seen in /proc.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The signal could not be sent (no such process, or not ours).</exception>
-    public static void Stop(int pid) => Send(pid, SigStop);
+    /// <exception cref="TimeoutException">A thread was still not stopped after 10 seconds.</exception>
+    public static void Stop(int pid)
+    {
+        Send(pid, SigStop);
+        WaitUntilStopped(pid);
+    }
 
     /// <summary>Thaws a frozen process (SIGCONT).</summary>
     /// <exception cref="InvalidOperationException">The signal could not be sent.</exception>
@@ -33,6 +46,72 @@ public static class UnixSignals
 
     /// <summary>Sends <paramref name="signal"/> to a positive pid; false when there was none or it failed.</summary>
     internal static bool TrySend(int pid, int signal) => pid > 0 && SendSignal(pid, signal) == 0;
+
+    /// <summary>SIGSTOP, then <see cref="WaitUntilStopped"/>; false (and no wait) when the signal could not be sent.</summary>
+    internal static bool TryStop(int pid)
+    {
+        if (!TrySend(pid, SigStop))
+        {
+            return false;
+        }
+
+        WaitUntilStopped(pid);
+        return true;
+    }
+
+    /// <summary>
+    /// Waits until every thread of <paramref name="pid"/> reads as stopped in /proc (state T, or t when traced), or the
+    /// process is gone (exited or a zombie: it runs no more either).
+    /// </summary>
+    internal static void WaitUntilStopped(int pid)
+    {
+        var started = Environment.TickCount64;
+        while (!AllThreadsStopped(pid))
+        {
+            if (Environment.TickCount64 - started > StopTimeout.TotalMilliseconds)
+            {
+                throw new TimeoutException($"Process {pid} got SIGSTOP but a thread of it was still running after {StopTimeout.TotalSeconds:F0} s.");
+            }
+
+            Thread.Sleep(1);
+        }
+    }
+
+    /// <summary>Whether no thread of <paramref name="pid"/> can run: each one stopped, dead or gone.</summary>
+    internal static bool AllThreadsStopped(int pid)
+    {
+        string[] tasks;
+        try
+        {
+            tasks = Directory.GetDirectories($"/proc/{pid}/task");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true; // gone
+        }
+
+        foreach (var task in tasks)
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // the thread exited meanwhile
+            }
+
+            // The state follows the command name, which is in parentheses and may itself hold spaces or parentheses.
+            var close = stat.LastIndexOf(')');
+            if (close < 0 || close + 2 >= stat.Length || stat[close + 2] is not ('T' or 't' or 'Z' or 'X'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static void Send(int pid, int signal)
     {
