@@ -31,14 +31,20 @@ public sealed partial class MusicWorkQueue
             // Start at a random producer so workers of many sites spread over the producers instead of all
             // contending for the same first item.
             var offset = producers.Length == 0 ? 0 : Random.Shared.Next(producers.Length);
+            var tally = new DiscoveryTally();
             for (var i = 0; i < producers.Length; i++)
             {
                 var producer = producers[(i + offset) % producers.Length];
-                var claim = await TryClaimFromAsync(producer, cancellationToken).ConfigureAwait(false);
+                var claim = await TryClaimFromAsync(producer, tally, cancellationToken).ConfigureAwait(false);
                 if (claim is not null)
                 {
                     return claim;
                 }
+            }
+
+            if (tally.Looked > 0)
+            {
+                _logger.FoundNothing(WorkerId, Name, tally);
             }
 
             return null;
@@ -105,7 +111,7 @@ public sealed partial class MusicWorkQueue
         }
     }
 
-    private async Task<WorkItemClaim?> TryClaimFromAsync(string producer, CancellationToken cancellationToken)
+    private async Task<WorkItemClaim?> TryClaimFromAsync(string producer, DiscoveryTally tally, CancellationToken cancellationToken)
     {
         var cursor = _cursors.GetOrAdd(producer, static _ => new ProducerCursor());
         var mark = DecodeMark(await _client.GetAsync(RecipeKeys.QueueHighWaterMark(Name, producer), cancellationToken).ConfigureAwait(false));
@@ -131,20 +137,24 @@ public sealed partial class MusicWorkQueue
                 continue; // settled or claimed by this worker since the order was taken
             }
 
+            tally.Looked++;
             var peek = await PeekItemAsync(id, cancellationToken).ConfigureAwait(false);
             if (peek.MarkedDone)
             {
+                tally.MarkedDone++;
                 Settle(id);
                 continue;
             }
 
             if (peek.TakenElsewhere && _foreignClaims.Defer(id))
             {
+                tally.Deferred++;
                 continue;
             }
 
             if (ClaimIntent.HoldsOff(peek.Intent, WorkerId, TimeProvider, _options.ClaimIntentTrust))
             {
+                tally.HeldOff++;
                 continue; // another worker is trying its lock right now
             }
 
@@ -153,11 +163,12 @@ public sealed partial class MusicWorkQueue
             var payload = await _client.GetAsync(RecipeKeys.QueuePayload(Name, producer, sequence), cancellationToken).ConfigureAwait(false);
             if (payload is null)
             {
+                tally.NotHere++;
                 continue;
             }
 
             await AnnounceIntentAsync(id, cancellationToken).ConfigureAwait(false);
-            var claim = await TryClaimAsync(new WorkItem(Name, id, payload), cancellationToken).ConfigureAwait(false);
+            var claim = await TryClaimAsync(new WorkItem(Name, id, payload), tally, cancellationToken).ConfigureAwait(false);
             if (claim is not null)
             {
                 return claim;
@@ -226,7 +237,7 @@ public sealed partial class MusicWorkQueue
 
     private readonly record struct ItemPeek(bool MarkedDone, bool TakenElsewhere, byte[]? Intent);
 
-    private async Task<WorkItemClaim?> TryClaimAsync(WorkItem item, CancellationToken cancellationToken)
+    private async Task<WorkItemClaim?> TryClaimAsync(WorkItem item, DiscoveryTally tally, CancellationToken cancellationToken)
     {
         var stateKey = RecipeKeys.QueueState(Name, item.Id.Producer, item.Id.Sequence);
         MusicCriticalSection? section;
@@ -238,11 +249,13 @@ public sealed partial class MusicWorkQueue
         {
             // Our session ended under the attempt; the next round uses a fresh session.
             _logger.SessionLostWhileTrying(ex, WorkerId, item.Id);
+            tally.SessionLost++;
             return null;
         }
 
         if (section is null)
         {
+            tally.Busy++;
             CountLockAttempt("busy");
             return null; // a live worker holds it
         }
@@ -259,6 +272,7 @@ public sealed partial class MusicWorkQueue
                 activity?.SetTag(RecipeTelemetry.OutcomeTag, status.State == WorkItemState.Done ? "done" : "declined");
                 await section.ReleaseAsync(cancellationToken).ConfigureAwait(false);
                 Settle(item.Id);
+                tally.Settled++;
                 CountLockAttempt("settled");
                 return null;
             }

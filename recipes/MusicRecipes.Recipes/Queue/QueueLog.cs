@@ -31,4 +31,7 @@ internal static partial class QueueLog
 
     [LoggerMessage(EventId = 1309, Level = LogLevel.Information, Message = "Producer {Producer} registered with queue {Queue} as stream {Stream}")]
     public static partial void ProducerRegistered(this ILogger logger, string producer, string queue, string stream);
+
+    [LoggerMessage(EventId = 1310, Level = LogLevel.Debug, Message = "Worker {Worker} of {Queue} found nothing to claim in {Tally}")]
+    public static partial void FoundNothing(this ILogger logger, string worker, string queue, DiscoveryTally tally);
 }

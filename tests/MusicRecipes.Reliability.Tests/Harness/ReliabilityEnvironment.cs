@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using MusicRecipes.Cassandra;
 using MusicRecipes.Cql;
 using MusicRecipes.Reliability.Worker;
@@ -93,19 +94,25 @@ internal sealed class ReliabilityEnvironment : IAsyncDisposable
         return new ReliabilityEnvironment(servers, stores, sessions);
     }
 
-    /// <summary>A new client of this process at <paramref name="site"/>, with a ZooKeeper session of its own through links of its own.</summary>
-    public async Task<SiteClient> CreateClientAsync(int site, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new client of this process at <paramref name="site"/>, with a ZooKeeper session of its own through links of its
+    /// own, logging to <paramref name="log"/> (the work queue's decisions from Debug on, the rest from Information).
+    /// </summary>
+    public async Task<SiteClient> CreateClientAsync(int site, string name, HistoryLog log, CancellationToken cancellationToken)
     {
+        var logs = log.For(name, new Dictionary<string, LogLevel> { ["MusicRecipes.Recipes.Queue"] = LogLevel.Debug });
         var locks = ZooKeeperLockStore.Create(
             new ZooKeeperClientOptions
             {
                 ConnectionString = Links.Open(site),
                 SessionTimeout = ReliabilitySettings.SessionTimeout,
                 ConnectionTimeout = TimeSpan.FromSeconds(20),
+                Logger = logs.CreateLogger<ZooKeeperClient>(),
             },
             new ZooKeeperLockStoreOptions { RootPath = _lockRoot });
         await locks.Client.WaitUntilConnectedAsync(cancellationToken);
-        var client = new SiteClient(name, site, new MusicClient(_dataStores[site], locks), locks, new SessionWatch(locks.Client));
+        var music = new MusicClient(_dataStores[site], locks, logger: logs.CreateLogger<MusicClient>());
+        var client = new SiteClient(name, site, music, locks, new SessionWatch(locks.Client), logs);
         lock (_clients)
         {
             _clients.Add(client);

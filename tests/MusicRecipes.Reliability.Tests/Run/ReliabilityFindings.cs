@@ -30,6 +30,9 @@ internal sealed record ReliabilityFindings(
     /// <summary>Failures of the run itself rather than of the system under test (a worker that crashed, a server that never came back).</summary>
     public IReadOnlyList<string> RunProblems { get; init; } = [];
 
+    /// <summary>What each site's worker saw of the acknowledged items left unfinished (<see cref="UnfinishedItemViews"/>).</summary>
+    public IReadOnlyList<string> UnfinishedItems { get; init; } = [];
+
     /// <summary>The counter clients' longest stretches without a lock (<see cref="StallFigures"/>).</summary>
     public string LongestStalls { get; init; } = string.Empty;
 
@@ -61,6 +64,11 @@ internal sealed record ReliabilityFindings(
         text.AppendLine(CultureInfo.InvariantCulture, $"  longest stretches without a lock: {LongestStalls}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Work queue (WorkQueueChecker): {Queue}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  items claimed more than once (recovered after a lost claim): {ReclaimedItems}");
+        foreach (var view in UnfinishedItems)
+        {
+            text.AppendLine("  unfinished " + view);
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"VIOLATIONS: {Violations.Count}");
         foreach (var problem in RunProblems.Take(20))
         {

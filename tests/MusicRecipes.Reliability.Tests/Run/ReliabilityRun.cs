@@ -19,6 +19,7 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
     private readonly OperationHistory _operations = new();
     private readonly WorkQueueHistory _queueHistory = new();
     private readonly FaultLog _faults = new();
+    private readonly HistoryLog _log = new();
     private readonly Dictionary<string, TimeSpan> _phases = [];
     private WorkerHistory? _workerHistory;
 
@@ -42,7 +43,7 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
         var queueWorkers = new List<(SiteClient Client, MusicWorkQueue Queue, Random Random)>();
         for (var site = 0; site < ReliabilitySettings.Sites; site++)
         {
-            var queueClient = await environment.CreateClientAsync(site, $"s{site}-queue", CancellationToken.None);
+            var queueClient = await environment.CreateClientAsync(site, $"s{site}-queue", _log, CancellationToken.None);
             queueWorkers.Add((queueClient, queue.Open(queueClient), new Random(random.Next())));
         }
 
@@ -72,7 +73,7 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
 
         _phases["recovery"] = phase.Elapsed;
         phase.Restart();
-        var auditor = await environment.CreateClientAsync(0, "auditor", CancellationToken.None);
+        var auditor = await environment.CreateClientAsync(0, "auditor", _log, CancellationToken.None);
         var auditQueue = queue.Open(auditor);
         await DrainAsync(queue, queueWorkers, auditQueue);
         _phases["drain"] = phase.Elapsed;
@@ -80,6 +81,9 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
         phase.Restart();
         var finals = await FinalAudit.CountersAsync(auditor, SessionOwners(environment, fleet), counters, CancellationToken.None);
         var done = await FinalAudit.ItemsDoneAsync(auditQueue, _queueHistory.Items, CancellationToken.None);
+        var unfinished = await UnfinishedItemViews.DescribeAsync(
+            queueWorkers.Select(w => (w.Client, w.Queue)),
+            _queueHistory.Submissions.Where(s => s.Value == OperationOutcome.Acknowledged && !done.GetValueOrDefault(s.Key)).Select(s => s.Key));
         _phases["audit"] = phase.Elapsed;
 
         var timelines = workerHistory.Timelines;
@@ -98,6 +102,7 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
             WorkerProcesses = fleet.Started,
             KilledHolds = KilledHoldFigures.Of(timelines),
             LongestStalls = StallFigures.Describe(_operations, _clock),
+            UnfinishedItems = unfinished,
             RunProblems = workerHistory.Problems.Concat(unstopped == 0 ? [] : [$"{unstopped} worker(s) did not stop cleanly"]).ToList(),
         };
     }
@@ -109,7 +114,7 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
             .GroupBy(o => ZooKeeper.ZooKeeperLockStore.FormatSessionId(o.Session), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Last().Name, StringComparer.Ordinal);
 
-    public string WriteHistory() => HistoryDump.Write(settings.Seed, _clock, _operations, _faults, _workerHistory?.Notes ?? []);
+    public string WriteHistory() => HistoryDump.Write(settings.Seed, _clock, _operations, _faults, (_workerHistory?.Notes ?? []).Concat(_log.Entries));
 
     public string Excerpt(IReadOnlyList<string> violations) => HistoryDump.Excerpt(violations, _clock, _operations, _faults);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text;
 using MusicRecipes.Recipes.Queue;
 using MusicRecipes.Reliability.Tests.Harness;
@@ -40,7 +41,7 @@ internal sealed class QueueWorkload(string queueName, WorkQueueHistory history, 
         PollInterval = TimeSpan.FromMilliseconds(20),
         MaxPollInterval = TimeSpan.FromMilliseconds(500),
         LockTimeout = TimeSpan.FromSeconds(5),
-    });
+    }, client.Logs.CreateLogger<MusicWorkQueue>());
 
     public async Task ProduceAsync(SiteClient client, MusicWorkQueue queue, Random random, TimeSpan pace, CancellationToken stop)
     {
