@@ -27,6 +27,7 @@ public sealed class WorkItemClaim : IAsyncDisposable
     private readonly string _stateKey;
     private readonly WorkItemStatus _claimed;
     private readonly Task _claimedWrite;
+    private Task? _release;
     private int _finished;
 
     internal WorkItemClaim(MusicWorkQueue queue, WorkItem item, MusicCriticalSection section, string stateKey, WorkItemStatus claimed, string? recoveredFrom, Task claimedWrite)
@@ -64,6 +65,8 @@ public sealed class WorkItemClaim : IAsyncDisposable
 
     /// <summary>
     /// Marks the item done — a critical put under the item's lock, so it happens at most once — and releases the lock.
+    /// Returns once Done is acknowledged; the lock's release (a lock-service write) goes on in the background, so the
+    /// worker can take its next item meanwhile (see <see cref="DisposeAsync"/>).
     /// </summary>
     /// <exception cref="LockLostException">The lock was lost first; another worker will process the item again.</exception>
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
@@ -74,7 +77,8 @@ public sealed class WorkItemClaim : IAsyncDisposable
 
     /// <summary>
     /// Gives the item back because this worker cannot handle it: it returns to submitted, marked declined by this
-    /// worker (which will not claim it again), so a worker elsewhere takes it.
+    /// worker (which will not claim it again), so a worker elsewhere takes it. Returns once that is acknowledged; the
+    /// lock's release goes on in the background, as after <see cref="CompleteAsync"/>.
     /// </summary>
     /// <exception cref="LockLostException">The lock was lost first; the item is re-claimed anyway.</exception>
     public async Task ReleaseAsync(CancellationToken cancellationToken = default)
@@ -90,7 +94,9 @@ public sealed class WorkItemClaim : IAsyncDisposable
     /// <summary>
     /// If neither completed nor released: puts the item back to submitted (not declined) so any worker may take it.
     /// A failure is thrown, and the claim is not forgotten: the queue retries the clean-up at the start of each of
-    /// its discovery rounds, so the item's lock is never left behind while the session lives.
+    /// its discovery rounds, so the item's lock is never left behind while the session lives. After
+    /// <see cref="CompleteAsync"/> or <see cref="ReleaseAsync"/> it does not wait for the lock's release under way
+    /// (nothing depends on it: the outcome is acknowledged, and a release that fails is retried in the same way).
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -111,6 +117,11 @@ public sealed class WorkItemClaim : IAsyncDisposable
     {
         if (Volatile.Read(ref _finished) != 0)
         {
+            if (Volatile.Read(ref _release) is { IsCompleted: false })
+            {
+                return; // the release after the outcome is under way; if it fails, it adopts this claim as an orphan
+            }
+
             // Finished; if releasing the lock failed then, retry it now (no-op when released).
             await _section.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
             return;
@@ -183,15 +194,31 @@ public sealed class WorkItemClaim : IAsyncDisposable
             await _queue.MarkDoneAsync(Item.Id, cancellationToken).ConfigureAwait(false);
         }
 
+        // The outcome is acknowledged under the lock: nothing the worker does next depends on the release, which costs
+        // a lock-service write (two inter-site round trips from a follower's site). Waiting for it would add that to
+        // every item a worker processes, and delay no one else less: the item's done marker is already written.
+        Volatile.Write(ref _release, ReleaseAfterOutcomeAsync(outcome));
+    }
+
+    /// <summary>
+    /// Releases the lock once the outcome is recorded. A failure is logged and the claim adopted as an orphan, so the
+    /// queue's next discovery round retries the release; the client removes the ticket in the background meanwhile
+    /// (guaranteed release), and the session's end frees the lock at the latest.
+    /// </summary>
+    private async Task ReleaseAfterOutcomeAsync(string outcome)
+    {
         try
         {
-            await _section.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+            await _section.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (MusicErrors.IsCoordinationFailure(ex) || ex is OperationCanceledException)
         {
-            // The outcome is recorded; only the lock is still held. Disposing the claim retries the release and
-            // throws if it fails again; the session's end frees the lock at the latest.
             _queue.Logger.LogWarning(ex, "Recorded '{Outcome}' for {Item} but could not release its lock yet", outcome, Item.Id);
+            _queue.AdoptOrphan(this);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The client was closed right after the outcome: its session's end frees the lock.
         }
     }
 

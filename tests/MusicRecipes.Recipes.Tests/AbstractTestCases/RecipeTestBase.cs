@@ -1,3 +1,4 @@
+using MusicRecipes.Locking;
 using MusicRecipes.Testing;
 using MusicRecipes.Testing.Backends;
 
@@ -27,10 +28,10 @@ public abstract class RecipeTestBase : IAsyncLifetime
     /// <summary>A name unique to this test run.</summary>
     protected static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 
-    /// <summary>Creates a client that is disposed when the test ends.</summary>
-    protected async Task<IMusicClient> ClientAsync(int site, MusicClientOptions? options = null)
+    /// <summary>Creates a client that is disposed when the test ends (its lock store wrapped by <paramref name="decorateLocks"/>, if given).</summary>
+    protected async Task<IMusicClient> ClientAsync(int site, MusicClientOptions? options = null, Func<ILockStore, ILockStore>? decorateLocks = null)
     {
-        var client = await Backend.CreateClientAsync(site, options);
+        var client = await Backend.CreateClientAsync(site, options, decorateLocks);
         lock (_clients)
         {
             _clients.Add(client);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using MusicRecipes.Recipes.Internal;
 using MusicRecipes.Recipes.Queue;
 using MusicRecipes.Recipes.Tests.Infrastructure;
+using MusicRecipes.Testing.Faults;
 
 namespace MusicRecipes.Recipes.Tests.AbstractTestCases;
 
@@ -349,6 +350,31 @@ public abstract class WorkQueueTestCases : RecipeTestBase
         acknowledge.SetResult();
         await WithinPatience(completing, "the claim completes once its record is acknowledged");
         Assert.Equal(WorkItemState.Done, (await producer.GetStatusAsync(id)).State);
+    }
+
+    [Fact]
+    public async Task A_completion_returns_once_done_is_acknowledged_while_the_lock_is_still_being_released()
+    {
+        var queueName = UniqueName("queue");
+        var producer = new MusicWorkQueue(await ClientAsync(0), queueName, Options("producer"));
+        var id = await producer.SubmitStringAsync("one item");
+        PausableLockStore? locks = null;
+        var worker = new MusicWorkQueue(await ClientAsync(1 % Backend.SiteCount, decorateLocks: inner => locks = new PausableLockStore(inner)), queueName, Options("worker"));
+        var claim = await WithinPatience(worker.ClaimNextAsync(), "the item is claimed");
+
+        // The release stops before it reaches the lock service: neither the completion nor the disposal waits for it.
+        var release = locks!.Arm(LockPathStep.BeforeRelease);
+        await WithinPatience(claim.CompleteAsync(), "the completion returns while the lock's release is stopped");
+        await WithinPatience(release.Reached, "the release was started after the outcome");
+        Assert.False(claim.IsHeld);
+        await WithinPatience(claim.DisposeAsync().AsTask(), "disposal does not wait for the release under way");
+
+        // Until the release goes on, the item's lock is still taken; then anyone may lock it and read Done.
+        var audit = producer.GetStatusAsync(id);
+        await Task.Delay(200);
+        Assert.False(audit.IsCompleted, "the item's lock is free before its release went on");
+        release.Resume();
+        Assert.Equal(WorkItemState.Done, (await WithinPatience(audit, "the lock is free once the release went on")).State);
     }
 
     [Fact]
