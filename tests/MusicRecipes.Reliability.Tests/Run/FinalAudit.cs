@@ -48,7 +48,8 @@ internal static class FinalAudit
             }
         }, cancellationToken);
 
-    private static async Task<string> DescribeQueueAsync(SiteClient auditor, IReadOnlyDictionary<string, string> owners, string key)
+    /// <summary>The lock queue of <paramref name="key"/>: each ticket with its session and, by <paramref name="owners"/>, the client that owns it.</summary>
+    public static async Task<string> DescribeQueueAsync(SiteClient auditor, IReadOnlyDictionary<string, string> owners, string key)
     {
         var queue = await auditor.Locks.ReadQueueAsync(key, CancellationToken.None);
         return "queue [" + string.Join(", ", queue.Select(e => $"{e.Position.Ordinal} ticket {e.TicketId} of session {e.SessionId} ({owners.GetValueOrDefault(e.SessionId, "no live client")})")) + "]";

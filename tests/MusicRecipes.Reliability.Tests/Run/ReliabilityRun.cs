@@ -83,6 +83,8 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
         var done = await FinalAudit.ItemsDoneAsync(auditQueue, _queueHistory.Items, CancellationToken.None);
         var unfinished = await UnfinishedItemViews.DescribeAsync(
             queueWorkers.Select(w => (w.Client, w.Queue)),
+            auditor,
+            SessionOwners(environment, fleet),
             _queueHistory.Submissions.Where(s => s.Value == OperationOutcome.Acknowledged && !done.GetValueOrDefault(s.Key)).Select(s => s.Key));
         _phases["audit"] = phase.Elapsed;
 
