@@ -56,19 +56,7 @@ internal sealed class ChildServerProcess
     /// shells do only when their stdin closes — and a zombie still has a /proc entry, so "the /proc entry exists" is not
     /// "it runs": a zombie (state Z) or a dead task (X) counts as exited.
     /// </summary>
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var close = stat.LastIndexOf(')');
-            return close > 0 && close + 2 < stat.Length && stat[close + 2] is not ('Z' or 'X');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static bool IsAlive(int pid) => ProcStat.StateOf($"/proc/{pid}/stat") is { } state && !ProcStat.IsEnded(state);
 
     /// <summary>Kills a server an earlier run left in this slot, if the pid file names a live one; removes the pid file (whatever it holds).</summary>
     public void KillStale()

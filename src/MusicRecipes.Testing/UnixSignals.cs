@@ -90,27 +90,8 @@ public static class UnixSignals
             return true; // gone
         }
 
-        foreach (var task in tasks)
-        {
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(task, "stat"));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue; // the thread exited meanwhile
-            }
-
-            // The state follows the command name, which is in parentheses and may itself hold spaces or parentheses.
-            var close = stat.LastIndexOf(')');
-            if (close < 0 || close + 2 >= stat.Length || stat[close + 2] is not ('T' or 't' or 'Z' or 'X'))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        // A thread that exited meanwhile (no stat file) runs no more either.
+        return tasks.All(task => ProcStat.StateOf(Path.Combine(task, "stat")) is not { } state || state is 'T' or 't' || ProcStat.IsEnded(state));
     }
 
     private static void Send(int pid, int signal)

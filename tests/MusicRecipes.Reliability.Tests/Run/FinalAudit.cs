@@ -60,7 +60,7 @@ internal static class FinalAudit
         var done = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (item, ct) =>
         {
-            var id = WorkItemIds.Parse(item);
+            var id = WorkItemId.Parse(item);
             var status = await RetryAsync(() => queue.GetStatusAsync(id, ct), ct);
             done[item] = status.State == WorkItemState.Done;
         });

@@ -79,12 +79,13 @@ internal sealed class ReliabilityRun(ReliabilitySettings settings, Action<string
         _phases["drain"] = phase.Elapsed;
 
         phase.Restart();
-        var finals = await FinalAudit.CountersAsync(auditor, SessionOwners(environment, fleet), counters, CancellationToken.None);
+        var owners = SessionOwners(environment, fleet);
+        var finals = await FinalAudit.CountersAsync(auditor, owners, counters, CancellationToken.None);
         var done = await FinalAudit.ItemsDoneAsync(auditQueue, _queueHistory.Items, CancellationToken.None);
         var unfinished = await UnfinishedItemViews.DescribeAsync(
             queueWorkers.Select(w => (w.Client, w.Queue)),
             auditor,
-            SessionOwners(environment, fleet),
+            owners,
             _queueHistory.Submissions.Where(s => s.Value == OperationOutcome.Acknowledged && !done.GetValueOrDefault(s.Key)).Select(s => s.Key));
         _phases["audit"] = phase.Elapsed;
 

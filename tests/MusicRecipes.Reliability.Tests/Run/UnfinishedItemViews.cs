@@ -23,7 +23,7 @@ internal static class UnfinishedItemViews
         var views = new List<string>();
         foreach (var item in items.Take(MostItems))
         {
-            var id = WorkItemIds.Parse(item);
+            var id = WorkItemId.Parse(item);
             var seen = new List<string>();
             foreach (var (client, queue) in workers)
             {

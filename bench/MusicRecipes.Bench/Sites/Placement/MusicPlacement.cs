@@ -48,8 +48,7 @@ internal sealed class MusicPlacement : IPlacementVariant
     /// <summary>The recipe's own status read: a critical section on the item's state key.</summary>
     public async Task<bool> IsDoneAsync(string item, CancellationToken cancellationToken)
     {
-        var slash = item.LastIndexOf('/');
-        var id = new WorkItemId(item[..slash], long.Parse(item[(slash + 1)..], CultureInfo.InvariantCulture));
+        var id = WorkItemId.Parse(item);
         try
         {
             return (await _producers[0].GetStatusAsync(id, cancellationToken).ConfigureAwait(false)).State == WorkItemState.Done;
